@@ -1,0 +1,1 @@
+"""Audit checks over the normalised tables (great-expectations suites and custom rules)."""

@@ -1,0 +1,1 @@
+"""From a PDF to located tables, cells and tidy rows."""

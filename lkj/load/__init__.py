@@ -1,0 +1,1 @@
+"""Writing normalised tables to SQLite or CSV."""

@@ -1,0 +1,1 @@
+"""What each table family and store table looks like: one place per fact."""
