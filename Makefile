@@ -1,0 +1,41 @@
+# Two entry points for a fresh machine: `make demo` (the main job on samples/) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+LKJ := $(VENV)/bin/lkj
+SAMPLE := samples/lkj-bp3mi-ntb-2023.pdf
+GOLDEN := tests/golden/lkj-bp3mi-ntb-2023
+
+.PHONY: setup demo test lint golden samples bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: setup
+	$(LKJ) tables $(SAMPLE)
+	$(LKJ) extract $(SAMPLE) --out out/demo
+
+test: setup
+	$(PY) -m pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check lkj tests samples/tools benchmarks
+
+# Regenerate golden CSVs from the code; review them with `git diff` against the seed text.
+golden: setup
+	$(LKJ) extract $(SAMPLE) --out $(GOLDEN) --silent
+
+# Rebuild the sample PDFs from samples/src (needs reportlab, in the dev extra).
+samples: setup
+	$(PY) samples/tools/build_samples.py
+
+bench: setup
+	$(PY) benchmarks/bench_extract.py
+
+clean:
+	rm -rf out build *.egg-info .pytest_cache

@@ -1,0 +1,119 @@
+"""Opening a report: the I/O edge where bad input becomes one clear reason.
+
+Everything that can be wrong with a file before any table is read is decided here, so that
+the CLI and a batch can print `FILE: reason` and go on with the next file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+#: A page with fewer printable characters than this has no usable text layer.
+MIN_TEXT_CHARS = 20
+
+
+class ReportError(Exception):
+    """A file that cannot be read as an LKj, with the reason in one line."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    sha256: str
+    size: int
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_file(path: Path) -> SourceFile:
+    """Reject what is plainly not a readable PDF, before a parser sees it."""
+    if not path.exists():
+        raise ReportError(path, "no such file")
+    if path.is_dir():
+        raise ReportError(path, "is a folder, not a PDF file")
+    size = path.stat().st_size
+    if size == 0:
+        raise ReportError(path, "empty file (0 bytes)")
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+        fh.seek(max(0, size - 2048))
+        tail = fh.read()
+    if b"%PDF-" not in head:
+        kind = _sniff(head)
+        raise ReportError(path, f"not a PDF (looks like {kind})" if kind else "not a PDF")
+    if b"%%EOF" not in tail:
+        raise ReportError(path, "truncated PDF (no end-of-file marker)")
+    return SourceFile(path, sha256_of(path), size)
+
+
+def _sniff(head: bytes) -> str | None:
+    low = head.lstrip().lower()
+    if low.startswith((b"<!doctype html", b"<html")) or b"<html" in low[:200]:
+        return "an HTML page"
+    if head.startswith(b"\x89PNG"):
+        return "a PNG image"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "a JPEG image"
+    if head.startswith(b"PK\x03\x04"):
+        return "a ZIP or Office document"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old Office document"
+    return None
+
+
+@contextmanager
+def open_pdf(path: Path):
+    """Open with pdfplumber, turning parser failures into ReportError."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    try:
+        pdf = pdfplumber.open(path)
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise ReportError(path, "encrypted PDF (a password is needed)") from exc
+    except PDFSyntaxError as exc:
+        raise ReportError(path, f"damaged PDF ({exc})") from exc
+    except Exception as exc:  # pdfminer raises many private types on broken files
+        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+            raise ReportError(path, "encrypted PDF (a password is needed)") from exc
+        raise ReportError(path, f"unreadable PDF ({type(exc).__name__}: {exc})") from exc
+    try:
+        try:
+            n_pages = len(pdf.pages)
+        except Exception as exc:
+            raise ReportError(path, f"damaged PDF ({type(exc).__name__}: {exc})") from exc
+        if n_pages == 0:
+            raise ReportError(path, "PDF has no pages")
+        yield pdf
+    finally:
+        pdf.close()
+
+
+def page_text(page: Any) -> str:
+    """Text of a page, or "" when the page cannot be read."""
+    try:
+        return page.extract_text() or ""
+    except Exception:  # a broken content stream on one page must not sink the report
+        return ""
+
+
+def has_text_layer(texts: list[str]) -> bool:
+    return any(len("".join(t.split())) >= MIN_TEXT_CHARS for t in texts)

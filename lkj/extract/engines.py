@@ -1,0 +1,141 @@
+"""Cell engines: pdfplumber and camelot (lattice, vector), each giving `Grid`s with spans.
+
+One reader per engine behind a registry, as camelot keeps one parser per flavor. pdfplumber
+is the primary reader (its cell rectangles give exact spans and it shares the PDF already
+open); camelot's render-free lattice reads the same pages independently, so that a table on
+which the two disagree is flagged instead of trusted.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lkj.extract.grid import Cell, Grid, join_lines
+
+#: Snap tolerance (points) when turning cell edges into grid lines.
+EDGE_TOLERANCE = 1.5
+
+
+@dataclass
+class FoundTable:
+    """A ruled table an engine found on one page, in pdfplumber's top-left coordinates."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    grid: Grid
+    engine: str
+
+
+def _snap(values: Iterable[float], tol: float = EDGE_TOLERANCE) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+def _index(lines: list[float], v: float) -> int:
+    return min(range(len(lines)), key=lambda i: abs(lines[i] - v))
+
+
+def pdfplumber_tables(page: Any) -> list[FoundTable]:
+    """Ruled tables of a pdfplumber page, spans read from the cell rectangles."""
+    found = []
+    for table in page.find_tables():
+        texts = table.extract()
+        boxes = [(cell, texts[i][j]) for i, row in enumerate(table.rows)
+                 for j, cell in enumerate(row.cells) if cell is not None]
+        if not boxes:
+            continue
+        xs = _snap([b[0] for b, _ in boxes] + [b[2] for b, _ in boxes])
+        ys = _snap([b[1] for b, _ in boxes] + [b[3] for b, _ in boxes])
+        cells = []
+        for (x0, top, x1, bottom), text in boxes:
+            c0, c1 = _index(xs, x0), _index(xs, x1)
+            r0, r1 = _index(ys, top), _index(ys, bottom)
+            if c1 <= c0 or r1 <= r0:
+                continue
+            cells.append(Cell(text or "", r0, c0, r1 - r0, c1 - c0, page.page_number,
+                              (x0, top, x1, bottom)))
+        grid = Grid(len(ys) - 1, len(xs) - 1, cells)
+        found.append(FoundTable(page.page_number, tuple(table.bbox), grid, "pdfplumber"))
+    return found
+
+
+def camelot_tables(path: Path, pages: list[int],
+                   page_heights: dict[int, float]) -> list[FoundTable]:
+    """Ruled tables read by camelot's lattice parser with the render-free vector engine."""
+    if not pages:
+        return []
+    import camelot  # heavy: imported only when a cross-check is asked for
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tables = camelot.read_pdf(str(path), pages=",".join(map(str, pages)),
+                                  flavor="lattice", engine="vector")
+    found = []
+    for table in tables:
+        page = int(table.page)
+        x1, y1, x2, y2 = table._bbox
+        height = page_heights[page]
+        grid = _camelot_grid(table, page)
+        found.append(FoundTable(page, (x1, height - y2, x2, height - y1), grid, "camelot"))
+    return found
+
+
+def _camelot_grid(table: Any, page: int) -> Grid:
+    """Merge camelot's unit cells into spanning cells where no ruling separates them."""
+    rows, cols = len(table.cells), len(table.cells[0]) if table.cells else 0
+    parent = {(r, c): (r, c) for r in range(rows) for c in range(cols)}
+
+    def find(k: tuple[int, int]) -> tuple[int, int]:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for r in range(rows):
+        for c in range(cols):
+            unit = table.cells[r][c]
+            if c + 1 < cols and not unit.right:
+                parent[find((r, c + 1))] = find((r, c))
+            if r + 1 < rows and not unit.bottom:
+                parent[find((r + 1, c))] = find((r, c))
+    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for key in parent:
+        groups.setdefault(find(key), []).append(key)
+    cells = []
+    for members in groups.values():
+        r0, c0 = min(m[0] for m in members), min(m[1] for m in members)
+        r1, c1 = max(m[0] for m in members), max(m[1] for m in members)
+        text = "\n".join(t for m in sorted(members) if (t := table.cells[m[0]][m[1]].text.strip()))
+        cells.append(Cell(text, r0, c0, r1 - r0 + 1, c1 - c0 + 1, page))
+    return Grid(rows, cols, cells)
+
+
+def grid_texts(grid: Grid) -> list[str]:
+    """The non-empty cell texts of a grid, whitespace-normalised and sorted (engine-neutral)."""
+    return sorted(t for c in grid.cells if (t := join_lines(c.text)))
+
+
+def compare_grids(primary: Grid, other: Grid) -> list[str]:
+    """What the second engine read differently: a list of short, human-readable differences."""
+    problems = []
+    if (primary.n_rows, primary.n_cols) != (other.n_rows, other.n_cols):
+        problems.append(f"shape {primary.n_rows}x{primary.n_cols} vs {other.n_rows}x{other.n_cols}")
+    a, b = grid_texts(primary), grid_texts(other)
+    if a != b:
+        only_a = sorted(set(a) - set(b))[:3]
+        only_b = sorted(set(b) - set(a))[:3]
+        problems.append(f"text differs: pdfplumber-only {only_a}, camelot-only {only_b}")
+    return problems
+
+
+ENGINES: dict[str, Callable[..., list[FoundTable]]] = {
+    "pdfplumber": pdfplumber_tables,
+    "camelot": camelot_tables,
+}

@@ -1,0 +1,116 @@
+"""A ruled table as a grid of cells with their spans, whichever engine read it.
+
+Engines disagree on how they show merged cells (pdfplumber: None in the covered positions,
+camelot: empty strings plus span flags), so both are turned into this one structure: every
+cell knows the rows and columns it covers. Normalisation can then tell a merged cell
+(covered by the cell above) from a cell that is really empty (its own cell, no text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One printed cell: its text (wrapped lines joined by newlines) and what it covers."""
+
+    text: str
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    page: int = 0
+    bbox: tuple[float, float, float, float] | None = None
+
+    def covers(self, row: int, col: int) -> bool:
+        return (self.row <= row < self.row + self.rowspan
+                and self.col <= col < self.col + self.colspan)
+
+
+@dataclass
+class Grid:
+    """Cells of one table segment (or of a table stitched over several pages)."""
+
+    n_rows: int
+    n_cols: int
+    cells: list[Cell]
+    row_pages: list[int] = field(default_factory=list)
+    _index: dict[tuple[int, int], Cell] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index = {}
+        for cell in self.cells:
+            for r in range(cell.row, cell.row + cell.rowspan):
+                for c in range(cell.col, cell.col + cell.colspan):
+                    self._index[(r, c)] = cell
+        if not self.row_pages:
+            pages = {c.row: c.page for c in self.cells}
+            self.row_pages = [pages.get(r, 0) for r in range(self.n_rows)]
+
+    def at(self, row: int, col: int) -> Cell | None:
+        """The cell covering a position (its origin may be above or to the left)."""
+        return self._index.get((row, col))
+
+    def text(self, row: int, col: int) -> str:
+        """The text covering a position, wrapped lines joined: merged cells are filled."""
+        cell = self.at(row, col)
+        return join_lines(cell.text) if cell else ""
+
+    def is_origin(self, row: int, col: int) -> bool:
+        cell = self.at(row, col)
+        return cell is not None and cell.row == row and cell.col == col
+
+    def is_continued_from_above(self, row: int, col: int) -> bool:
+        """True where a merged cell from an earlier row covers this position."""
+        cell = self.at(row, col)
+        return cell is not None and cell.row < row
+
+    def row_cells(self, row: int) -> list[Cell]:
+        """Cells whose origin is in this row, left to right."""
+        return sorted((c for c in self.cells if c.row == row), key=lambda c: c.col)
+
+    def raw_row(self, row: int) -> list[str | None]:
+        """The row as printed: text where a cell starts, None where a merged cell covers."""
+        out: list[str | None] = []
+        for col in range(self.n_cols):
+            cell = self.at(row, col)
+            origin = cell is not None and cell.row == row and cell.col == col
+            out.append(join_lines(cell.text) if origin else None)
+        return out
+
+    def rows_as_text(self) -> list[list[str | None]]:
+        return [self.raw_row(r) for r in range(self.n_rows)]
+
+    def drop_rows(self, rows: set[int]) -> Grid:
+        """A new grid without the given rows (used for repeated headers on continuation pages)."""
+        keep = [r for r in range(self.n_rows) if r not in rows]
+        new_index = {old: new for new, old in enumerate(keep)}
+        cells = []
+        for cell in self.cells:
+            covered = [r for r in range(cell.row, cell.row + cell.rowspan) if r in new_index]
+            if not covered:
+                continue
+            cells.append(
+                Cell(cell.text, new_index[covered[0]], cell.col, len(covered), cell.colspan,
+                     cell.page, cell.bbox)
+            )
+        return Grid(len(keep), self.n_cols, cells, [self.row_pages[r] for r in keep])
+
+    def stitch(self, other: Grid) -> Grid:
+        """Append a continuation segment below this one (same columns)."""
+        if other.n_cols != self.n_cols:
+            raise ValueError(f"cannot stitch {other.n_cols} columns onto {self.n_cols}")
+        shifted = [
+            Cell(c.text, c.row + self.n_rows, c.col, c.rowspan, c.colspan, c.page, c.bbox)
+            for c in other.cells
+        ]
+        return Grid(self.n_rows + other.n_rows, self.n_cols, self.cells + shifted,
+                    self.row_pages + other.row_pages)
+
+
+def join_lines(text: str | None) -> str:
+    """Join the wrapped lines of a cell into one line of single spaces."""
+    if not text:
+        return ""
+    return " ".join(text.split())

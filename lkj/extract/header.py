@@ -1,0 +1,106 @@
+"""Reading a table's header: title rows, header rows, and what each column means.
+
+Pure functions on a Grid. A two-row header ("Triwulan I" over "Target", "Anggaran (Rp)" over
+"Pagu") becomes one label per column, and the schema's words turn labels into roles.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lkj.extract.grid import Grid, join_lines
+from lkj.schemas import families
+
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int
+    label: str           # lower-cased, parent and child joined: "triwulan ii target"
+    parent: str | None   # the spanning top header over this column, if any
+    role: str | None
+    quarter: int | None
+
+
+@dataclass(frozen=True)
+class Header:
+    title_rows: tuple[int, ...]   # full-width caption-like rows above the header ("RENCANA ...")
+    header_rows: tuple[int, ...]
+    columns: tuple[Column, ...]
+
+    @property
+    def first_data_row(self) -> int:
+        rows = self.title_rows + self.header_rows
+        return max(rows) + 1 if rows else 0
+
+    def roles(self) -> set[str]:
+        found = {c.role for c in self.columns if c.role}
+        if any(c.quarter for c in self.columns):
+            found.add("quarter")
+        return found
+
+    def columns_with(self, role: str) -> list[Column]:
+        return [c for c in self.columns if c.role == role]
+
+
+def _is_title_row(grid: Grid, row: int) -> bool:
+    cells = grid.row_cells(row)
+    return (len(cells) == 1 and cells[0].colspan == grid.n_cols and grid.n_cols > 1
+            and not families.TOTAL_RE.match(join_lines(cells[0].text)))
+
+
+def _is_header_row(grid: Grid, row: int) -> bool:
+    texts = [join_lines(c.text) for c in grid.row_cells(row)]
+    texts = [t for t in texts if t]
+    if not texts:
+        return False
+    if any(_DIGIT.search(t) and not families.QUARTER_RE.search(t) for t in texts):
+        return False
+    return any(families.role_of(t) or families.quarter_of(t) for t in texts)
+
+
+def analyse_header(grid: Grid) -> Header:
+    """Find title rows, header rows and column labels of a grid."""
+    row = 0
+    titles: list[int] = []
+    while row < grid.n_rows and _is_title_row(grid, row) and not _is_header_row(grid, row):
+        titles.append(row)
+        row += 1
+    headers: list[int] = []
+    while row < grid.n_rows and _is_header_row(grid, row):
+        headers.append(row)
+        row += 1
+    columns = []
+    for col in range(grid.n_cols):
+        parts: list[str] = []
+        seen: set[int] = set()
+        parent = None
+        for r in headers:
+            cell = grid.at(r, col)
+            if cell is None or id(cell) in seen:
+                continue
+            seen.add(id(cell))
+            text = join_lines(cell.text).lower()
+            if text:
+                parts.append(text)
+            if r == headers[0] and cell.colspan > 1 and len(headers) > 1:
+                parent = text
+        label = " ".join(parts)
+        child = parts[-1] if parts else ""
+        role = families.role_of(child) or families.role_of(label)
+        columns.append(Column(col, label, parent, role, families.quarter_of(label)))
+    return Header(tuple(titles), tuple(headers), tuple(columns))
+
+
+def repeated_header_rows(first: Grid, header: Header, cont: Grid) -> set[int]:
+    """Rows at the top of a continuation segment that repeat the table's header."""
+    wanted = [first.raw_row(r) for r in header.title_rows + header.header_rows]
+    drop: set[int] = set()
+    for r in range(min(len(wanted), cont.n_rows)):
+        if cont.raw_row(r) in wanted:
+            drop.add(r)
+        else:
+            break
+    return drop

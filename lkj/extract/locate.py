@@ -1,0 +1,129 @@
+"""Finding tables: each ruled table gets the caption above it, continuations are stitched.
+
+A table is named by the nearest "Tabel X" caption above it on its page, wherever it sits and
+whatever its number. A table with no caption that opens a page right after a table ended on
+the page before is the same table continued (Word breaks long tables that way); a second
+table under the same caption is another part of that table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lkj.extract.engines import FoundTable
+from lkj.extract.grid import Grid
+from lkj.extract.header import Header, analyse_header, repeated_header_rows
+from lkj.schemas import families
+
+#: How far (points) from the page top a table may start and still be a continuation,
+#: measured as "no body text line between the running header area and the table".
+RUNNING_HEADER_BAND = 0.12
+
+
+@dataclass(frozen=True)
+class Caption:
+    table_id: str
+    title: str
+    page: int
+    top: float
+    bottom: float
+
+
+@dataclass
+class LocatedTable:
+    """A table of the report: its caption, where it is, its cells and its family."""
+
+    table_id: str
+    part: int
+    title: str
+    segments: list[FoundTable]
+    grid: Grid
+    header: Header
+    family: str | None
+    engine: str = "pdfplumber"
+    flags: list[str] = field(default_factory=list)
+    verified: bool | None = None  # True/False once a second engine read the same cells
+
+    @property
+    def pages(self) -> list[int]:
+        return sorted({s.page for s in self.segments})
+
+    @property
+    def n_rows(self) -> int:
+        return self.grid.n_rows - self.header.first_data_row
+
+
+def captions_on(page: Any, lines: list[dict]) -> list[Caption]:
+    """Caption lines ("Tabel 2.3" with its title on the same or the next lines)."""
+    found = []
+    for line in lines:
+        m = families.CAPTION_RE.match(line["text"])
+        if not m:
+            continue
+        found.append(Caption(m.group("id"), (m.group("title") or "").strip(), page.page_number,
+                             line["top"], line["bottom"]))
+    return found
+
+
+def _title_between(lines: list[dict], caption: Caption, table_top: float) -> str:
+    """Caption title: the caption line's own words, then the lines down to the table."""
+    parts = [caption.title] if caption.title else []
+    parts += [ln["text"].strip() for ln in lines
+              if ln["top"] >= caption.bottom - 0.5 and ln["bottom"] <= table_top + 0.5]
+    return " ".join(p for p in parts if p)
+
+
+def _opens_page(page: Any, lines: list[dict], table: FoundTable) -> bool:
+    """No body text between the top band (running header) and the table."""
+    band = page.height * RUNNING_HEADER_BAND
+    return not any(band < ln["bottom"] <= table.bbox[1] for ln in lines)
+
+
+def locate_tables(pages: list[tuple[Any, list[dict], list[FoundTable]]]) -> list[LocatedTable]:
+    """Name, group and stitch the tables found on each page.
+
+    `pages` holds, per page in order: the pdfplumber page, its text lines
+    (`extract_text_lines`) and the tables an engine found on it.
+    """
+    located: list[LocatedTable] = []
+    untitled = 0
+    for page, lines, found in pages:
+        captions = captions_on(page, lines)
+        previous_bottom = 0.0
+        used: dict[str, LocatedTable] = {}
+        for table in sorted(found, key=lambda t: t.bbox[1]):
+            top = table.bbox[1]
+            above = [c for c in captions if c.bottom <= top + 1]
+            caption = max(above, key=lambda c: c.bottom) if above else None
+            if caption and caption.bottom >= previous_bottom and caption.table_id not in used:
+                header = analyse_header(table.grid)
+                lt = LocatedTable(caption.table_id, 1, _title_between(lines, caption, top),
+                                  [table], table.grid, header,
+                                  families.family_of(header.roles()))
+                located.append(lt)
+                used[caption.table_id] = lt
+            elif caption and caption.table_id in used:
+                first = used[caption.table_id]
+                header = analyse_header(table.grid)
+                parts = sum(1 for t in located if t.table_id == caption.table_id)
+                located.append(LocatedTable(first.table_id, parts + 1, first.title, [table],
+                                            table.grid, header,
+                                            families.family_of(header.roles())))
+            elif (located and _opens_page(page, lines, table)
+                  and located[-1].segments[-1].page == page.page_number - 1
+                  and located[-1].grid.n_cols == table.grid.n_cols):
+                prev = located[-1]
+                drop = repeated_header_rows(prev.segments[0].grid, prev.header, table.grid)
+                prev.grid = prev.grid.stitch(table.grid.drop_rows(drop))
+                prev.segments.append(table)
+                if drop:
+                    prev.flags.append(f"repeated header dropped on page {page.page_number}")
+            else:
+                untitled += 1
+                header = analyse_header(table.grid)
+                lt = LocatedTable(f"untitled-{untitled}", 1, "", [table], table.grid, header,
+                                  families.family_of(header.roles()), flags=["no caption"])
+                located.append(lt)
+            previous_bottom = table.bbox[3]
+    return located

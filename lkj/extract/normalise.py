@@ -1,0 +1,357 @@
+"""From located tables to tidy rows, one list of records per output table.
+
+Pure: takes LocatedTable objects (grids with spans and a header) and the report year, gives
+dicts whose keys are the output contract (`lkj.schemas.contract`). Merged cells are filled
+from the cell that covers them; wrapped lines are joined; every figure keeps its raw text,
+its page and the flags of its parse; total rows become stated totals, never data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from lkj.extract.dates import parse_date_span
+from lkj.extract.grid import Grid
+from lkj.extract.header import Column
+from lkj.extract.locate import LocatedTable
+from lkj.extract.numbers import Quantity, parse_quantity
+from lkj.schemas import families
+
+_LIST_MARK = re.compile(r"^\s*(?:[-•–]\s+|\d+[.)]\s+|[a-z][.)]\s+)")
+_NUMBER_TOKEN = re.compile(r"\d")
+
+
+@dataclass
+class Rows:
+    """Records for each output table, collected over all tables of a report."""
+
+    iku: list[dict] = field(default_factory=list)
+    quarterly: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+    budget: list[dict] = field(default_factory=list)
+    stated_totals: list[dict] = field(default_factory=list)
+
+    def extend(self, other: Rows) -> None:
+        for name in ("iku", "quarterly", "events", "budget", "stated_totals"):
+            getattr(self, name).extend(getattr(other, name))
+
+
+def num(q: Quantity) -> float | int | None:
+    """A parsed Decimal as a plain number for tables: int when whole, float otherwise."""
+    if q.value is None:
+        return None
+    v: Decimal = q.value
+    return int(v) if v == v.to_integral_value() else float(v)
+
+
+def strip_list_mark(text: str) -> str:
+    """'- LPK Logika' -> 'LPK Logika', '1. Peningkatan ...' -> 'Peningkatan ...'."""
+    return _LIST_MARK.sub("", text, count=1).strip()
+
+
+def _flags(**quantities: Quantity) -> str:
+    parts = [f"{name}:{flag}" for name, q in quantities.items() for flag in q.flags
+             if flag != "empty"]
+    return "; ".join(parts)
+
+
+def row_kind(indicator: str, raws: list[str]) -> str:
+    """What the figures of one indicator row are: decides what an ambiguous dot means.
+
+    A unit printed in any cell of the row decides first (Orang: count, Rp: money, %:
+    percent); then the indicator's own words (Nilai ..., Indeks ...: score).
+    """
+    units = {parse_quantity(r).unit for r in raws if r}
+    if units & families.MONEY_UNITS:
+        return "money"
+    if units & families.COUNT_UNITS:
+        return "count"
+    if families.is_score(indicator):
+        return "score"
+    if units & families.PERCENT_UNITS:
+        return "percent"
+    return "unknown"
+
+
+def cell_kind(raw: str, default: str) -> str:
+    """A cell's own unit beats the row's kind ('959 Orang' in a percent row is a count)."""
+    unit = parse_quantity(raw).unit
+    if unit in families.MONEY_UNITS:
+        return "money"
+    if unit in families.COUNT_UNITS:
+        return "count"
+    if unit in families.PERCENT_UNITS:
+        return "percent"
+    return default
+
+
+def figure(raw: str, kind: str, year: int | None) -> Quantity:
+    """Parse a figure; a cell with year-labelled figures gives the report year's one."""
+    q = parse_quantity(raw or None, cell_kind(raw, kind) if raw else kind)
+    if q.value is None and q.labelled and year is not None:
+        picked = [v for label, v in q.labelled if label == str(year)]
+        if len(picked) == 1:
+            q = Quantity(q.raw, picked[0], q.unit, q.note,
+                         tuple(sorted(set(q.flags) | {"year_labelled_value"})), q.labelled)
+    return q
+
+
+def labelled_text(q: Quantity) -> str | None:
+    return "; ".join(f"{k}={v}" for k, v in q.labelled) or None
+
+
+def _data_rows(table: LocatedTable) -> Iterator[int]:
+    yield from range(table.header.first_data_row, table.grid.n_rows)
+
+
+def _is_total_row(grid: Grid, row: int) -> bool:
+    first = next((grid.text(row, c) for c in range(grid.n_cols) if grid.text(row, c)), "")
+    return bool(families.TOTAL_RE.match(first)) and not grid.is_continued_from_above(row, 0)
+
+
+def _col(table: LocatedTable, role: str, half: str | None = None,
+         quarter: int | None = None) -> Column | None:
+    for col in table.header.columns:
+        if col.role != role or (quarter is not None and col.quarter != quarter):
+            continue
+        if half is not None and _half(col) != half:
+            continue
+        return col
+    return None
+
+
+def _half(col: Column) -> str | None:
+    """'budget' or 'kinerja' for columns under an Anggaran / Kinerja parent header."""
+    parent = (col.parent or "").lower()
+    if any(w in parent for w in families.BUDGET_PARENT_WORDS):
+        return "budget"
+    if any(w in parent for w in families.KINERJA_PARENT_WORDS):
+        return "kinerja"
+    return None
+
+
+def _text(table: LocatedTable, row: int, col: Column | None) -> str:
+    return table.grid.text(row, col.index) if col else ""
+
+
+def _printed(table: LocatedTable, row: int, col: Column | None) -> str | None:
+    """The cell text printed in this row (None where a merged cell from above covers it)."""
+    return table.grid.raw_row(row)[col.index] if col else None
+
+
+def _base(table: LocatedTable, report_id: str, row: int, data_row_no: int) -> dict[str, Any]:
+    return {"report_id": report_id, "table_id": table.table_id, "table_part": table.part,
+            "row": data_row_no, "page": table.grid.row_pages[row]}
+
+
+def normalise_table(table: LocatedTable, report_id: str, year: int | None) -> Rows:
+    """All records one located table yields, by its family."""
+    rows = Rows()
+    handler = _HANDLERS.get(table.family or "")
+    if handler is None:
+        return rows
+    data_no = 0
+    for r in _data_rows(table):
+        if _is_total_row(table.grid, r):
+            rows.stated_totals.extend(stated_totals(table, report_id, r))
+            continue
+        if not any(table.grid.text(r, c) for c in range(table.grid.n_cols)):
+            continue
+        data_no += 1
+        handler(table, report_id, year, r, data_no, rows)
+    return rows
+
+
+def _iku_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: int,
+             rows: Rows, half: str | None = None) -> None:
+    indicator_col = _col(table, "indicator")
+    indicator = _text(table, r, indicator_col)
+    if not indicator:
+        return
+    sasaran = _text(table, r, _col(table, "sasaran")) or None
+    t_raw = _text(table, r, _col(table, "target", half))
+    r_raw = _text(table, r, _col(table, "realisasi", half))
+    c_col = _col(table, "capaian", half)
+    c_raw = _text(table, r, c_col)
+    kind = row_kind(indicator, [t_raw, r_raw])
+    target, real = figure(t_raw, kind, year), figure(r_raw, kind, year)
+    capaian = parse_quantity(c_raw or None, "percent")
+    rec = _base(table, report_id, r, no)
+    rec.update({
+        "sasaran": sasaran, "indicator": indicator,
+        "polarity": "lower_is_better" if families.is_lower_better(indicator)
+        else "higher_is_better",
+        "value_kind": kind,
+        "target": num(target), "target_unit": target.unit, "target_note": target.note,
+        "realisasi": num(real), "realisasi_unit": real.unit, "realisasi_note": real.note,
+        "realisasi_labelled": labelled_text(real),
+        "capaian_pct": num(capaian),
+        "target_raw": t_raw or None, "realisasi_raw": r_raw or None, "capaian_raw": c_raw or None,
+        "has_realisasi_column": _col(table, "realisasi", half) is not None,
+        "flags": _flags(target=target, realisasi=real, capaian=capaian) or None,
+    })
+    rows.iku.append(rec)
+
+
+def _quarterly_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: int,
+                   rows: Rows) -> None:
+    indicator = _text(table, r, _col(table, "indicator"))
+    if not indicator:
+        return
+    sasaran = _text(table, r, _col(table, "sasaran")) or None
+    quarters = sorted({c.quarter for c in table.header.columns if c.quarter})
+    raws = [table.grid.text(r, c.index) for c in table.header.columns if c.quarter]
+    kind = row_kind(indicator, raws)
+    for q in quarters:
+        t_raw = _text(table, r, _col(table, "target", quarter=q))
+        r_raw = _text(table, r, _col(table, "realisasi", quarter=q))
+        target, real = figure(t_raw, kind, year), figure(r_raw, kind, year)
+        rec = _base(table, report_id, r, no)
+        rec.update({
+            "sasaran": sasaran, "indicator": indicator, "quarter": q, "value_kind": kind,
+            "target": num(target), "target_unit": target.unit, "target_note": target.note,
+            "realisasi": num(real), "realisasi_unit": real.unit, "realisasi_note": real.note,
+            "target_raw": t_raw or None, "realisasi_raw": r_raw or None,
+            "flags": _flags(target=target, realisasi=real) or None,
+        })
+        rows.quarterly.append(rec)
+
+
+def _event_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: int,
+               rows: Rows) -> None:
+    place_col = _col(table, "place")
+    place_raw = _text(table, r, place_col)
+    date_raw = _text(table, r, _col(table, "date"))
+    people_raw = _text(table, r, _col(table, "participants"))
+    activity = _text(table, r, _col(table, "activity")) or None
+    month_col = _col(table, "month")
+    month = _text(table, r, month_col) or None
+    no_col = _col(table, "no")
+    group_raw = _text(table, r, no_col)
+    span = parse_date_span(date_raw or None, default_year=year)
+    people = parse_quantity(people_raw or None, "count")
+    continues = bool(place_col) and table.grid.is_continued_from_above(r, place_col.index)
+    rec = _base(table, report_id, r, no)
+    rec.update({
+        "kind": families.event_kind(table.title), "row_no": no,
+        "group_no": int(m.group()) if (m := re.search(r"\d+", group_raw)) else None,
+        "month": month, "place": strip_list_mark(place_raw) or None,
+        "continues_previous": continues,
+        "date_start": span.start.isoformat() if span.start else None,
+        "date_end": span.end.isoformat() if span.end else None,
+        "date_note": span.note,
+        "participants": num(people), "participants_unit": people.unit,
+        "participants_note": people.note,
+        "funding": families.funding_of(people.note, span.note, activity),
+        "activity": activity,
+        "no_raw": _printed(table, r, no_col) or None,
+        "month_raw": _printed(table, r, month_col) or None,
+        "place_raw": _printed(table, r, place_col) or None,
+        "date_raw": date_raw or None, "participants_raw": people_raw or None,
+        "flags": "; ".join([f"date:{f}" for f in span.flags if f != "empty"]
+                           + [f"participants:{f}" for f in people.flags if f != "empty"])
+        or None,
+    })
+    rows.events.append(rec)
+
+
+def _budget_record(table: LocatedTable, report_id: str, r: int, no: int, level: str,
+                   name_raw: str, group: str | None, cols: dict[str, Column | None]) -> dict:
+    """A budget line from the pagu / realisasi / % / rata-rata columns given."""
+    raws = {k: _text(table, r, col) for k, col in cols.items()}
+    kinds = {"pagu": "money", "realisasi": "money", "pct": "percent", "avg": "percent"}
+    q = {k: parse_quantity(raws[k] or None, kinds[k]) for k in kinds}
+    rec = _base(table, report_id, r, no)
+    rec.update({
+        "level": level, "name": strip_list_mark(name_raw) or None, "group": group,
+        "pagu": num(q["pagu"]), "realisasi": num(q["realisasi"]),
+        "realisasi_pct": num(q["pct"]), "avg_capaian_pct": num(q["avg"]),
+        "name_raw": name_raw or None, "pagu_raw": raws["pagu"] or None,
+        "realisasi_raw": raws["realisasi"] or None, "realisasi_pct_raw": raws["pct"] or None,
+        "avg_capaian_raw": raws["avg"] or None,
+        "flags": _flags(**q) or None,
+    })
+    return rec
+
+
+def _budget_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: int,
+                rows: Rows) -> None:
+    name_col = _col(table, "budget_name") or _col(table, "sasaran") or _col(table, "indicator")
+    level = "kegiatan" if name_col and name_col.role == "budget_name" else "sasaran"
+    cols = {"pagu": _col(table, "pagu") or _col(table, "amount"),
+            "realisasi": _col(table, "realisasi"), "pct": _col(table, "capaian"),
+            "avg": _col(table, "avg_capaian")}
+    rows.budget.append(_budget_record(table, report_id, r, no, level,
+                                      _text(table, r, name_col), None, cols))
+
+
+def _budget_kinerja_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: int,
+                        rows: Rows) -> None:
+    """A row of a budget-and-performance table: an IKU row, and a budget row where a
+    (merged) pagu cell starts."""
+    _iku_row(table, report_id, year, r, no, rows, half="kinerja")
+    pagu_col = _col(table, "pagu", "budget") or _col(table, "pagu")
+    if pagu_col is None or not table.grid.is_origin(r, pagu_col.index):
+        return
+    sasaran = _text(table, r, _col(table, "sasaran"))
+    cols = {"pagu": pagu_col, "realisasi": _col(table, "realisasi", "budget"),
+            "pct": _col(table, "capaian", "budget"), "avg": _col(table, "avg_capaian")}
+    rows.budget.append(_budget_record(table, report_id, r, no, "sasaran", sasaran,
+                                      sasaran or None, cols))
+
+
+def stated_totals(table: LocatedTable, report_id: str, r: int) -> list[dict]:
+    """Each figure of a TOTAL / JUMLAH row, with the measure it states."""
+    out = []
+    grid = table.grid
+    for cell in grid.row_cells(r):
+        text = " ".join(cell.text.split())
+        if not text or not _NUMBER_TOKEN.search(text):
+            continue
+        col = table.header.columns[cell.col] if cell.col < len(table.header.columns) else None
+        label_part = families.TOTAL_RE.match(text)
+        figure_text = _figure_part(text) if label_part else text
+        low = text.lower()
+        kind = "money" if "rp" in low else "count"
+        q = parse_quantity(figure_text, kind)
+        measure = families.UNIT_MEASURES.get(q.unit or "")
+        if label_part:
+            measure = next((m for m, words in families.LABEL_MEASURES
+                            if any(w in low for w in words)), measure)
+        if measure is None and col is not None:
+            measure = families.ROLE_MEASURES.get(col.role or "")
+        out.append({
+            "report_id": report_id, "table_id": table.table_id, "table_part": table.part,
+            "measure": measure or "unknown", "column": col.label if col else None,
+            "stated_value": num(q), "stated_unit": q.unit, "stated_raw": text,
+            "page": grid.row_pages[r],
+            "flags": "; ".join(q.flags) if q.flags else None,
+        })
+    return out
+
+
+def _figure_part(text: str) -> str:
+    """The figure in a cell that also holds its label: from the last 'Rp', else the
+    first token that starts with a digit."""
+    low = text.lower()
+    at = low.rfind("rp")
+    if at >= 0:
+        return text[at:]
+    tokens = text.split()
+    for i, tok in enumerate(tokens):
+        if tok[0].isdigit():
+            return " ".join(tokens[i:])
+    return text
+
+
+_HANDLERS = {
+    "iku": _iku_row,
+    "quarterly": _quarterly_row,
+    "events": _event_row,
+    "budget": _budget_row,
+    "budget_kinerja": _budget_kinerja_row,
+}

@@ -1,0 +1,175 @@
+"""One report end to end: PDF -> located tables -> cells -> tidy rows, with provenance."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lkj.extract import engines
+from lkj.extract.document import ReportError, check_file, has_text_layer, open_pdf, page_text
+from lkj.extract.locate import LocatedTable, locate_tables
+from lkj.extract.normalise import Rows, normalise_table
+from lkj.schemas import contract, registry
+
+#: Engine choices: the primary reader, and whether camelot cross-checks it.
+ENGINE_CHOICES = ("both", "pdfplumber", "camelot")
+
+_LKJ_WORDS = re.compile(r"laporan\s+kinerja|\blakip\b|\blkjip\b|\blkip\b|\blkj\b", re.IGNORECASE)
+_TITLE_WORDS = re.compile(r"laporan\s+kinerja|laporan\s+akuntabilitas", re.IGNORECASE)
+_YEAR_AFTER_TAHUN = re.compile(r"tahun\s+(?:anggaran\s+)?((?:19|20)\d\d)\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+#: Pages read for the report's identity (cover, foreword, contents).
+FRONT_PAGES = 3
+
+
+@dataclass
+class Extraction:
+    """Everything read from one report."""
+
+    report: dict[str, Any]
+    tables: list[LocatedTable]
+    rows: Rows
+    page_texts: list[str]
+    seconds: float = 0.0
+    engine: str = "pdfplumber"
+    table_pages: list[int] = field(default_factory=list)
+
+    def records(self) -> dict[str, list[dict]]:
+        rid = self.report["report_id"]
+        tables = [{
+            "report_id": rid, "table_id": t.table_id, "table_part": t.part, "title": t.title,
+            "family": t.family, "pages": ",".join(map(str, t.pages)), "rows": t.n_rows,
+            "engine": t.engine, "verified": t.verified, "flags": "; ".join(t.flags) or None,
+        } for t in self.tables]
+        return {"report": [self.report], "tables": tables, "iku": self.rows.iku,
+                "quarterly": self.rows.quarterly, "events": self.rows.events,
+                "budget": self.rows.budget, "stated_totals": self.rows.stated_totals}
+
+    def columned(self) -> dict[str, tuple[list[str], list[dict]]]:
+        """Each output table as (columns in contract order, records)."""
+        out = {}
+        for name, recs in self.records().items():
+            cols = contract.COLUMNS[name]
+            extra = [k for r in recs for k in r if k not in cols]
+            out[name] = (cols + list(dict.fromkeys(extra)), recs)
+        return out
+
+    def frames(self) -> dict[str, Any]:
+        """pandas DataFrames in contract column order (pandas imported on use).
+
+        Object dtype keeps each value as parsed: a whole number stays an int beside a null
+        instead of becoming 16000.0.
+        """
+        import pandas as pd
+
+        return {name: pd.DataFrame(recs, columns=cols, dtype=object)
+                for name, (cols, recs) in self.columned().items()}
+
+
+def identify(page_texts: list[str], path: Path, sha256: str) -> dict[str, Any]:
+    """Agency, year and title from the front pages; unknown parts are flagged, not guessed."""
+    front = "\n".join(page_texts[:FRONT_PAGES])
+    flags = []
+    agency = registry.match_agency(front)
+    if agency is None:
+        flags.append("unknown agency (add it to lkj/schemas/registry.py)")
+    years = Counter(_YEAR_AFTER_TAHUN.findall(front)) or Counter(_YEAR.findall(page_texts[0]))
+    year = None
+    if years:
+        (year_s, n), *rest = years.most_common()
+        year = int(year_s)
+        if rest and rest[0][1] == n:
+            flags.append(f"year ambiguous between {year_s} and {rest[0][0]}")
+            year = None
+    else:
+        flags.append("no report year found on the front pages")
+    lines = [ln.strip() for t in page_texts[:FRONT_PAGES] for ln in t.splitlines()]
+    title_line = next((ln for ln in lines if _TITLE_WORDS.search(ln)),
+                      next((ln for ln in lines if _LKJ_WORDS.search(ln)), None))
+    report_id = (f"{agency.agency_id}-{year}" if agency and year
+                 else f"sha-{sha256[:12]}")
+    return {
+        "report_id": report_id, "agency_id": agency.agency_id if agency else None,
+        "agency": agency.name if agency else None,
+        "province": agency.province if agency else None, "year": year,
+        "title": title_line, "source_file": path.name, "sha256": sha256,
+        "pages": len(page_texts), "flags": "; ".join(flags) or None,
+    }
+
+
+def _may_hold_table(page: Any) -> bool:
+    """Cheap pre-filter: a ruled table needs ruling lines or rectangles."""
+    return len(page.rects) + len(page.lines) >= 4
+
+
+def extract_report(path: Path | str, engine: str = "both") -> Extraction:
+    """Read one LKj PDF into tidy rows. Raises ReportError with a one-line reason."""
+    if engine not in ENGINE_CHOICES:
+        raise ValueError(f"engine must be one of {ENGINE_CHOICES}, got {engine!r}")
+    start = time.perf_counter()
+    path = Path(path)
+    source = check_file(path)
+    with open_pdf(path) as pdf:
+        texts = [page_text(p) for p in pdf.pages]
+        if not has_text_layer(texts):
+            raise ReportError(path, "no text layer (a scanned PDF?): OCR is not supported yet")
+        report = identify(texts, path, source.sha256)
+        candidates = [p for p in pdf.pages if _may_hold_table(p)]
+        heights = {p.page_number: p.height for p in pdf.pages}
+        per_page = []
+        for page in candidates:
+            found = engines.pdfplumber_tables(page) if engine != "camelot" else []
+            per_page.append((page, page.extract_text_lines(), found))
+        if engine == "camelot":
+            by_page: dict[int, list] = {}
+            for ft in engines.camelot_tables(path, [p.page_number for p in candidates], heights):
+                by_page.setdefault(ft.page, []).append(ft)
+            per_page = [(p, lines, by_page.get(p.page_number, [])) for p, lines, _ in per_page]
+        located = locate_tables([x for x in per_page if x[2]])
+        if engine == "both":
+            _cross_check(path, located, heights)
+        elif engine == "camelot":
+            for t in located:
+                t.engine = "camelot"
+    located = [t for t in located if t.family]
+    if not located:
+        what = "no LKj tables found" if _LKJ_WORDS.search("\n".join(texts)) else \
+            "not an LKj (no performance-report words and no LKj tables)"
+        raise ReportError(path, what)
+    rows = Rows()
+    for table in located:
+        rows.extend(normalise_table(table, report["report_id"], report["year"]))
+    return Extraction(report, located, rows, texts, time.perf_counter() - start,
+                      engine, sorted({p for t in located for p in t.pages}))
+
+
+def _overlap(a: tuple, b: tuple) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    return (w * h) / ((a[2] - a[0]) * (a[3] - a[1]))
+
+
+def _cross_check(path: Path, located: list[LocatedTable], heights: dict[int, float]) -> None:
+    """Read the same pages with camelot and flag every segment the two engines read apart."""
+    pages = sorted({s.page for t in located for s in t.segments})
+    others = engines.camelot_tables(path, pages, heights)
+    for table in located:
+        problems = []
+        for seg in table.segments:
+            match = max((o for o in others if o.page == seg.page),
+                        key=lambda o: _overlap(seg.bbox, o.bbox), default=None)
+            if match is None or _overlap(seg.bbox, match.bbox) < 0.8:
+                problems.append(f"camelot found no table at page {seg.page}")
+                continue
+            problems += [f"page {seg.page}: {p}" for p in engines.compare_grids(seg.grid,
+                                                                                 match.grid)]
+        table.engine = "pdfplumber+camelot"
+        table.verified = not problems
+        if problems:
+            table.flags.append("engines disagree: " + "; ".join(problems))

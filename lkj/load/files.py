@@ -1,0 +1,69 @@
+"""Writing tables as CSV or JSON files, all or nothing.
+
+Files are written into a hidden staging folder inside the target folder and moved into
+place only once every one of them is complete, so an interrupted or failed run never
+leaves a half-written file where a reader would take it for output.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+FORMATS = ("csv", "json")
+
+
+def _cell(value: Any) -> Any:
+    """CSV text of a value: blank for null, 'true'/'false' for booleans, numbers as printed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value != value:  # NaN from pandas
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def write_csv(path: Path, columns: list[str], records: Iterable[Mapping[str, Any]]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(columns)
+        for rec in records:
+            writer.writerow([_cell(rec.get(c)) for c in columns])
+
+
+def write_json(path: Path, columns: list[str], records: Iterable[Mapping[str, Any]]) -> None:
+    rows = [{c: rec.get(c) for c in columns} for rec in records]
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(rows, fh, ensure_ascii=False, indent=1, default=str)
+        fh.write("\n")
+
+
+def write_tables(out_dir: Path, tables: Mapping[str, tuple[list[str], list[Mapping[str, Any]]]],
+                 fmt: str = "csv") -> list[Path]:
+    """Write each table to OUT_DIR/NAME.FMT; all files appear together or none does."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".lkj-staging-", dir=out_dir))
+    writer = write_csv if fmt == "csv" else write_json
+    try:
+        staged = []
+        for name, (columns, records) in tables.items():
+            path = staging / f"{name}.{fmt}"
+            writer(path, columns, records)
+            staged.append(path)
+        final = []
+        for path in staged:
+            target = out_dir / path.name
+            os.replace(path, target)
+            final.append(target)
+        return final
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

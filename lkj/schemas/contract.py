@@ -1,0 +1,38 @@
+"""The output contract: the tables extraction produces and their columns, in order.
+
+Column names are the contract with users (CSV headers, SQLite columns); columns may be added,
+never renamed. A blank cell is null, never 0.
+"""
+
+from __future__ import annotations
+
+PROVENANCE = ["report_id", "table_id", "table_part", "row", "page"]
+
+COLUMNS: dict[str, list[str]] = {
+    "report": ["report_id", "agency_id", "agency", "province", "year", "title", "source_file",
+               "sha256", "pages", "flags"],
+    "tables": ["report_id", "table_id", "table_part", "title", "family", "pages", "rows",
+               "engine", "verified", "flags"],
+    "iku": PROVENANCE + [
+        "sasaran", "indicator", "polarity", "value_kind",
+        "target", "target_unit", "target_note", "realisasi", "realisasi_unit", "realisasi_note",
+        "realisasi_labelled", "capaian_pct", "target_raw", "realisasi_raw", "capaian_raw",
+        "has_realisasi_column", "flags"],
+    "quarterly": PROVENANCE + [
+        "sasaran", "indicator", "quarter", "value_kind", "target", "target_unit", "target_note",
+        "realisasi", "realisasi_unit", "realisasi_note", "target_raw", "realisasi_raw", "flags"],
+    "events": PROVENANCE + [
+        "kind", "row_no", "group_no", "month", "place", "continues_previous", "date_start",
+        "date_end", "date_note", "participants", "participants_unit", "participants_note",
+        "funding", "activity", "no_raw", "month_raw", "place_raw", "date_raw",
+        "participants_raw", "flags"],
+    "budget": PROVENANCE + [
+        "level", "name", "group", "pagu", "realisasi", "realisasi_pct", "avg_capaian_pct",
+        "name_raw", "pagu_raw", "realisasi_raw", "realisasi_pct_raw", "avg_capaian_raw",
+        "flags"],
+    "stated_totals": ["report_id", "table_id", "table_part", "measure", "column",
+                      "stated_value", "stated_unit", "stated_raw", "page", "flags"],
+}
+
+#: The tables `lkj extract` writes, in the order it lists them.
+OUTPUT_TABLES = ["report", "tables", "iku", "quarterly", "events", "budget", "stated_totals"]

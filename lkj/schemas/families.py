@@ -1,0 +1,172 @@
+"""Table families of an LKj: the words that name their columns, captions and totals.
+
+One place per fact: extraction code asks this module what a header means; it never spells a
+header word itself. Words are matched on lower-cased, whitespace-normalised header labels;
+a two-row header gives labels like "triwulan ii realisasi" or "anggaran (rp) pagu".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: A caption line: "Tabel 2.3", "Tabel 2.3 Kegiatan Sosialisasi", "TABEL 1." (daftar tabel too).
+CAPTION_RE = re.compile(r"^\s*tabel\s+(?P<id>\d+(?:\.\d+)*)\.?(?:\s+(?P<title>.*\S))?\s*$",
+                        re.IGNORECASE)
+
+#: Rows that state a total: a claim to check, not data.
+TOTAL_RE = re.compile(r"^\s*(total|jumlah|grand total)\b", re.IGNORECASE)
+
+#: Quarter names in headers: Triwulan I-IV, TW I, Tw 1, Q1.
+QUARTER_RE = re.compile(r"\b(?:triwulan|tw|q)\s*-?\s*(iv|iii|ii|i|[1-4])\b", re.IGNORECASE)
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+@dataclass(frozen=True)
+class Role:
+    """A column meaning, recognised by any of its header words (substring match)."""
+
+    name: str
+    words: tuple[str, ...]
+    exact: bool = False
+
+    def matches(self, label: str) -> bool:
+        if self.exact:
+            return label.strip(" .") in self.words
+        return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", label) for w in self.words)
+
+
+# Column roles, most specific first: the first role whose words match a label wins.
+ROLES: tuple[Role, ...] = (
+    Role("no", ("no", "no.", "nomor"), exact=True),
+    Role("avg_capaian", ("rata-rata", "rata rata", "rerata")),
+    Role("sasaran", ("sasaran strategis", "sasaran program", "sasaran")),
+    Role("indicator", ("indikator kinerja", "iku", "indikator", "uraian indikator")),
+    Role("month", ("bulan",)),
+    Role("place", ("tempat", "lokasi kegiatan", "lokasi")),
+    Role("date", ("waktu", "tanggal")),
+    Role("participants", ("jumlah peserta", "peserta")),
+    Role("activity", ("jenis pelatihan", "jenis kegiatan", "keterangan", "materi")),
+    Role("pagu", ("pagu", "alokasi")),
+    Role("target", ("target",)),
+    Role("realisasi", ("realisasi",)),
+    Role("capaian", ("capaian", "%")),
+    Role("budget_name", ("kegiatan", "program", "uraian")),
+    Role("amount", ("anggaran", "jumlah (rp)", "(rp)")),
+)
+
+#: Parent headers (first header row) that split a table into a budget half and a kinerja half.
+BUDGET_PARENT_WORDS = ("anggaran", "keuangan")
+KINERJA_PARENT_WORDS = ("kinerja", "fisik")
+
+
+@dataclass(frozen=True)
+class Family:
+    """A table family: which roles must be present for a table to belong to it."""
+
+    name: str
+    required: tuple[frozenset[str], ...]  # each group: at least one of these roles
+    description: str
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family("quarterly", (frozenset({"indicator"}), frozenset({"quarter"})),
+           "one indicator in one quarter (Triwulan I-IV): target, realisasi"),
+    Family("events", (frozenset({"place"}), frozenset({"date"}), frozenset({"participants"})),
+           "one activity: month, place, date or range, participants, notes"),
+    Family("budget_kinerja", (frozenset({"pagu"}), frozenset({"target"})),
+           "budget and performance side by side (pagu, realisasi, %, target, capaian)"),
+    Family("iku", (frozenset({"indicator"}), frozenset({"target"})),
+           "one indicator: sasaran, indikator, target, realisasi, capaian (%)"),
+    Family("budget", (frozenset({"pagu", "amount"}),),
+           "one budget line: pagu, realisasi, %"),
+)
+
+#: Which kind of event a table lists, from the words of its caption title.
+EVENT_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("sosialisasi", ("sosialisasi", "penyebarluasan informasi")),
+    ("pemberdayaan", ("pemberdayaan",)),
+    ("pelatihan", ("pelatihan", "bimbingan teknis", "bimtek")),
+    ("pemulangan", ("pemulangan",)),
+    ("pencegahan", ("pencegahan",)),
+)
+
+#: Funding notes on events (budgeter = funded by the national budget as a priority).
+FUNDING_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("non_budgeter", ("non budgeter", "nonbudgeter", "non-budgeter")),
+    ("budgeter", ("budgeter",)),
+)
+
+#: Stated-total measures from the unit printed beside the figure, then from the column role.
+UNIT_MEASURES = {"lokasi": "locations", "orang": "participants", "peserta": "participants",
+                 "kegiatan": "activities", "kasus": "cases"}
+ROLE_MEASURES = {"participants": "participants", "place": "locations", "pagu": "pagu",
+                 "amount": "pagu", "realisasi": "realisasi", "capaian": "realisasi_pct",
+                 "target": "target"}
+#: Words inside a total cell that name its measure ("JUMLAH PAGU ANGGARAN Rp ...").
+LABEL_MEASURES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("pagu", ("pagu", "anggaran")),
+    ("realisasi", ("realisasi",)),
+    ("participants", ("peserta",)),
+    ("locations", ("lokasi",)),
+)
+
+#: Units that make a figure a count or an amount of money (dot = thousands separator).
+COUNT_UNITS = frozenset({"orang", "lokasi", "kasus", "kegiatan", "peserta", "bulan", "dokumen",
+                         "laporan", "unit", "desa", "cpmi", "pmi"})
+MONEY_UNITS = frozenset({"rp"})
+PERCENT_UNITS = frozenset({"%"})
+
+#: Indicator names that are scores (dot = decimal point): "Nilai IKPA", "Indeks ...".
+SCORE_WORDS = ("nilai", "indeks", "skor", "index")
+#: Indicator names whose target is a fall: lower is better.
+LOWER_IS_BETTER_WORDS = ("penurunan", "menurunnya", "berkurangnya", "turunnya")
+
+
+def quarter_of(label: str) -> int | None:
+    """1-4 for a header label naming a quarter (Triwulan II, TW 2), else None."""
+    m = QUARTER_RE.search(label)
+    return ROMAN[m.group(1).lower()] if m else None
+
+
+def role_of(label: str) -> str | None:
+    """The column role a header label names, or None if no word of ours matches."""
+    label = " ".join(label.lower().split())
+    for role in ROLES:
+        if role.matches(label):
+            return role.name
+    return None
+
+
+def family_of(roles: set[str]) -> str | None:
+    """The first family whose required role groups are all present."""
+    for family in FAMILIES:
+        if all(group & roles for group in family.required):
+            return family.name
+    return None
+
+
+def event_kind(title: str) -> str | None:
+    low = title.lower()
+    for kind, words in EVENT_KINDS:
+        if any(w in low for w in words):
+            return kind
+    return None
+
+
+def funding_of(*texts: str | None) -> str | None:
+    low = " ".join(t.lower() for t in texts if t)
+    for funding, words in FUNDING_WORDS:
+        if any(w in low for w in words):
+            return funding
+    return None
+
+
+def is_lower_better(indicator: str) -> bool:
+    low = indicator.lower()
+    return any(w in low for w in LOWER_IS_BETTER_WORDS)
+
+
+def is_score(indicator: str) -> bool:
+    low = indicator.lower()
+    return any(low.startswith(w) or f" {w} " in f" {low} " for w in SCORE_WORDS)
