@@ -32,7 +32,13 @@ COLUMNS: dict[str, list[str]] = {
         "flags"],
     "stated_totals": ["report_id", "table_id", "table_part", "measure", "column",
                       "stated_value", "stated_unit", "stated_raw", "page", "flags"],
+    # One row per check outcome: a failed check (a finding) or a check that held.
+    "findings": ["report_id", "check", "severity", "status", "subject", "tables", "pages",
+                 "stated", "computed", "difference", "formula", "message"],
 }
+
+#: Severities of findings, least to most severe.
+SEVERITIES = ["info", "warning", "error"]
 
 #: The tables `lkj extract` writes, in the order it lists them.
 OUTPUT_TABLES = ["report", "tables", "iku", "quarterly", "events", "budget", "stated_totals"]
