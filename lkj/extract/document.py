@@ -21,6 +21,7 @@ class ReportError(Exception):
     """A file that cannot be read as an LKj, with the reason in one line."""
 
     def __init__(self, path: Path | str, reason: str) -> None:
+        reason = " ".join(str(reason).split())  # one line, whatever a parser put in it
         super().__init__(f"{path}: {reason}")
         self.path = str(path)
         self.reason = reason
@@ -87,24 +88,43 @@ def open_pdf(path: Path):
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         pdf = pdfplumber.open(path)
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise ReportError(path, "encrypted PDF (a password is needed)") from exc
-    except PDFSyntaxError as exc:
-        raise ReportError(path, f"damaged PDF ({exc})") from exc
     except Exception as exc:  # pdfminer raises many private types on broken files
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+        cause = _pdfminer_cause(exc)
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) \
+                or "password" in str(cause).lower() \
+                or "encrypt" in type(cause).__name__.lower():
             raise ReportError(path, "encrypted PDF (a password is needed)") from exc
-        raise ReportError(path, f"unreadable PDF ({type(exc).__name__}: {exc})") from exc
+        if isinstance(cause, PDFSyntaxError):
+            raise ReportError(path, f"damaged PDF ({_describe(cause)})") from exc
+        raise ReportError(path, f"unreadable PDF ({_describe(cause)})") from exc
     try:
         try:
             n_pages = len(pdf.pages)
         except Exception as exc:
-            raise ReportError(path, f"damaged PDF ({type(exc).__name__}: {exc})") from exc
+            raise ReportError(path, f"damaged PDF ({_describe(_pdfminer_cause(exc))})") from exc
         if n_pages == 0:
             raise ReportError(path, "PDF has no pages")
         yield pdf
     finally:
-        pdf.close()
+        try:
+            pdf.close()
+        except Exception:  # close() walks the broken page tree again: keep the first reason
+            pdf.stream.close()
+
+
+def _pdfminer_cause(exc: BaseException) -> BaseException:
+    """The pdfminer error inside pdfplumber's PdfminerException wrapper (or exc itself)."""
+    inner = exc.args[0] if exc.args else None
+    if type(exc).__name__ == "PdfminerException" and isinstance(inner, BaseException):
+        return inner
+    return exc
+
+
+def _describe(exc: BaseException) -> str:
+    """`Type: message` of a parser error, cut short: it ends up in a one-line reason."""
+    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    text = " ".join(text.split())
+    return text if len(text) <= 160 else text[:159] + "…"
 
 
 def page_text(page: Any) -> str:
