@@ -38,6 +38,7 @@ from reportlab.platypus import (
 CAPTION_RE = re.compile(r"^Tabel\s+(\d+(?:\.\d+)*)\.?$")
 DASHES_RE = re.compile(r"^[-\t ]*-[-\t ]*$")
 LABEL_RE = re.compile(r"^(\d+[.)]|[a-z][.)])\s+(.*)$")
+COMMENT = "%%"  # a source line starting with this is a comment (not printed)
 HEADER_GREY = colors.Color(0.85, 0.85, 0.85)
 
 # ---------------------------------------------------------------------------------------------
@@ -129,6 +130,9 @@ def parse(text: str, spec: dict[str, Any]) -> Document:
             i += 1
             continue
         if DASHES_RE.match(line):  # conversion artifact under some tables
+            i += 1
+            continue
+        if line.startswith(COMMENT):  # a note in the source file, never printed
             i += 1
             continue
         if in_cover and line == cover_until:
@@ -395,7 +399,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     cover_fonts = (("cover", "Helvetica", 12), ("cover_org", "Helvetica-Bold", 22),
                    ("cover_year", "Helvetica-Bold", 40), ("cover_big", "Helvetica-Bold", 30),
                    ("cover_title", "Helvetica-Bold", 26), ("cover_agency", "Helvetica-Bold", 16),
-                   ("cover_small", "Helvetica", 10))
+                   ("cover_small", "Helvetica", 10), ("cover_note", "Helvetica-Bold", 11))
     for name, font, size in cover_fonts:
         st[name] = ParagraphStyle(name, cover, fontName=font, fontSize=size, leading=size * 1.25)
     return st
