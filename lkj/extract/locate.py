@@ -44,6 +44,7 @@ class LocatedTable:
     engine: str = "pdfplumber"
     flags: list[str] = field(default_factory=list)
     verified: bool | None = None  # True/False once a second engine read the same cells
+    caption_top: float | None = None  # where the caption starts, above the first segment
 
     @property
     def pages(self) -> list[int]:
@@ -100,7 +101,7 @@ def locate_tables(pages: list[tuple[Any, list[dict], list[FoundTable]]]) -> list
                 header = analyse_header(table.grid)
                 lt = LocatedTable(caption.table_id, 1, _title_between(lines, caption, top),
                                   [table], table.grid, header,
-                                  families.family_of(header.roles()))
+                                  families.family_of(header.roles()), caption_top=caption.top)
                 located.append(lt)
                 used[caption.table_id] = lt
             elif caption and caption.table_id in used:

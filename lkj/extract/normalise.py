@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from lkj.extract.dates import parse_date_span
-from lkj.extract.grid import Grid
 from lkj.extract.header import Column
 from lkj.extract.locate import LocatedTable
 from lkj.extract.numbers import Quantity, parse_quantity
@@ -108,9 +107,22 @@ def _data_rows(table: LocatedTable) -> Iterator[int]:
     yield from range(table.header.first_data_row, table.grid.n_rows)
 
 
-def _is_total_row(grid: Grid, row: int) -> bool:
-    first = next((grid.text(row, c) for c in range(grid.n_cols) if grid.text(row, c)), "")
-    return bool(families.TOTAL_RE.match(first)) and not grid.is_continued_from_above(row, 0)
+def _is_total_row(table: LocatedTable, row: int) -> bool:
+    """A TOTAL / JUMLAH row. In a column that names things, 'Jumlah Penempatan PMI' is an
+    indicator: only a label of total words, or one spanning columns, makes a total."""
+    grid = table.grid
+    cell = next((c for c in grid.row_cells(row) if " ".join(c.text.split())), None)
+    if cell is None or grid.is_continued_from_above(row, 0):
+        return False
+    text = " ".join(cell.text.split())
+    m = families.TOTAL_RE.match(text)
+    if not m:
+        return False
+    role = table.header.columns[cell.col].role if cell.col < len(table.header.columns) else None
+    if cell.colspan > 1 or role not in families.NAME_ROLES:
+        return True
+    tail = [w for w in text[m.end():].lower().split() if not _NUMBER_TOKEN.search(w)]
+    return all(w in families.TOTAL_TAIL_WORDS for w in tail)
 
 
 def _col(table: LocatedTable, role: str, half: str | None = None,
@@ -156,7 +168,7 @@ def normalise_table(table: LocatedTable, report_id: str, year: int | None) -> Ro
         return rows
     data_no = 0
     for r in _data_rows(table):
-        if _is_total_row(table.grid, r):
+        if _is_total_row(table, r):
             rows.stated_totals.extend(stated_totals(table, report_id, r))
             continue
         if not any(table.grid.text(r, c) for c in range(table.grid.n_cols)):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
-from typing import Literal
+from typing import Any, Literal
 
 Kind = Literal["count", "money", "percent", "score", "unknown"]
 
@@ -360,3 +360,24 @@ def decimals(raw: str, kind: Kind = "unknown") -> int | None:
         return None
     exponent = value.as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else None
+
+
+def display_number(value: Any) -> str:
+    """A figure for people, never ambiguous: dot only as the decimal point, thousands
+    grouped by spaces from 10 000 up ('7 469 884 000', '2022', '104.03'); '' for null."""
+    if value is None or value == "":
+        return ""
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if f != f:
+        return ""
+    if f.is_integer():
+        n = int(f)
+        return f"{n:,}".replace(",", " ") if abs(n) >= 10_000 else str(n)
+    text = f"{f:.6f}".rstrip("0").rstrip(".")
+    whole, _, frac = text.partition(".")
+    if abs(int(whole)) >= 10_000:
+        whole = f"{int(whole):,}".replace(",", " ")
+    return f"{whole}.{frac}" if frac else whole

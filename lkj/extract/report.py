@@ -12,6 +12,7 @@ from typing import Any
 from lkj.extract import engines
 from lkj.extract.document import ReportError, check_file, has_text_layer, open_pdf, page_text
 from lkj.extract.locate import LocatedTable, locate_tables
+from lkj.extract.narrative import Line, PageLines, extract_claims
 from lkj.extract.normalise import Rows, normalise_table
 from lkj.schemas import contract, registry
 
@@ -37,6 +38,7 @@ class Extraction:
     seconds: float = 0.0
     engine: str = "pdfplumber"
     table_pages: list[int] = field(default_factory=list)
+    claims: list[dict] = field(default_factory=list)
 
     def records(self) -> dict[str, list[dict]]:
         rid = self.report["report_id"]
@@ -47,7 +49,8 @@ class Extraction:
         } for t in self.tables]
         return {"report": [self.report], "tables": tables, "iku": self.rows.iku,
                 "quarterly": self.rows.quarterly, "events": self.rows.events,
-                "budget": self.rows.budget, "stated_totals": self.rows.stated_totals}
+                "budget": self.rows.budget, "stated_totals": self.rows.stated_totals,
+                "claims": self.claims}
 
     def columned(self) -> dict[str, tuple[list[str], list[dict]]]:
         """Each output table as (columns in contract order, records)."""
@@ -103,7 +106,19 @@ def identify(page_texts: list[str], path: Path, sha256: str) -> dict[str, Any]:
 
 def _may_hold_table(page: Any) -> bool:
     """Cheap pre-filter: a ruled table needs ruling lines or rectangles."""
-    return len(page.rects) + len(page.lines) >= 4
+    try:
+        return len(page.rects) + len(page.lines) >= 4
+    except Exception:  # a broken content stream (page_text gave ""): no table read there
+        return False
+
+
+def _unreadable(page: Any) -> bool:
+    """Whether pdfminer fails on the page's content (a blank page is readable)."""
+    try:
+        page.layout  # noqa: B018 (parsing is the point)
+    except Exception:
+        return True
+    return False
 
 
 def extract_report(path: Path | str, engine: str = "both") -> Extraction:
@@ -118,6 +133,11 @@ def extract_report(path: Path | str, engine: str = "both") -> Extraction:
         if not has_text_layer(texts):
             raise ReportError(path, "no text layer (a scanned PDF?): OCR is not supported yet")
         report = identify(texts, path, source.sha256)
+        broken = [p.page_number for p, t in zip(pdf.pages, texts, strict=True)
+                  if not t and _unreadable(p)]
+        if broken:
+            note = f"unreadable page(s) {','.join(map(str, broken))}: no tables read there"
+            report["flags"] = "; ".join(filter(None, [report["flags"], note]))
         candidates = [p for p in pdf.pages if _may_hold_table(p)]
         heights = {p.page_number: p.height for p in pdf.pages}
         per_page = []
@@ -135,6 +155,7 @@ def extract_report(path: Path | str, engine: str = "both") -> Extraction:
         elif engine == "camelot":
             for t in located:
                 t.engine = "camelot"
+        prose = _running_text(pdf, located)
     located = [t for t in located if t.family]
     if not located:
         what = "no LKj tables found" if _LKJ_WORDS.search("\n".join(texts)) else \
@@ -143,8 +164,35 @@ def extract_report(path: Path | str, engine: str = "both") -> Extraction:
     rows = Rows()
     for table in located:
         rows.extend(normalise_table(table, report["report_id"], report["year"]))
+    claims = extract_claims(prose, report["report_id"])
     return Extraction(report, located, rows, texts, time.perf_counter() - start,
-                      engine, sorted({p for t in located for p in t.pages}))
+                      engine, sorted({p for t in located for p in t.pages}), claims)
+
+
+def _running_text(pdf: Any, located: list[LocatedTable]) -> PageLines:
+    """Each page's lines with its tables and their captions cut out: what the report says
+    in prose. Bold lines are marked (headings name the subject of what follows)."""
+    boxes: dict[int, list[tuple]] = {}
+    for table in located:
+        for i, seg in enumerate(table.segments):
+            top = table.caption_top if i == 0 and table.caption_top is not None else seg.bbox[1]
+            boxes.setdefault(seg.page, []).append((top, seg.bbox[3]))
+    out = []
+    for page in pdf.pages:
+        cropped = page
+        for top, bottom in boxes.get(page.page_number, []):
+            cropped = cropped.outside_bbox((0, top, page.width, bottom))
+        try:
+            lines = cropped.extract_text_lines(return_chars=True)
+        except Exception:  # one unreadable page must not sink the report
+            lines = []
+        out.append((page.page_number, [Line(ln["text"], _is_bold(ln["chars"])) for ln in lines]))
+    return out
+
+
+def _is_bold(chars: list[dict]) -> bool:
+    fonts = [c.get("fontname", "") for c in chars if c.get("text", " ").strip()]
+    return bool(fonts) and all(re.search(r"bold|black|heavy", f, re.IGNORECASE) for f in fonts)
 
 
 def _overlap(a: tuple, b: tuple) -> float:

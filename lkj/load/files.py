@@ -67,3 +67,30 @@ def write_tables(out_dir: Path, tables: Mapping[str, tuple[list[str], list[Mappi
         return final
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def read_tables(folder: Path) -> dict[str, Any]:
+    """Read back the CSVs `lkj extract` wrote: numbers as numbers, true/false as booleans,
+    blank as null (pandas imported on use)."""
+    import pandas as pd
+
+    from lkj.schemas import contract
+
+    if not (folder / "report.csv").exists():
+        raise FileNotFoundError(f"{folder}: no report.csv (not a folder written by lkj extract)")
+    frames = {}
+    for name in contract.OUTPUT_TABLES:
+        path = folder / f"{name}.csv"
+        if path.exists():
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        else:
+            frame = pd.DataFrame(columns=contract.COLUMNS[name])
+        frame = frame.astype(object).where(frame != "", None)
+        for col in contract.NUMERIC.get(name, ()):
+            if col in frame:
+                frame[col] = pd.to_numeric(frame[col], errors="coerce")
+        for col in contract.BOOLEAN.get(name, ()):
+            if col in frame:
+                frame[col] = frame[col].map({"true": True, "false": False})
+        frames[name] = frame
+    return frames

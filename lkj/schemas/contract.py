@@ -32,13 +32,36 @@ COLUMNS: dict[str, list[str]] = {
         "flags"],
     "stated_totals": ["report_id", "table_id", "table_part", "measure", "column",
                       "stated_value", "stated_unit", "stated_raw", "page", "flags"],
+    # Figures the running text states (prose, tables cut out), with page and sentence.
+    "claims": ["report_id", "page", "measure", "stated_value", "stated_unit", "stated_raw",
+               "subject", "qualifier", "heading", "sentence"],
     # One row per check outcome: a failed check (a finding) or a check that held.
     "findings": ["report_id", "check", "severity", "status", "subject", "tables", "pages",
                  "stated", "computed", "difference", "formula", "message"],
+}
+
+#: Numeric columns per table (CSV readers convert these; everything else stays text).
+NUMERIC: dict[str, tuple[str, ...]] = {
+    "report": ("year", "pages"),
+    "tables": ("table_part", "rows"),
+    "iku": ("table_part", "row", "page", "target", "realisasi", "capaian_pct"),
+    "quarterly": ("table_part", "row", "page", "quarter", "target", "realisasi"),
+    "events": ("table_part", "row", "page", "row_no", "group_no", "participants"),
+    "budget": ("table_part", "row", "page", "pagu", "realisasi", "realisasi_pct",
+               "avg_capaian_pct"),
+    "stated_totals": ("table_part", "page", "stated_value"),
+    "claims": ("page", "stated_value"),
+    "findings": ("difference",),
+}
+#: Boolean columns, written as true/false.
+BOOLEAN: dict[str, tuple[str, ...]] = {
+    "tables": ("verified",), "iku": ("has_realisasi_column",),
+    "events": ("continues_previous",),
 }
 
 #: Severities of findings, least to most severe.
 SEVERITIES = ["info", "warning", "error"]
 
 #: The tables `lkj extract` writes, in the order it lists them.
-OUTPUT_TABLES = ["report", "tables", "iku", "quarterly", "events", "budget", "stated_totals"]
+OUTPUT_TABLES = ["report", "tables", "iku", "quarterly", "events", "budget", "stated_totals",
+                 "claims"]

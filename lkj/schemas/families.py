@@ -17,6 +17,15 @@ CAPTION_RE = re.compile(r"^\s*tabel\s+(?P<id>\d+(?:\.\d+)*)\.?(?:\s+(?P<title>.*
 #: Rows that state a total: a claim to check, not data.
 TOTAL_RE = re.compile(r"^\s*(total|jumlah|grand total)\b", re.IGNORECASE)
 
+#: Words that may follow TOTAL / JUMLAH in a total row's label ("Jumlah Pagu Anggaran");
+#: a label with other words ("Jumlah Penempatan PMI ...") names an indicator, not a total.
+TOTAL_TAIL_WORDS = frozenset({"pagu", "anggaran", "realisasi", "peserta", "lokasi", "kegiatan",
+                              "keseluruhan", "seluruhnya", "semua", "total", "jumlah", "rp",
+                              "rp.", "(rp)", "dana", "biaya", "umum", "akhir", ":"})
+#: Columns whose cells name things: a TOTAL word there is a total only when the label is
+#: nothing but total words or the cell spans several columns.
+NAME_ROLES = frozenset({"indicator", "sasaran", "budget_name", "place", "activity"})
+
 #: Quarter names in headers: Triwulan I-IV, TW I, Tw 1, Q1.
 QUARTER_RE = re.compile(r"\b(?:triwulan|tw|q)\s*-?\s*(iv|iii|ii|i|[1-4])\b", re.IGNORECASE)
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
