@@ -1,0 +1,662 @@
+"""The audit rules: what a report states, against what its own figures give.
+
+Pure functions over the normalised tables of one or many reports (pandas DataFrames with a
+report_id column). Each rule yields outcome rows, one per statement checked, held or not:
+check, subject, tables, pages, stated, computed, difference, formula, message, holds. The
+great-expectations suites (`lkj/expectations/suites/`) then decide which outcomes are
+findings and how severe; nothing here knows any particular report's figures.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from lkj.extract.numbers import decimals, display_number
+from lkj.schemas import families
+
+#: Words that say nothing about which indicator a name means.
+_GENERIC = frozenset({"pekerja", "migran", "indonesia", "pmi", "cpmi", "dan", "yang", "di", "ke",
+                      "dari", "untuk", "pada", "dengan", "para", "jumlah", "persentase", "tahun",
+                      "the", "of"})
+#: Token-set similarity above which two indicator names are the same indicator.
+SAME_INDICATOR_JACCARD = 0.75
+
+
+@dataclass
+class Outcome:
+    """One statement checked: held or not, with everything an auditor needs to find it."""
+
+    report_id: str
+    check: str
+    subject: str
+    tables: str
+    pages: str
+    stated: Any
+    computed: Any
+    holds: bool | None  # None: could not be checked (said why in the message)
+    message: str
+    formula: str | None = None
+    severity: str | None = None  # overrides the suite's severity for this outcome
+
+    def row(self) -> dict[str, Any]:
+        diff = None
+        if _is_num(self.stated) and _is_num(self.computed):
+            diff = _round(float(self.stated) - float(self.computed), 6)
+        return {"report_id": self.report_id, "check": self.check, "subject": self.subject,
+                "tables": self.tables, "pages": self.pages, "stated": _plain(self.stated),
+                "computed": _plain(self.computed), "difference": diff,
+                "formula": self.formula, "message": self.message, "holds": self.holds,
+                "severity_override": self.severity}
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not (isinstance(v, float) and math.isnan(v)) \
+        and not isinstance(v, bool)
+
+
+def _plain(v: Any) -> Any:
+    if _is_num(v):
+        f = float(v)
+        return int(f) if f.is_integer() else _round(f, 6)
+    return v
+
+
+def _round(v: float, nd: int) -> float:
+    return float(round(v, nd))
+
+
+def _val(v: Any) -> float | None:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v == "":
+        return None
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def reproduces(stated: float, computed: float, raw: str | None) -> bool:
+    """True when the computed figure, rounded or cut to the printed decimals, is the stated one."""
+    nd = decimals(raw or f"{stated}", "percent")
+    nd = 2 if nd is None else nd
+    scale = 10 ** nd
+    rounded = math.floor(computed * scale + 0.5) / scale
+    cut = math.trunc(computed * scale) / scale
+    return any(abs(stated - x) < 0.5 / scale / 1000 + 1e-9 for x in (rounded, cut))
+
+
+def _pages(*values: Any) -> str:
+    pages = sorted({int(p) for v in values for p in (v if isinstance(v, Iterable) and
+                    not isinstance(v, str) else [v]) if _val(p) is not None})
+    return ",".join(map(str, pages))
+
+
+def _tables(*ids: Any) -> str:
+    return ",".join(dict.fromkeys(str(i) for i in ids if i is not None))
+
+
+# ---------------------------------------------------------------------------------------
+# Indicators: the same indicator under different wordings within one report
+# ---------------------------------------------------------------------------------------
+
+def content_tokens(name: str) -> frozenset[str]:
+    words = re.findall(r"[a-z0-9]+", name.lower())
+    return frozenset(w for w in words if w not in _GENERIC and len(w) > 1)
+
+
+def same_indicator(a: str, b: str) -> bool:
+    """Two wordings name one indicator: one's content words contain the other's, or
+    they share most of them."""
+    ta, tb = content_tokens(a), content_tokens(b)
+    if not ta or not tb:
+        return False
+    if ta <= tb or tb <= ta:
+        return True
+    return len(ta & tb) / len(ta | tb) >= SAME_INDICATOR_JACCARD
+
+
+def indicator_groups(names: Iterable[str]) -> dict[str, int]:
+    """Group wordings into indicators: name -> group number (first wording seen first)."""
+    groups: list[list[str]] = []
+    out: dict[str, int] = {}
+    for name in names:
+        if name in out:
+            continue
+        for i, members in enumerate(groups):
+            if any(same_indicator(name, m) for m in members):
+                members.append(name)
+                out[name] = i
+                break
+        else:
+            groups.append([name])
+            out[name] = len(groups) - 1
+    return out
+
+
+def with_indicator_groups(iku: pd.DataFrame, quarterly: pd.DataFrame) -> tuple[pd.DataFrame,
+                                                                               pd.DataFrame]:
+    """Add `indicator_group` (per report) and the group's polarity to IKU and quarterly rows."""
+    iku, quarterly = iku.copy(), quarterly.copy()
+    iku["indicator_group"] = None
+    quarterly["indicator_group"] = None
+    for rid in set(iku["report_id"]) | set(quarterly["report_id"]):
+        names = list(iku.loc[iku.report_id == rid, "indicator"]) + \
+            list(quarterly.loc[quarterly.report_id == rid, "indicator"])
+        groups = indicator_groups(names)
+        for frame in (iku, quarterly):
+            mask = frame.report_id == rid
+            frame.loc[mask, "indicator_group"] = frame.loc[mask, "indicator"].map(groups)
+    lower = {(r, g) for r, g, ind in zip(iku.report_id, iku.indicator_group, iku.indicator,
+                                         strict=True) if families.is_lower_better(ind)}
+    iku["group_lower_is_better"] = [(r, g) in lower for r, g in
+                                    zip(iku.report_id, iku.indicator_group, strict=True)]
+    return iku, quarterly
+
+
+def reference_rows(iku: pd.DataFrame) -> pd.DataFrame:
+    """Per report and indicator, the first row in document order that states a realisasi
+    (the summary table, as LKj put it first); else the first row at all."""
+    ordered = iku.sort_values(["report_id", "page", "table_id", "row"], kind="stable")
+    has_real = ordered[ordered.realisasi.map(_val).notna()]
+    first_real = has_real.groupby(["report_id", "indicator_group"], sort=False).head(1)
+    first_any = ordered.groupby(["report_id", "indicator_group"], sort=False).head(1)
+    missing = first_any.set_index(["report_id", "indicator_group"]).index.difference(
+        first_real.set_index(["report_id", "indicator_group"]).index)
+    extra = first_any.set_index(["report_id", "indicator_group"]).loc[missing].reset_index()
+    return pd.concat([first_real, extra], ignore_index=True)
+
+
+# ---------------------------------------------------------------------------------------
+# 1. Stated totals
+# ---------------------------------------------------------------------------------------
+
+def check_totals(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
+    """Every TOTAL / JUMLAH figure against what the rows of its table add up to."""
+    events, budget = t["events"], t["budget"]
+    for s in t["stated_totals"].itertuples():
+        stated = _val(s.stated_value)
+        ev = events[(events.report_id == s.report_id) & (events.table_id == s.table_id)]
+        bu = budget[(budget.report_id == s.report_id) & (budget.table_id == s.table_id)]
+        subject = f"Tabel {s.table_id} {s.measure}"
+        if s.measure == "participants" and len(ev):
+            computed = sum(v for v in ev.participants.map(_val) if v is not None)
+            formula = f"sum of {len(ev)} rows"
+            rows = ev
+        elif s.measure == "locations" and len(ev):
+            new_places = ev[~ev.continues_previous.map(_truthy)]
+            computed = len(new_places)
+            formula = (f"{len(ev)} rows, less {len(ev) - len(new_places)} that continue the "
+                       "place above")
+            rows = ev
+        elif s.measure in ("pagu", "realisasi") and len(bu):
+            computed = sum(v for v in bu[s.measure].map(_val) if v is not None)
+            formula = f"sum of {len(bu)} budget lines"
+            rows = bu
+        else:
+            yield Outcome(s.report_id, "totals", subject, _tables(s.table_id), _pages(s.page),
+                          stated, None, None, f"no rows of measure {s.measure!r} to add up")
+            continue
+        holds = stated is not None and abs(stated - computed) < 1e-6
+        msg = (f"stated {s.stated_raw!r}; the rows give {_fmt(computed)}" if not holds
+               else f"{s.stated_raw!r} = {formula}")
+        yield Outcome(s.report_id, "totals", subject, _tables(s.table_id),
+                      _pages(s.page, rows.page), stated, computed, holds, msg, formula)
+
+
+def _truthy(v: Any) -> bool:
+    return v is True or str(v).lower() == "true"
+
+
+def _fmt(v: Any) -> str:
+    return display_number(v) or "-"
+
+
+# ---------------------------------------------------------------------------------------
+# 2. Capaian
+# ---------------------------------------------------------------------------------------
+
+def _labelled(text: Any) -> dict[int, float]:
+    out = {}
+    for part in str(text or "").split(";"):
+        if "=" in part:
+            k, v = part.split("=", 1)
+            if k.strip().isdigit():
+                out[int(k)] = float(v)
+    return out
+
+
+def capaian_candidates(row: Any, lower: bool) -> dict[str, float]:
+    """Formulas that could give this row's capaian, by polarity (domain.md)."""
+    t, r = _val(row.target), _val(row.realisasi)
+    out: dict[str, float] = {}
+    years = _labelled(row.realisasi_labelled)
+    same_unit = comparable_units(row.target_unit, row.realisasi_unit, row.value_kind) \
+        and len(years) < 2
+    if t and r is not None and same_unit:
+        out["realisasi / target x 100"] = r / t * 100
+        if lower:
+            out["(2 - realisasi / target) x 100"] = (2 - r / t) * 100
+            if r:
+                out["target / realisasi x 100"] = t / r * 100
+    if lower and len(years) >= 2:
+        last, prev = sorted(years)[-1], sorted(years)[-2]
+        if years[prev]:
+            change = (years[last] - years[prev]) / years[prev] * 100
+            if t:
+                out["fall achieved / target fall x 100"] = -change / t * 100
+            out[f"year-on-year change ({last} vs {prev})"] = change
+    return out
+
+
+def comparable_units(a: Any, b: Any, kind: Any = None) -> bool:
+    """Two figures can be compared: same unit, or one has none and nothing says otherwise
+    (a score printed once as '82' and once as '88.73%' is one scale)."""
+    ua, ub = _unit_class(a), _unit_class(b)
+    if ua == ub:
+        return True
+    if None in (ua, ub):
+        other = ua or ub
+        return kind == "score" or other != "%"
+    return False
+
+
+def _unit_class(unit: Any) -> str | None:
+    if unit is None or (isinstance(unit, float) and math.isnan(unit)) or unit == "":
+        return None
+    u = str(unit).lower()
+    if u == "%":
+        return "%"
+    if u in families.MONEY_UNITS:
+        return "rp"
+    return "count"
+
+
+def check_capaian(iku: pd.DataFrame) -> Iterator[Outcome]:
+    """Every stated capaian against realisasi / target under the indicator's polarity."""
+    for row in iku.itertuples():
+        stated = _val(row.capaian_pct)
+        if stated is None:
+            continue
+        lower = bool(row.group_lower_is_better)
+        subject = f"{row.indicator} (Tabel {row.table_id})"
+        where = (_tables(row.table_id), _pages(row.page))
+        t = _val(row.target)
+        if t == 0:
+            yield Outcome(row.report_id, "capaian", subject, *where, stated, None, False,
+                          f"capaian {row.capaian_raw!r} stated against a target of 0: "
+                          "no formula gives a capaian from a zero target")
+            continue
+        cands = capaian_candidates(row, lower)
+        if not cands:
+            if _val(row.realisasi) is None:
+                yield Outcome(row.report_id, "capaian", subject, *where, stated, None, None,
+                              f"capaian {row.capaian_raw!r} stated with no realisasi beside it")
+            else:
+                yield Outcome(row.report_id, "capaian", subject, *where, stated, None, False,
+                              f"capaian {row.capaian_raw!r} cannot be recomputed: target and "
+                              f"realisasi are in different units ({row.target_raw!r} vs "
+                              f"{row.realisasi_raw!r})", severity="warning")
+            continue
+        main = next(iter(cands))
+        hits = [name for name, v in cands.items() if reproduces(stated, v, row.capaian_raw)]
+        capaian_hits = [h for h in hits if not h.startswith("year-on-year")]
+        r = _val(row.realisasi)
+        if capaian_hits:
+            yield Outcome(row.report_id, "capaian", subject, *where, stated,
+                          _round(cands[capaian_hits[0]], 4), True,
+                          f"{row.capaian_raw!r} = {capaian_hits[0]}", capaian_hits[0])
+        elif hits:
+            yield Outcome(row.report_id, "capaian", subject, *where, stated,
+                          _round(cands[main], 4), False,
+                          f"the capaian column states {row.capaian_raw!r}, which is the "
+                          f"{hits[0]}, not a capaian; {main} gives {cands[main]:.2f}",
+                          hits[0], severity="warning")
+        elif r is not None and reproduces(stated, r, row.capaian_raw) and lower:
+            yield Outcome(row.report_id, "capaian", subject, *where, stated,
+                          _round(cands[main], 4), False,
+                          f"the capaian column repeats the realisasi {row.realisasi_raw!r}; "
+                          f"{main} gives {cands[main]:.2f}", "realisasi itself",
+                          severity="warning")
+        else:
+            tried = "; ".join(f"{k} = {v:.2f}" for k, v in cands.items())
+            yield Outcome(row.report_id, "capaian", subject, *where, stated,
+                          _round(cands[main], 4), False,
+                          f"stated {row.capaian_raw!r} ({row.realisasi_raw} of "
+                          f"{row.target_raw}); no formula reproduces it: {tried}", main)
+
+
+# ---------------------------------------------------------------------------------------
+# 3. One indicator, one story
+# ---------------------------------------------------------------------------------------
+
+def check_consistency(iku: pd.DataFrame) -> Iterator[Outcome]:
+    """The same indicator's target, realisasi and capaian in every table that states them."""
+    ordered = iku.sort_values(["report_id", "page", "table_id", "row"], kind="stable")
+    for (rid, _), rows in ordered.groupby(["report_id", "indicator_group"], sort=False):
+        name = rows.iloc[0].indicator
+        for field, unit_col, raw_col in (("target", "target_unit", "target_raw"),
+                                         ("realisasi", "realisasi_unit", "realisasi_raw"),
+                                         ("capaian_pct", None, "capaian_raw")):
+            stating = rows[rows[field].map(_val).notna()]
+            if len(stating) < 2:
+                continue
+            ref = stating.iloc[0]
+            label = field.replace("_pct", "")
+            for other in stating.iloc[1:].itertuples():
+                a, b = _val(ref[field]), _val(getattr(other, field))
+                if field == "target" and 0 in (a, b):
+                    continue  # a zero target is the plausibility check's to report
+                comparable = not unit_col or comparable_units(
+                    ref[unit_col], getattr(other, unit_col), ref.value_kind)
+                holds = abs(a - b) < 1e-9
+                where = (_tables(ref.table_id, other.table_id), _pages(ref.page, other.page))
+                subject = f"{name}: {label}"
+                if holds:
+                    msg = f"Tabel {ref.table_id} and {other.table_id} agree ({ref[raw_col]!r})"
+                else:
+                    msg = (f"Tabel {other.table_id} states {getattr(other, raw_col)!r}, "
+                           f"Tabel {ref.table_id} states {ref[raw_col]!r}")
+                    if not comparable:
+                        msg += " (different units)"
+                yield Outcome(rid, "consistency", subject, *where, b, a, holds, msg,
+                              severity=None if comparable or holds else "warning")
+
+
+# ---------------------------------------------------------------------------------------
+# 4. Quarters against the year
+# ---------------------------------------------------------------------------------------
+
+def check_quarters(iku: pd.DataFrame, quarterly: pd.DataFrame) -> Iterator[Outcome]:
+    """Counts: the four quarters add up to the year. Scores: the last quarter is the year."""
+    refs = reference_rows(iku).set_index(["report_id", "indicator_group"])
+    for (rid, group), rows in quarterly.groupby(["report_id", "indicator_group"], sort=False):
+        if (rid, group) not in refs.index:
+            continue
+        ref = refs.loc[(rid, group)]
+        name = rows.iloc[0].indicator
+        kind = rows.iloc[0].value_kind
+        qt = rows.iloc[0].table_id
+        for field in ("target", "realisasi"):
+            annual = _val(ref[field])
+            if annual is None:
+                continue
+            values = [(int(q), _val(v)) for q, v in zip(rows.quarter, rows[field], strict=True)]
+            stated_q = [(q, v) for q, v in values if v is not None]
+            where = (_tables(qt, ref.table_id), _pages(rows.page, ref.page))
+            subject = f"{name}: {field} by quarter"
+            if kind == "count":
+                computed = sum(v for _, v in stated_q)
+                holds = abs(computed - annual) < 1e-9
+                detail = " + ".join(_fmt(v) for _, v in stated_q)
+                msg = (f"quarters {detail} = {_fmt(computed)}; Tabel {ref.table_id} states "
+                       f"{ref[field + '_raw']!r}")
+                yield Outcome(rid, "quarters", subject, *where, annual, computed, holds, msg,
+                              "sum of quarters")
+            elif kind == "score" and stated_q:
+                q, last = stated_q[-1]
+                holds = abs(last - annual) < 1e-9
+                msg = (f"Triwulan {q} states {_fmt(last)}; Tabel {ref.table_id} states "
+                       f"{ref[field + '_raw']!r}")
+                yield Outcome(rid, "quarters", subject, *where, annual, last, holds, msg,
+                              "last quarter")
+            else:
+                yield Outcome(rid, "quarters", subject, *where, annual, None, None,
+                              f"{kind} values are not additive over quarters: not checked")
+
+
+# ---------------------------------------------------------------------------------------
+# 5. Budget
+# ---------------------------------------------------------------------------------------
+
+def check_budget(t: dict[str, pd.DataFrame], iku: pd.DataFrame) -> Iterator[Outcome]:
+    """Every budget % recomputes; every rata-rata recomputes; parts add up to the pagu
+    stated in other tables."""
+    budget, totals = t["budget"], t["stated_totals"]
+    for b in budget.itertuples():
+        pagu, real, pct = _val(b.pagu), _val(b.realisasi), _val(b.realisasi_pct)
+        where = (_tables(b.table_id), _pages(b.page))
+        if pct is not None and pagu and real is not None:
+            computed = real / pagu * 100
+            holds = reproduces(pct, computed, b.realisasi_pct_raw)
+            yield Outcome(b.report_id, "budget", f"{b.name}: realisasi %", *where, pct,
+                          _round(computed, 4), holds,
+                          f"{b.realisasi_raw} / {b.pagu_raw} x 100 = {computed:.4f}",
+                          "realisasi / pagu x 100")
+        avg = _val(b.avg_capaian_pct)
+        if avg is not None:
+            members = iku[(iku.report_id == b.report_id) & (iku.table_id == b.table_id)
+                          & (iku.sasaran == b.group)]
+            caps = [v for v in members.capaian_pct.map(_val) if v is not None]
+            if not caps:
+                continue
+            tries = {f"mean of {len(caps)} capaian": sum(caps) / len(caps)}
+            if pct is not None:
+                tries[f"mean of {len(caps)} capaian and the budget %"] = \
+                    (sum(caps) + pct) / (len(caps) + 1)
+                tries["mean of budget % and mean capaian"] = (pct + sum(caps) / len(caps)) / 2
+            hit = next((k for k, v in tries.items() if reproduces(avg, v, b.avg_capaian_raw)),
+                       None)
+            main = hit or next(iter(tries))
+            yield Outcome(b.report_id, "budget", f"{b.name}: rata-rata capaian", *where, avg,
+                          _round(tries[main], 4), hit is not None,
+                          f"{b.avg_capaian_raw!r} = {main}" if hit else
+                          f"stated {b.avg_capaian_raw!r}; "
+                          + "; ".join(f"{k} = {v:.2f}" for k, v in tries.items()), main)
+    # parts of one table against a pagu stated by another table
+    for (rid, tid), lines in budget.groupby(["report_id", "table_id"], sort=False):
+        for measure in ("pagu",):
+            parts = [v for v in lines[measure].map(_val) if v is not None]
+            if len(parts) < 2:
+                continue
+            computed = sum(parts)
+            for s in totals[(totals.report_id == rid) & (totals.measure == measure)
+                             & (totals.table_id != tid)].itertuples():
+                stated = _val(s.stated_value)
+                yield Outcome(rid, "budget", f"Tabel {tid} {measure} lines vs Tabel "
+                              f"{s.table_id}", _tables(tid, s.table_id),
+                              _pages(lines.page, s.page), stated, computed,
+                              stated is not None and abs(stated - computed) < 1e-6,
+                              f"{len(parts)} lines of Tabel {tid} add up to {_fmt(computed)}; "
+                              f"Tabel {s.table_id} states {s.stated_raw!r}", "sum of lines")
+
+
+# ---------------------------------------------------------------------------------------
+# 6. Narrative against tables
+# ---------------------------------------------------------------------------------------
+
+def _budget_figure(t: dict[str, pd.DataFrame], rid: str, measure: str) -> tuple[float | None,
+                                                                                str, str, str]:
+    """The report's own figure for the whole budget: a stated JUMLAH, else the largest sum of
+    one table's lines. Returns value, how, tables, pages."""
+    totals = t["stated_totals"]
+    stated = totals[(totals.report_id == rid) & (totals.measure == measure)]
+    if len(stated):
+        s = stated.iloc[0]
+        return _val(s.stated_value), f"Tabel {s.table_id} states {s.stated_raw!r}", \
+            str(s.table_id), _pages(s.page)
+    budget = t["budget"][t["budget"].report_id == rid]
+    best = None
+    for tid, lines in budget.groupby("table_id", sort=False):
+        vals = [v for v in lines[measure].map(_val) if v is not None]
+        if vals and (best is None or sum(vals) > best[0]):
+            best = (sum(vals), f"Tabel {tid} lines add up to {_fmt(sum(vals))}", str(tid),
+                    _pages(lines.page))
+    return best if best else (None, "", "", "")
+
+
+def check_narrative(t: dict[str, pd.DataFrame], iku: pd.DataFrame) -> Iterator[Outcome]:
+    """Figures the running text states, against the tables they describe."""
+    claims, events = t["claims"], t["events"]
+    refs = iku.sort_values(["report_id", "page", "table_id", "row"], kind="stable")
+    for c in claims.itertuples():
+        stated = _val(c.stated_value)
+        if stated is None or c.measure == "year":
+            continue
+        where_claim = f"page {c.page}: “{_short(c.sentence)}”"
+        if c.measure in ("pagu", "budget_realisasi"):
+            measure = "pagu" if c.measure == "pagu" else "realisasi"
+            value, how, tid, pages = _budget_figure(t, c.report_id, measure)
+            if value is None:
+                continue
+            holds = abs(stated - value) < 1e-6
+            msg = f"the text says {c.stated_raw!r}; {how}"
+            if not holds and stated and value and _power_of_1000(value / stated):
+                msg += f" (a factor of {value / stated:,.0f})".replace(",", ".")
+            yield Outcome(c.report_id, "narrative", f"{measure} in the text",
+                          _tables(tid), _pages(c.page, pages.split(",") if pages else []),
+                          stated, value, holds, f"{msg}; {where_claim}")
+        elif c.measure == "budget_realisasi_pct":
+            pagu = _budget_figure(t, c.report_id, "pagu")
+            real = _budget_figure(t, c.report_id, "realisasi")
+            if not pagu[0] or real[0] is None:
+                continue
+            computed = real[0] / pagu[0] * 100
+            yield Outcome(c.report_id, "narrative", "budget realisasi % in the text",
+                          _tables(pagu[2], real[2]), _pages(c.page), stated,
+                          _round(computed, 4), reproduces(stated, computed, c.stated_raw),
+                          f"the text says {c.stated_raw}%; {real[1]} / {pagu[1]} x 100 = "
+                          f"{computed:.2f}; {where_claim}", "realisasi / pagu x 100")
+        elif c.measure in ("locations", "participants"):
+            yield from _narrative_events(c, events, stated, where_claim)
+        elif c.measure in ("realisasi", "capaian", "target"):
+            yield from _narrative_indicator(c, refs, stated, where_claim)
+
+
+def _power_of_1000(ratio: float) -> bool:
+    return any(abs(ratio - 1000 ** k) < 1e-6 * 1000 ** k for k in (1, 2, 3))
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _narrative_events(c: Any, events: pd.DataFrame, stated: float,
+                      where_claim: str) -> Iterator[Outcome]:
+    ev = events[(events.report_id == c.report_id)]
+    if isinstance(c.subject, str) and c.subject:
+        ev = ev[ev.kind == c.subject]
+    if not len(ev):
+        return
+    def measure(rows: pd.DataFrame) -> float:
+        if c.measure == "locations":
+            return float((~rows.continues_previous.map(_truthy)).sum())
+        return float(sum(v for v in rows.participants.map(_val) if v is not None))
+    scope = ev
+    label = "all rows"
+    if isinstance(c.qualifier, str) and c.qualifier:
+        scope = ev[ev.funding == c.qualifier]
+        label = f"{c.qualifier} rows"
+    computed = measure(scope)
+    holds = abs(stated - computed) < 1e-9
+    msg = f"the text says {c.stated_raw} {c.measure}; {label} of the {c.subject or 'event'} " \
+          f"table give {_fmt(computed)}"
+    if not holds:
+        for funding in ("budgeter", "non_budgeter"):
+            sub = ev[ev.funding == funding]
+            if len(sub) and abs(measure(sub) - stated) < 1e-9 and label == "all rows":
+                msg += f" (its {funding} rows alone give {c.stated_raw})"
+    tables = _tables(*dict.fromkeys(ev.table_id))
+    yield Outcome(c.report_id, "narrative", f"{c.subject or 'events'} {c.measure} in the text",
+                  tables, _pages(c.page, scope.page), stated, computed, holds,
+                  f"{msg}; {where_claim}")
+
+
+def _narrative_indicator(c: Any, refs: pd.DataFrame, stated: float,
+                         where_claim: str) -> Iterator[Outcome]:
+    rows = refs[refs.report_id == c.report_id]
+    names = list(dict.fromkeys(rows.indicator))
+    sentence = content_tokens(str(c.sentence))
+    heading = content_tokens(str(c.heading or ""))
+    match = [n for n in names if content_tokens(n) and content_tokens(n) <= sentence]
+    if not match:
+        match = [n for n in names if same_indicator(n, str(c.heading or "")) and heading]
+    if not match:
+        return
+    group = rows[rows.indicator == match[0]].indicator_group.iloc[0]
+    members = rows[rows.indicator_group == group]
+    field = {"realisasi": "realisasi", "capaian": "capaian_pct", "target": "target"}[c.measure]
+    stating = members[members[field].map(_val).notna()]
+    if not len(stating):
+        return
+    ref = stating.iloc[0]
+    unit_col = {"realisasi": "realisasi_unit", "target": "target_unit"}.get(c.measure)
+    if unit_col:
+        a, b = _unit_class(c.stated_unit), _unit_class(ref[unit_col])
+        if a and b and a != b and {a, b} != {"%", None}:
+            return  # a figure of another unit (cases, not %) is about something else
+    value = _val(ref[field])
+    holds = abs(stated - value) < 1e-9
+    agree = [str(x) for x, v in zip(stating.table_id, stating[field], strict=True)
+             if abs(_val(v) - stated) < 1e-9]
+    raw_col = "capaian_raw" if field == "capaian_pct" else f"{field}_raw"
+    msg = f"the text says {c.stated_raw} for {c.measure}; Tabel {ref.table_id} states " \
+          f"{ref[raw_col]!r}"
+    if not holds and agree:
+        msg += f" (Tabel {', '.join(agree)} agree with the text)"
+    yield Outcome(c.report_id, "narrative", f"{ref.indicator}: {c.measure} in the text",
+                  _tables(ref.table_id, *agree), _pages(c.page, ref.page), stated, value, holds,
+                  f"{msg}; {where_claim}")
+
+
+# ---------------------------------------------------------------------------------------
+# 7. Plausibility
+# ---------------------------------------------------------------------------------------
+
+def check_plausibility(t: dict[str, pd.DataFrame], iku: pd.DataFrame) -> Iterator[Outcome]:
+    """The report's year in the text, zero targets beside stated ones, signs of counts."""
+    years = dict(zip(t["report"].report_id, t["report"].year, strict=True))
+    for c in t["claims"][t["claims"].measure == "year"].itertuples():
+        year = _val(years.get(c.report_id))
+        stated = _val(c.stated_value)
+        if year is None or stated is None:
+            continue
+        yield Outcome(c.report_id, "plausibility", "year of a realisasi in the text", "",
+                      _pages(c.page), int(stated), int(year), stated == year,
+                      f"the text gives the realisasi of year {int(stated)} in the report of "
+                      f"{int(year)}: “{_short(c.sentence)}”", severity="warning")
+    for (rid, _), rows in iku.groupby(["report_id", "indicator_group"], sort=False):
+        targets = rows[rows.target.map(_val).notna()]
+        nonzero = targets[targets.target.map(_val) != 0]
+        for z in targets[targets.target.map(_val) == 0].itertuples():
+            if len(nonzero):
+                other = nonzero.iloc[0]
+                yield Outcome(rid, "plausibility", f"{z.indicator}: target of 0",
+                              _tables(z.table_id, other.table_id), _pages(z.page, other.page),
+                              0, _val(other.target), False,
+                              f"Tabel {z.table_id} states a target of {z.target_raw!r} where "
+                              f"Tabel {other.table_id} states {other.target_raw!r}")
+    for row in iku.itertuples():
+        for field in ("target", "realisasi"):
+            v = _val(getattr(row, field))
+            unit = _unit_class(getattr(row, f"{field}_unit"))
+            if v is not None and v < 0 and unit in ("count", "rp"):
+                yield Outcome(row.report_id, "plausibility", f"{row.indicator}: {field} sign",
+                              _tables(row.table_id), _pages(row.page), v, None, False,
+                              f"negative {unit} {getattr(row, field + '_raw')!r}")
+
+
+CHECKS = ("totals", "capaian", "consistency", "quarters", "budget", "narrative",
+          "plausibility")
+
+
+def evaluate(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Run every rule over the tables of one or many reports: one outcome row per statement."""
+    iku, quarterly = with_indicator_groups(tables["iku"], tables["quarterly"])
+    outcomes: list[Outcome] = []
+    outcomes += check_totals(tables)
+    outcomes += check_capaian(iku)
+    outcomes += check_consistency(iku)
+    outcomes += check_quarters(iku, quarterly)
+    outcomes += check_budget(tables, iku)
+    outcomes += check_narrative(tables, iku)
+    outcomes += check_plausibility(tables, iku)
+    return pd.DataFrame([o.row() for o in outcomes],
+                        columns=["report_id", "check", "subject", "tables", "pages", "stated",
+                                 "computed", "difference", "formula", "message", "holds",
+                                 "severity_override"])
