@@ -44,14 +44,71 @@ def report_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: The store `lkj load`, `lkj run` and `lkj compare` use unless told otherwise.
+DEFAULT_DB = "lkj.sqlite"
+
+
+def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--db, shared by every command that reads or writes the store."""
+    return click.option(
+        "--db", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB,
+        show_default=True, help="SQLite store of the reports (lkj load/run create it).",
+    )(fn)
+
+
+def store_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--db, --csv DIR and --replace, shared by the commands that store reports."""
+    fn = click.option(
+        "--replace", is_flag=True,
+        help="Replace a stored report (same agency and year, or the same file) with this "
+             "reading: for a corrected report, or to re-read after upgrading lkj.",
+    )(fn)
+    fn = click.option(
+        "--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path),
+        help="Also keep the store's tables as one CSV file each in this folder.",
+    )(fn)
+    return db_option(fn)
+
+
+def store_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn an unusable store, or an agency/indicator it does not know, into `Error: ...`."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from lkj.compare import CompareError
+        from lkj.load.sqlite import StoreError
+
+        try:
+            return fn(*args, **kwargs)
+        except (StoreError, CompareError) as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper
+
+
+class OrderedGroup(click.Group):
+    """Commands listed in the order of the workflow, not alphabetically."""
+
+    ORDER = ("run", "extract", "tables", "check", "load", "compare")
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda n: (self.ORDER.index(n) if n in self.ORDER
+                                            else len(self.ORDER), n))
+
+
+@click.group(cls=OrderedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lkj")
 def cli() -> None:
     """Read Indonesian performance reports (LKj) into audited, tidy data.
 
     \b
+    lkj run FOLDER --db lkj.sqlite     extract, check and store every PDF in FOLDER
     lkj extract REPORT.pdf --out DIR   tables of one report as CSV/JSON
     lkj tables REPORT.pdf              list the tables found
+    lkj check REPORT.pdf|DIR           audit: where a report disagrees with itself
+    lkj load REPORT.pdf...             extract, check and store the files named
+    lkj compare --db lkj.sqlite        one agency's indicators, year by year
     """
 
 
@@ -80,6 +137,8 @@ def extract(report: Path, out_dir: Path, fmt: str, engine: str, silent: bool) ->
     )
     for name in ("iku", "quarterly", "events", "budget", "stated_totals"):
         click.echo(f"  {name:<14}{counts[name]:>5} rows")
+    if result.report["flags"]:
+        click.echo(f"  note: {report.name}: {result.report['flags']}", err=True)
     flagged = [t for t in result.tables if t.flags]
     for t in flagged:
         click.echo(f"  note: Tabel {t.table_id}: {'; '.join(t.flags)}", err=True)
@@ -100,6 +159,193 @@ def tables(report: Path, engine: str) -> None:
              {True: "yes", False: "NO", None: "-"}[t.verified]) for t in result.tables]
     head = ("table", "title", "family", "pages", "rows", "engine", "verified")
     click.echo(format_table(head, rows, widths={1: 48}))
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for findings.csv/.json/.html (and the tables of a PDF). "
+                   "Default: a folder of extracted CSVs itself, else ./out/NAME-audit.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error",
+              show_default=True, help="Exit 1 when a finding of this severity or worse fails.")
+@engine_option
+@click.option("--silent", is_flag=True, help="Print no findings table, only errors.")
+@report_errors
+def check(sources: tuple[Path, ...], out_dir: Path | None, fail_on: str, engine: str,
+          silent: bool) -> None:
+    """Audit reports: where a report disagrees with itself.
+
+    SOURCES are LKj PDFs or folders written by `lkj extract`. Every finding names its
+    check, tables, pages, the stated and the computed figure; checks that held are listed
+    in the files too.
+    """
+    from lkj.expectations.audit import check_sources, error_count
+
+    if out_dir is None:
+        first = sources[0]
+        out_dir = first if first.is_dir() and len(sources) == 1 else \
+            Path("out") / f"{first.stem}-audit"
+    try:
+        run = check_sources(sources, out_dir, engine)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    failed = [f for f in run.findings if f["status"] == "failed"]
+    if not silent:
+        rows = [(f["severity"], f["check"], f["tables"] or "", f["pages"] or "",
+                 _num(f["stated"]), _num(f["computed"]), _num(f["difference"]),
+                 f["message"]) for f in failed]
+        head = ("severity", "check", "tables", "pages", "stated", "computed", "diff", "message")
+        if rows:
+            click.echo(format_table(head, rows, widths={7: 110}))
+        errors, warnings = error_count(run.findings), \
+            error_count(run.findings, "warning") - error_count(run.findings)
+        held = sum(1 for f in run.findings if f["status"] == "held")
+        unchecked = sum(1 for f in run.findings if f["status"] == "not checked")
+        click.echo(f"{errors} errors, {warnings} warnings; {held} statements verified, "
+                   f"{unchecked} not checked; details in {out_dir / 'findings.html'}")
+    if fail_on != "never" and error_count(run.findings, fail_on):
+        sys.exit(1)
+
+
+def _num(v: Any) -> str:
+    from lkj.extract.numbers import display_number
+
+    return display_number(v)
+
+
+@cli.command()
+@click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_options
+@engine_option
+@store_errors
+def load(reports: tuple[Path, ...], db: Path, csv_dir: Path | None, replace: bool,
+         engine: str) -> None:
+    """Extract, check and store each REPORT.pdf; one line per file."""
+    from lkj.load.ingest import Stores, ingest_file
+
+    failed = 0
+    with Stores(db, csv_dir) as stores:
+        for path in reports:
+            outcome = ingest_file(path, stores, engine=engine, replace=replace)
+            failed += not outcome.stored
+            echo_outcome(outcome)
+    if failed:
+        click.get_current_context().exit(1)
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@store_options
+@engine_option
+@click.option("--silent", is_flag=True, help="No progress bar on stderr.")
+@store_errors
+def run(folder: Path, db: Path, csv_dir: Path | None, replace: bool, engine: str,
+        silent: bool) -> None:
+    """The main job: extract, check and store every *.pdf in FOLDER, then a summary.
+
+    A file that fails gets a line on stderr and a row in ingest_errors; the others go on.
+    Exit 1 if any file was not stored.
+    """
+    from lkj.load.ingest import Stores, ingest_file
+
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".pdf")
+    if not files:
+        raise click.ClickException(f"{folder}: no *.pdf files")
+    outcomes = []
+    with Stores(db, csv_dir) as stores, click.progressbar(
+            files, label="Reading", file=sys.stderr, hidden=silent,
+            item_show_func=lambda p: p.name if p else None) as bar:
+        for path in bar:
+            outcome = ingest_file(path, stores, engine=engine, replace=replace)
+            outcomes.append(outcome)
+            if not outcome.stored:
+                if not silent and sys.stderr.isatty():
+                    click.echo(err=True)  # end the bar's line; it is drawn again below
+                echo_outcome(outcome)
+    head = ("report", "file", "tables", "rows", "errors", "warnings", "status")
+    click.echo(format_table(head, [outcome_row(o) for o in outcomes]))
+    stored = [o for o in outcomes if o.stored]
+    by_status = ", ".join(f"{n} {s}" for s in ("loaded", "replaced", "unchanged")
+                          if (n := sum(o.status == s for o in stored)))
+    where = f"{db}" + (f" and {csv_dir}/" if csv_dir else "")
+    click.echo(f"{len(outcomes)} files: {len(stored)} stored ({by_status or 'none'}), "
+               f"{len(outcomes) - len(stored)} not stored; store {where}")
+    if len(stored) < len(outcomes):
+        click.get_current_context().exit(1)
+
+
+def echo_outcome(outcome: Any) -> None:
+    """One line for one file: what was stored (stdout), or why not (stderr)."""
+    name = outcome.path.name
+    if outcome.status == "failed":
+        click.echo(f"Error: {outcome.path}: {outcome.message}", err=True)
+    elif outcome.status == "conflict":
+        click.echo(f"Error: {outcome.path}: conflict: {outcome.message}", err=True)
+    else:
+        found = (f", {outcome.errors} errors, {outcome.warnings} warnings" if outcome.checked
+                 else ", not checked")
+        notes = f" ({'; '.join(outcome.notes)})" if outcome.notes else ""
+        click.echo(f"{name}: {outcome.status} {outcome.report_id}: {outcome.tables} tables, "
+                   f"{outcome.rows} rows{found}{notes}")
+
+
+def outcome_row(outcome: Any) -> tuple[str, ...]:
+    """A file's line in the `lkj run` summary."""
+    failed = not outcome.stored
+    checked = outcome.checked and not failed
+    return (outcome.report_id or "-", outcome.path.name,
+            "-" if failed else str(outcome.tables), "-" if failed else str(outcome.rows),
+            str(outcome.errors) if checked else "-", str(outcome.warnings) if checked else "-",
+            outcome.status)
+
+
+@cli.command()
+@db_option
+@click.option("--agency", metavar="ID_OR_NAME", help="Only this agency (id, name or alias).")
+@click.option("--indicator", metavar="ID_OR_TEXT",
+              help="Only this indicator (canonical id, or its wording in a report).")
+@click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the table to this CSV file.")
+@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also draw target and realisasi by year (PNG; format from the extension).")
+@store_errors
+def compare(db: Path, agency: str | None, indicator: str | None, csv_out: Path | None,
+            chart: Path | None) -> None:
+    """Target, realisasi and capaian of each indicator, year by year, from the store.
+
+    Per indicator and year: the first row in document order that states target and
+    realisasi in the same terms (usually the summary table). capaian is as stated;
+    recomputed is realisasi / target x 100 (higher-is-better indicators only). A * marks
+    a year whose report states other realisasi for the indicator elsewhere.
+    """
+    from lkj.compare import COMPARE_COLUMNS, compare_rows, draw_chart, number
+    from lkj.load.files import write_csv
+    from lkj.load.sqlite import open_store
+
+    conn = open_store(db, create=False)
+    try:
+        rows = compare_rows(conn, agency=agency, indicator=indicator)
+    finally:
+        conn.close()
+    if not rows:
+        raise click.ClickException(f"{db}: no indicator rows match")
+    head = ("agency", "indicator", "year", "target", "realisasi", "capaian", "recomputed",
+            "table", "page")
+    table = [(r["agency_id"] or "-", r["indicator_id"], str(r["year"]),
+              number(r["target"], r["target_unit"]),
+              number(r["realisasi"], r["realisasi_unit"])
+              + (" *" if (r["realisasi_variants"] or 0) > 1 else ""),
+              number(r["capaian_pct"]), number(r["capaian_recomputed"]),
+              r["table_id"], str(r["page"])) for r in rows]
+    click.echo(format_table(head, table))
+    if any((r["realisasi_variants"] or 0) > 1 for r in rows):
+        click.echo("* the report states other realisasi for this indicator in other tables")
+    if csv_out:
+        write_csv(csv_out, COMPARE_COLUMNS, rows)
+        click.echo(f"wrote {csv_out} ({len(rows)} rows)", err=True)
+    if chart:
+        draw_chart(rows, chart)
+        click.echo(f"wrote {chart}", err=True)
 
 
 def format_table(head: tuple[str, ...], rows: list[tuple[str, ...]],

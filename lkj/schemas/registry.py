@@ -43,3 +43,182 @@ def match_agency(text: str) -> Agency | None:
             if a in low and (best is None or len(a) > best[0]):
                 best = (len(a), agency)
     return best[1] if best else None
+
+
+# Indicators ---------------------------------------------------------------------------------
+#
+# An IKU keeps its id while its wording drifts year to year ("Penempatan PMI", "Jumlah
+# Penempatan Pekerja Migran Indonesia ..."). A printed name is matched in three steps:
+#   exact     its normalised text is an alias (or the canonical name);
+#   contains  an alias occurs in it as whole words (the longest alias wins);
+#   fuzzy     no alias occurs, but one shares most of its content words (stems compared):
+#             kept, and flagged, because a fuzzy match can be wrong.
+# Otherwise the name is "unknown": kept as printed with no id. Adding a wording is one line.
+# An alias written "=..." matches only the whole name: for a wording so short that it would
+# also occur inside other indicators' names.
+
+POLARITIES = ("higher_is_better", "lower_is_better")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    indicator_id: str
+    name: str
+    polarity: str
+    aliases: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if self.polarity not in POLARITIES:
+            raise ValueError(f"{self.indicator_id}: polarity must be one of {POLARITIES}")
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        "penempatan-pmi", "Penempatan Pekerja Migran Indonesia terampil dan profesional",
+        "higher_is_better",
+        ("Penempatan Pekerja Migran Indonesia", "Penempatan PMI terampil dan profesional",
+         "Jumlah Penempatan PMI", "Jumlah Penempatan Pekerja Migran Indonesia",
+         "Jumlah PMI yang ditempatkan", "Jumlah Pekerja Migran Indonesia yang ditempatkan"),
+    ),
+    Indicator(
+        "penurunan-kasus-pmi", "Penurunan kasus Pekerja Migran Indonesia", "lower_is_better",
+        ("Persentase Penurunan Kasus PMI", "Penurunan Kasus PMI", "=Kasus Pekerja Migran Indonesia",
+         "Persentase penurunan jumlah kasus PMI"),
+    ),
+    Indicator(
+        "pmi-nonprosedural-dicegah",
+        "Pekerja Migran Indonesia Nonprosedural yang berhasil dicegah", "higher_is_better",
+        ("PMI Nonprosedural yang berhasil dicegah",
+         "Pekerja Migran Indonesia yang berhasil dicegah",
+         "CPMI Nonprosedural yang berhasil dicegah", "Jumlah PMI Nonprosedural yang dicegah",
+         "Pencegahan PMI Nonprosedural", "Pencegahan CPMI Nonprosedural",
+         "Pencegahan penempatan PMI nonprosedural"),
+    ),
+    Indicator(
+        "fasilitasi-pemulangan-pmi", "Fasilitasi Pemulangan Pekerja Migran Indonesia",
+        "higher_is_better",
+        ("Fasilitasi Pemulangan PMI", "Jumlah PMI yang difasilitasi pemulangannya",
+         "Pemulangan PMI yang difasilitasi", "Fasilitasi Pemulangan PMI Bermasalah"),
+    ),
+    Indicator(
+        "pemberdayaan-pmi-purna", "Pemberdayaan Pekerja Migran Indonesia Purna dan keluarganya",
+        "higher_is_better",
+        ("Pemberdayaan PMI Purna", "Pemberdayaan PMI Purna dan keluarganya",
+         "Pemberdayaan Pekerja Migran Indonesia dan keluarganya",
+         "Jumlah PMI Purna dan keluarganya yang diberdayakan", "PMI Purna yang diberdayakan"),
+    ),
+    Indicator(
+        "nilai-kinerja-anggaran", "Nilai Capaian Kinerja Anggaran", "higher_is_better",
+        ("Nilai Kinerja Anggaran", "Capaian Kinerja Anggaran", "Nilai Capaian Kinerja Anggaran"),
+    ),
+    Indicator(
+        "nilai-ikpa", "Nilai Indikator Kinerja Pelaksanaan Anggaran (IKPA)", "higher_is_better",
+        ("Nilai IKPA", "IKPA", "Indikator Kinerja Pelaksanaan Anggaran",
+         "Nilai Indikator Pelaksanaan Anggaran (IKPA)"),
+    ),
+    Indicator(
+        "nilai-zona-integritas", "Nilai Zona Integritas", "higher_is_better",
+        ("Zona Integritas", "Nilai ZI", "Predikat Zona Integritas",
+         "Nilai Pembangunan Zona Integritas"),
+    ),
+)
+
+#: Abbreviations written out before matching, so one alias covers both spellings.
+ABBREVIATIONS = {
+    "pmi": "pekerja migran indonesia",
+    "cpmi": "calon pekerja migran indonesia",
+    "zi": "zona integritas",
+}
+
+#: Words too common in indicator names to tell two indicators apart (fuzzy step only).
+_COMMON_WORDS = frozenset(
+    "yang dan di ke dari untuk pada dalam serta atau jumlah persentase nilai tingkat angka "
+    "pekerja migran indonesia calon berhasil tahun terhadap".split())
+#: Share of an alias' content words the printed name must have for a fuzzy match.
+FUZZY_MIN_SHARE = 0.6
+
+_PREFIXES = ("meng", "meny", "peng", "peny", "mem", "men", "pem", "pen", "per", "ber", "ter",
+             "di", "ke", "se", "me", "pe")
+#: A nasal prefix swallows the first letter of the root: pe+pulang -> pemulangan.
+_NASAL_ROOTS = {"mem": "p", "pem": "p", "men": "t", "pen": "t", "meng": "k", "peng": "k",
+                "meny": "s", "peny": "s"}
+
+
+def norm_indicator(text: str) -> str:
+    """Lower case, punctuation out, 'non prosedural' joined, abbreviations written out."""
+    words = _norm(re.sub(r"\bnon[\s-]+", "non", text, flags=re.IGNORECASE)).split()
+    return " ".join(ABBREVIATIONS.get(w, w) for w in words)
+
+
+def _stems(word: str) -> frozenset[str]:
+    """A few candidate roots of an Indonesian word (affixes off), enough to line up
+    'pemulangan' with 'dipulangkan' or 'pemberdayaan' with 'diberdayakan'."""
+    out = {word}
+    for base in (word, re.sub(r"(nya|kan|an|i)$", "", word)):
+        if len(base) < 4:
+            continue
+        out.add(base)
+        for prefix in _PREFIXES:
+            rest = base[len(prefix):]
+            if base.startswith(prefix) and len(rest) >= 3:
+                out.add(rest)
+                if prefix in _NASAL_ROOTS and rest[0] in "aeiou":
+                    out.add(_NASAL_ROOTS[prefix] + rest)
+    return frozenset(out)
+
+
+def _content_words(normed: str) -> list[frozenset[str]]:
+    return [_stems(w) for w in normed.split() if w not in _COMMON_WORDS]
+
+
+def _fuzzy_share(text_words: list[frozenset[str]], alias_words: list[frozenset[str]]) -> float:
+    """Share of the alias' content words found (as a common stem) among the text's."""
+    if not alias_words or not text_words:
+        return 0.0
+    hits = sum(1 for a in alias_words if any(a & t for t in text_words))
+    return hits / max(len(alias_words), len(text_words))
+
+
+def _all_names(ind: Indicator) -> tuple[str, ...]:
+    return (ind.name, *ind.aliases)
+
+
+def match_indicator(text: str | None) -> tuple[str | None, str]:
+    """The canonical indicator id of a printed name, and how it was found.
+
+    `how` is "exact", "contains", "fuzzy" (flag it: may be wrong), "ambiguous" (fuzzy, two
+    indicators tie: no id) or "unknown" (no id).
+    """
+    low = norm_indicator(text or "")
+    if not low:
+        return None, "unknown"
+    padded = f" {low} "
+    best: tuple[int, str] | None = None
+    for ind in INDICATORS:
+        for alias in _all_names(ind):
+            a = norm_indicator(alias)
+            if a == low:
+                return ind.indicator_id, "exact"
+            if alias.startswith("="):
+                continue
+            if f" {a} " in padded and (best is None or len(a) > best[0]):
+                best = (len(a), ind.indicator_id)
+    if best:
+        return best[1], "contains"
+    words = _content_words(low)
+    scores = {}
+    for ind in INDICATORS:
+        scores[ind.indicator_id] = max(_fuzzy_share(words, _content_words(norm_indicator(a)))
+                                       for a in _all_names(ind))
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    (top_id, top), (_, second) = ranked[0], ranked[1]
+    if top < FUZZY_MIN_SHARE:
+        return None, "unknown"
+    if second == top:
+        return None, "ambiguous"
+    return top_id, "fuzzy"
+
+
+def indicator(indicator_id: str) -> Indicator | None:
+    """The registered indicator with this id."""
+    return next((i for i in INDICATORS if i.indicator_id == indicator_id), None)

@@ -1,0 +1,155 @@
+"""One unit across years: target, realisasi and capaian per canonical indicator and year.
+
+Reads the store's v_iku_compare view (lkj/schemas/store.sql): for each agency, year and
+indicator, the first row in document order that states target and realisasi in the same
+terms (no year-labelled levels, no two different units), usually the summary / PK table.
+Figures are as printed; capaian_recomputed is realisasi / target x 100 for higher-is-better
+indicators.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from lkj.extract.numbers import display_number
+from lkj.schemas import registry
+
+#: Columns of `lkj compare --csv`, one row per agency, indicator and year.
+COMPARE_COLUMNS = [
+    "agency_id", "indicator_id", "indicator_name", "year", "target", "target_unit",
+    "realisasi", "realisasi_unit", "capaian_pct", "capaian_recomputed", "polarity",
+    "indicator", "table_id", "page", "comparable", "rows_stating", "realisasi_variants",
+    "report_id", "source_file"]
+#: Chart resolution (dots per inch) and the size of one indicator's panel (inches).
+CHART_DPI = 110
+PANEL_INCHES = (6.4, 3.4)
+
+
+class CompareError(Exception):
+    """An agency or indicator the store or the registry does not know."""
+
+
+def resolve_agency(conn: sqlite3.Connection, text: str) -> str:
+    """An agency_id from an id, a name or an alias (registry), as stored."""
+    stored = [r[0] for r in conn.execute(
+        "SELECT DISTINCT agency_id FROM reports WHERE agency_id IS NOT NULL ORDER BY 1")]
+    if text in stored:
+        return text
+    found = registry.match_agency(text)
+    if found is not None and found.agency_id in stored:
+        return found.agency_id
+    if found is not None:
+        raise CompareError(f"agency {found.agency_id} ({found.name}): no report stored")
+    raise CompareError(f"unknown agency {text!r}; stored: {', '.join(stored) or 'none'}")
+
+
+def resolve_indicator(text: str) -> str:
+    """An indicator_id from an id or a printed wording (exact or alias, not fuzzy)."""
+    if registry.indicator(text) is not None:
+        return text
+    indicator_id, how = registry.match_indicator(text)
+    if indicator_id is not None and how in ("exact", "contains"):
+        return indicator_id
+    known = ", ".join(i.indicator_id for i in registry.INDICATORS)
+    hint = f" (a fuzzy match: {indicator_id}?)" if indicator_id else ""
+    raise CompareError(f"unknown indicator {text!r}{hint}; known: {known}")
+
+
+def compare_rows(conn: sqlite3.Connection, agency: str | None = None,
+                 indicator: str | None = None) -> list[dict[str, Any]]:
+    """One row per agency, canonical indicator and year (registry order, then year)."""
+    where, args = [], []
+    if agency:
+        where.append("agency_id = ?")
+        args.append(resolve_agency(conn, agency))
+    if indicator:
+        where.append("indicator_id = ?")
+        args.append(resolve_indicator(indicator))
+    sql = "SELECT {} FROM v_iku_compare {}".format(
+        ", ".join(f'"{c}"' for c in COMPARE_COLUMNS),
+        ("WHERE " + " AND ".join(where)) if where else "")
+    cur = conn.execute(sql, args)
+    rows = [dict(zip(COMPARE_COLUMNS, r, strict=True)) for r in cur]
+    order = {i.indicator_id: n for n, i in enumerate(registry.INDICATORS)}
+    rows.sort(key=lambda r: (r["agency_id"] or "", order.get(r["indicator_id"], len(order)),
+                             r["indicator_id"], r["year"] or 0))
+    return rows
+
+
+def number(value: Any, unit: str | None = None) -> str:
+    """A figure for reading (lkj's display_number: '16 000', '88.73'), its unit after."""
+    if value is None:
+        return "-"
+    text = display_number(value)
+    if unit == "%":
+        return text + "%"
+    return f"{text} {unit}" if unit else text
+
+
+def figure_size(n_indicators: int) -> tuple[float, float]:
+    """Chart size in inches: two panels a row (one if there is one), a band for the title."""
+    ncols = 2 if n_indicators > 1 else 1
+    nrows = -(-n_indicators // ncols)
+    return PANEL_INCHES[0] * ncols, PANEL_INCHES[1] * nrows + 0.8
+
+
+def draw_chart(rows: list[dict[str, Any]], path: Path) -> Path:
+    """Target and realisasi by year, one panel per indicator, as a PNG (matplotlib, Agg)."""
+    import textwrap
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    if not rows:
+        raise CompareError("nothing to draw: no indicator rows match")
+    indicators = list(dict.fromkeys(r["indicator_id"] for r in rows))
+    agencies = list(dict.fromkeys(r["agency_id"] for r in rows))
+    ncols = 2 if len(indicators) > 1 else 1
+    nrows = -(-len(indicators) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=figure_size(len(indicators)), squeeze=False)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, ind in zip(axes.flat, indicators, strict=False):
+        mine = [r for r in rows if r["indicator_id"] == ind]
+        for k, agency in enumerate(agencies):
+            series = sorted((r for r in mine if r["agency_id"] == agency),
+                            key=lambda r: r["year"])
+            if not series:
+                continue
+            years = [r["year"] for r in series]
+            label = f" {agency}" if len(agencies) > 1 else ""
+            colour = colours[k % len(colours)]
+            ax.plot(years, [r["realisasi"] for r in series], marker="o", color=colour,
+                    label="realisasi" + label)
+            ax.plot(years, [r["target"] for r in series], marker="s", linestyle="--",
+                    color=colour, alpha=0.6, label="target" + label)
+            for r in series:
+                if r["realisasi"] is not None:
+                    ax.annotate(number(r["realisasi"]), (r["year"], r["realisasi"]),
+                                textcoords="offset points", xytext=(0, 6), ha="center",
+                                fontsize=8)
+        units = {r["realisasi_unit"] or r["target_unit"] for r in mine} - {None}
+        name = mine[0]["indicator_name"] or ind
+        ax.set_title("\n".join(textwrap.wrap(name, 48)), fontsize=10)
+        ax.set_ylabel(", ".join(sorted(units)) or "value")
+        ax.set_xlabel("year")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        years = sorted({r["year"] for r in mine})
+        if len(years) == 1:
+            ax.set_xlim(years[0] - 1, years[0] + 1)
+        ax.margins(x=0.08, y=0.18)  # room for the value labels
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8, loc="best")
+    for ax in list(axes.flat)[len(indicators):]:
+        ax.set_visible(False)
+    fig.suptitle(f"Target and realisasi by year: {', '.join(a or '?' for a in agencies)}",
+                 fontsize=12)
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path, dpi=CHART_DPI)
+    plt.close(fig)
+    return path

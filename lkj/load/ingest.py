@@ -1,0 +1,208 @@
+"""One file in, one outcome out: extract, check and store a report, and never stop a batch.
+
+`ingest_file` is what `lkj load` and `lkj run` do for each PDF. A file that cannot be read,
+checked or stored becomes an outcome with a reason and a row in ingest_errors, and the next
+file goes on. Only a store that cannot be used at all (StoreError) stops the batch.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lkj.load import csvstore
+from lkj.load import sqlite as sqlstore
+from lkj.load.sqlite import LoadResult, StoreError
+
+#: Tables whose rows are the report's data (the summary's "rows").
+DATA_TABLES = ("iku", "quarterly", "events", "budget", "stated_totals")
+#: Outcomes that leave the report stored.
+STORED = ("loaded", "unchanged", "replaced")
+
+
+@dataclass
+class FileOutcome:
+    """What became of one file: its status (loaded, unchanged, replaced, conflict, failed)."""
+
+    path: Path
+    status: str
+    report_id: str | None = None
+    message: str = ""
+    tables: int = 0
+    rows: int = 0
+    errors: int = 0
+    warnings: int = 0
+    #: Whether the checks ran (False while lkj.expectations.audit is absent).
+    checked: bool = True
+    #: What else to say: the file replaced, a store that differs, columns not stored.
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def stored(self) -> bool:
+        return self.status in STORED
+
+
+def finding_counts(findings: Sequence[Mapping[str, Any]]) -> tuple[int, int]:
+    """(errors, warnings) among the failed checks (held and unchecked ones are not findings)."""
+    errors = warnings = 0
+    for f in findings:
+        if f.get("status") != "failed":
+            continue
+        severity = f.get("severity")
+        errors += severity == "error"
+        warnings += severity == "warning"
+    return errors, warnings
+
+
+def run_checks(extraction: Any) -> list[dict[str, Any]] | None:
+    """The findings of lkj.expectations.audit.audit on this report; None while it is absent."""
+    try:
+        module = importlib.import_module("lkj.expectations.audit")
+    except ModuleNotFoundError as exc:
+        if exc.name == "lkj.expectations.audit":
+            return None
+        raise
+    audit = getattr(module, "audit", None)
+    if audit is None:
+        return None
+    found = audit([extraction])
+    if hasattr(found, "to_dict"):  # a DataFrame
+        found = found.to_dict("records")
+    return [dict(f) for f in found]
+
+
+class Stores:
+    """Where reports go: a SQLite database, a CSV folder, or both (same rules in each)."""
+
+    def __init__(self, db: Path | None = None, csv_dir: Path | None = None) -> None:
+        if db is None and csv_dir is None:
+            raise ValueError("give a database, a CSV folder, or both")
+        self.db, self.csv_dir = db, csv_dir
+        self.conn = sqlstore.open_store(db) if db is not None else None
+
+    def __enter__(self) -> Stores:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def stored_report(self, sha256: str) -> str | None:
+        """The report_id stored from this file in every store, else None."""
+        found = set()
+        if self.conn is not None:
+            row = self.conn.execute("SELECT report_id FROM reports WHERE sha256 = ?",
+                                    (sha256,)).fetchone()
+            if row is None:
+                return None
+            found.add(row[0])
+        if self.csv_dir is not None:
+            ids = [r["report_id"] for r in csvstore.read_table(self.csv_dir, "reports")
+                   if r["sha256"] == sha256]
+            if not ids:
+                return None
+            found.update(ids)
+        return found.pop() if len(found) == 1 else None
+
+    def load(self, extraction: Any, findings: Sequence[Mapping[str, Any]] | None,
+             replace: bool) -> list[tuple[str, LoadResult]]:
+        out = []
+        if self.conn is not None:
+            out.append(("db", sqlstore.load_extraction(self.conn, extraction, findings,
+                                                       replace)))
+        if self.csv_dir is not None:
+            out.append(("csv", csvstore.load_extraction(self.csv_dir, extraction, findings,
+                                                        replace)))
+        return out
+
+    def record_error(self, path: Path, sha256: str | None, reason: str) -> None:
+        if self.conn is not None:
+            sqlstore.record_ingest_error(self.conn, path, sha256, reason)
+        if self.csv_dir is not None:
+            csvstore.record_ingest_error(self.csv_dir, path, sha256, reason)
+
+    def summary(self, path: Path, report_id: str) -> FileOutcome:
+        """The outcome of a file stored before: its counts read back from the database."""
+        outcome = FileOutcome(path, "unchanged", report_id,
+                              f"{report_id}: already stored from this file")
+        if self.conn is None:
+            outcome.checked = False
+            return outcome
+        one = "SELECT COUNT(*) FROM {} WHERE report_id = ?"
+        outcome.tables = self.conn.execute(one.format("tables"), (report_id,)).fetchone()[0]
+        outcome.rows = sum(self.conn.execute(one.format(t), (report_id,)).fetchone()[0]
+                           for t in DATA_TABLES)
+        findings = [{"severity": s, "status": st} for s, st in self.conn.execute(
+            "SELECT severity, status FROM findings WHERE report_id = ?", (report_id,))]
+        outcome.errors, outcome.warnings = finding_counts(findings)
+        outcome.checked = bool(findings)  # a checked report has a row per check, held or not
+        return outcome
+
+
+def _sha256(path: Path) -> str | None:
+    from lkj.extract.document import sha256_of
+
+    try:
+        return sha256_of(path) if path.is_file() else None
+    except OSError:
+        return None
+
+
+def _failed(stores: Stores, path: Path, sha: str | None, reason: str) -> FileOutcome:
+    stores.record_error(path, sha, reason)
+    return FileOutcome(path, "failed", message=reason)
+
+
+def ingest_file(path: Path, stores: Stores, engine: str = "both",
+                replace: bool = False) -> FileOutcome:
+    """Extract, check and store one PDF; a failure is an outcome (and an ingest_errors row)."""
+    from lkj.extract.document import ReportError
+    from lkj.extract.report import extract_report
+
+    path = Path(path)
+    sha = _sha256(path)
+    known = stores.stored_report(sha) if sha and not replace else None
+    if known is not None:  # the same bytes are stored everywhere: nothing to read again
+        return stores.summary(path, known)
+    try:
+        extraction = extract_report(path, engine=engine)
+    except ReportError as exc:
+        return _failed(stores, path, sha, exc.reason)
+    except Exception as exc:  # a bug in a reader must not stop the batch
+        return _failed(stores, path, sha, f"could not be read ({type(exc).__name__}: {exc})")
+    try:
+        findings = run_checks(extraction)
+    except Exception as exc:
+        return _failed(stores, path, sha, f"checks failed ({type(exc).__name__}: {exc})")
+    try:
+        results = stores.load(extraction, findings, replace)
+    except StoreError:
+        raise
+    except (sqlite3.Error, OSError, ValueError, TypeError) as exc:
+        return _failed(stores, path, sha, f"could not be stored ({type(exc).__name__}: {exc})")
+    counts = {name: len(recs) for name, (_, recs) in extraction.columned().items()}
+    errors, warnings = finding_counts(findings or [])
+    first = results[0][1]
+    outcome = FileOutcome(path, first.status, first.report_id, first.message,
+                          len(extraction.tables), sum(counts.get(t, 0) for t in DATA_TABLES),
+                          errors, warnings, checked=findings is not None)
+    conflicts = [r for _, r in results if r.status == "conflict"]
+    if conflicts:
+        outcome.status, outcome.message = "conflict", conflicts[0].message
+        stores.record_error(path, sha, f"conflict: {conflicts[0].message}")
+        return outcome
+    if first.previous:
+        outcome.notes.append(f"replaced {first.previous}")
+    if len({r.status for _, r in results}) > 1:
+        outcome.notes += [f"{where}: {r.status}" for where, r in results]
+    if first.unstored:
+        outcome.notes.append(f"not stored (no place in the store): {', '.join(first.unstored)}")
+    return outcome

@@ -1,0 +1,287 @@
+"""The SQLite store: one transaction per report, a report stored once, replaced only on request.
+
+The schema is lkj/schemas/store.sql (tables, keys, views, the schema version). A report is
+identified twice: by the hash of its file (the same bytes load once: "unchanged") and by its
+report_id, agency and year (a different file for a stored report is a "conflict"). Replacing
+is asked for, never assumed; it also re-reads a stored file (after upgrading lkj). Everything
+of one report is written inside one BEGIN IMMEDIATE ... COMMIT: any failure rolls back, and
+the store is exactly as it was before.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from lkj import __version__
+from lkj.schemas import registry
+
+#: Contract tables stored under another name (the report of one extraction is a row of reports).
+RENAMED = {"report": "reports"}
+#: Store tables holding printed indicator names, matched to canonical ids at load time.
+INDICATOR_TABLES = ("iku", "quarterly")
+STATUSES = ("loaded", "unchanged", "replaced", "conflict")
+
+
+class StoreError(Exception):
+    """A store that cannot be used (another schema version, not an lkj database)."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What happened to one report: loaded, unchanged, replaced or conflict (not stored)."""
+
+    status: str
+    report_id: str
+    message: str
+    rows: dict[str, int] = field(default_factory=dict)
+    #: The file of the stored report this one replaced, or conflicts with.
+    previous: str | None = None
+    #: Tables or columns of the extraction the store has no place for.
+    unstored: tuple[str, ...] = ()
+
+    @property
+    def stored(self) -> bool:
+        return self.status != "conflict"
+
+
+@cache
+def schema_sql() -> str:
+    return resources.files("lkj.schemas").joinpath("store.sql").read_text(encoding="utf-8")
+
+
+@cache
+def schema_version() -> int:
+    """The version store.sql sets (its `PRAGMA user_version = N`)."""
+    found = re.search(r"PRAGMA\s+user_version\s*=\s*(\d+)", schema_sql(), re.IGNORECASE)
+    if not found:
+        raise RuntimeError("store.sql sets no PRAGMA user_version")
+    return int(found.group(1))
+
+
+@cache
+def store_columns() -> dict[str, tuple[str, ...]]:
+    """Columns of each store table, in order, read from store.sql itself."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.executescript(schema_sql())
+        names = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
+        return {n: tuple(r[1] for r in conn.execute(f'PRAGMA table_info("{n}")'))
+                for n in names}
+    finally:
+        conn.close()
+
+
+def open_store(path: Path | str, create: bool = True) -> sqlite3.Connection:
+    """Open (or create) an lkj store: WAL journal, foreign keys on, schema version checked.
+
+    The connection is in autocommit mode; the loader opens its own transactions.
+    """
+    path = Path(path)
+    if not create and not path.exists():
+        raise StoreError(f"{path}: no such database")
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        has_tables = conn.execute(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+        want = schema_version()
+        if version == 0 and not has_tables:
+            if not create:
+                raise StoreError(f"{path}: an empty database, not an lkj store")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.executescript("BEGIN IMMEDIATE;\n" + schema_sql() + "\nCOMMIT;")
+        elif version == 0:
+            raise StoreError(f"{path}: not an lkj store (a SQLite database with other tables)")
+        elif version < want:
+            raise StoreError(f"{path}: written by an older lkj (store schema {version}; this "
+                             f"lkj uses {want}): load the reports into a new database")
+        elif version > want:
+            raise StoreError(f"{path}: written by a newer lkj (store schema {version}; this "
+                             f"lkj reads {want}): upgrade lkj")
+        else:
+            conn.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        what = "not a SQLite database" if "not a database" in str(exc) else "cannot be opened"
+        raise StoreError(f"{path}: {what} ({exc})") from exc
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def sql_value(value: Any) -> Any:
+    """A parsed value as SQLite stores it: booleans 0/1, NaN null, a list joined by commas."""
+    if value is None or isinstance(value, (str, int, float, bytes)):
+        if isinstance(value, bool):
+            return int(value)
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        return value
+    if isinstance(value, (list, tuple, set)):
+        return ",".join(str(v) for v in value)
+    if hasattr(value, "item"):  # numpy / pandas scalars
+        return sql_value(value.item())
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def with_indicator_ids(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Records with the canonical indicator_id of their printed name, and how it matched."""
+    out = []
+    for rec in records:
+        indicator_id, how = registry.match_indicator(rec.get("indicator"))
+        out.append({**rec, "indicator_id": indicator_id, "indicator_match": how})
+    return out
+
+
+def _insert_rows(conn: sqlite3.Connection, table: str, columns: Sequence[str],
+                 records: Iterable[Mapping[str, Any]]) -> int:
+    """INSERT the records into one table; returns how many."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    rows = [tuple(sql_value(rec.get(c)) for c in columns) for rec in records]
+    conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+    return len(rows)
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def store_records(extraction: Any, findings: Sequence[Mapping[str, Any]] | None = None
+                  ) -> dict[str, list[dict[str, Any]]]:
+    """The rows one report adds to each store table (values as parsed, not yet SQL)."""
+    report = extraction.report
+    have = store_columns()
+    tables = {store_table(name): list(recs) for name, (_, recs) in extraction.columned().items()
+              if store_table(name) in have}
+    tables["reports"] = [{**report, "loaded_at": utc_now(), "lkj_version": __version__}]
+    for name in INDICATOR_TABLES:
+        tables[name] = with_indicator_ids(tables.get(name, []))
+    tables["findings"] = [{**f, "report_id": f.get("report_id") or report["report_id"]}
+                          for f in (findings or [])
+                          if f.get("report_id") in (None, report["report_id"])]
+    return tables
+
+
+def store_table(name: str) -> str:
+    """The store table of a contract table."""
+    return RENAMED.get(name, name)
+
+
+def unstored_columns(extraction: Any) -> list[str]:
+    """Tables and columns the extraction has that the store has no place for (a newer
+    extractor than store.sql): named in the load message, never dropped silently."""
+    cols = store_columns()
+    out = []
+    for name, (columns, _) in extraction.columned().items():
+        table = store_table(name)
+        if table not in cols:
+            out.append(name)
+        else:
+            out += [f"{name}.{c}" for c in columns if c not in cols[table]]
+    return out
+
+
+def load_extraction(conn: sqlite3.Connection, extraction: Any,
+                    findings: Sequence[Mapping[str, Any]] | None = None,
+                    replace: bool = False) -> LoadResult:
+    """Store one report and its findings in one transaction.
+
+    The same file again (same sha256) changes nothing: "unchanged". A different file for a
+    stored report_id is a "conflict" and changes nothing. With `replace`, the stored report
+    (same report_id, or the same file read before, e.g. by an older lkj) and all its rows
+    are deleted and this reading stored: "replaced".
+    """
+    if conn.in_transaction:
+        raise StoreError("load_extraction needs a connection outside a transaction")
+    report = extraction.report
+    rid, sha = report["report_id"], report["sha256"]
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        same = conn.execute("SELECT report_id FROM reports WHERE sha256 = ?", (sha,)).fetchone()
+        if same and not replace:
+            conn.execute("ROLLBACK")
+            return LoadResult("unchanged", same[0],
+                              f"{same[0]}: already stored from this file (sha256 {sha[:12]})")
+        old = conn.execute("SELECT source_file, sha256, loaded_at FROM reports "
+                           "WHERE report_id = ? OR sha256 = ? ORDER BY report_id = ? DESC",
+                           (rid, sha, rid)).fetchone()
+        if old and not replace:
+            conn.execute("ROLLBACK")
+            return LoadResult("conflict", rid,
+                              f"{rid}: already stored from another file ({old[0]}, sha256 "
+                              f"{old[1][:12]}, loaded {old[2]}): use --replace to replace it",
+                              previous=old[0])
+        if old:
+            conn.execute("DELETE FROM reports WHERE report_id = ? OR sha256 = ?", (rid, sha))
+        counts = {}
+        columns = store_columns()
+        for table, recs in store_records(extraction, findings).items():
+            counts[table] = _insert_rows(conn, table, columns[table], recs)
+        _sync_indicators(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    message = f"{rid}: {sum(n for t, n in counts.items() if t != 'reports')} rows"
+    if old:
+        message += f" (replaced {old[0]}, sha256 {old[1][:12]}, loaded {old[2]})"
+    unstored = unstored_columns(extraction)
+    if unstored:
+        message += f"; not stored (no place in the store): {', '.join(unstored)}"
+    return LoadResult("replaced" if old else "loaded", rid, message, counts,
+                      old[0] if old else None, tuple(unstored))
+
+
+def _sync_indicators(conn: sqlite3.Connection) -> None:
+    """Rewrite the indicators table from the registry (inside the caller's transaction)."""
+    conn.execute("DELETE FROM indicators")
+    conn.executemany("INSERT INTO indicators (indicator_id, name, polarity) VALUES (?, ?, ?)",
+                     [(i.indicator_id, i.name, i.polarity) for i in registry.INDICATORS])
+
+
+def record_ingest_error(conn: sqlite3.Connection, path: Path | str, sha256: str | None,
+                        reason: str) -> None:
+    """Keep a row for a file that could not be stored: which file, its hash if known, why."""
+    with_tx = not conn.in_transaction
+    if with_tx:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("INSERT INTO ingest_errors (source_file, sha256, reason, at) "
+                     "VALUES (?, ?, ?, ?)", (Path(path).name, sha256, reason, utc_now()))
+        if with_tx:
+            conn.execute("COMMIT")
+    except BaseException:
+        if with_tx and conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def read_table(conn: sqlite3.Connection, table: str, report_id: str | None = None
+               ) -> list[dict[str, Any]]:
+    """The rows of one store table (of one report), in the order they were stored."""
+    where, args = ("WHERE report_id = ?", (report_id,)) if report_id else ("", ())
+    cur = conn.execute(f'SELECT * FROM "{table}" {where} ORDER BY rowid', args)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur]
+
+
+def row_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Rows in every store table."""
+    return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
+            for t in store_columns()}

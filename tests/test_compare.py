@@ -1,0 +1,200 @@
+"""Storing reports and comparing years, through the real `lkj` entry point (a subprocess):
+`lkj run` over samples/, `lkj load` with conflict and --replace, `lkj compare` to CSV and PNG.
+
+Works with whatever sample PDFs samples/ holds (at least the 2023 one).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SAMPLE_2023, SAMPLES
+from test_store import changed_copy
+
+from lkj.compare import CHART_DPI, COMPARE_COLUMNS, figure_size
+
+LKJ = Path(sys.executable).parent / "lkj"
+PDFS = sorted(p for p in SAMPLES.iterdir() if p.suffix.lower() == ".pdf")
+SUMMARY_HEAD = ["report", "file", "tables", "rows", "errors", "warnings", "status"]
+
+
+def lkj(*args: object, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "100"}
+    return subprocess.run([str(LKJ), *map(str, args)], capture_output=True, text=True,
+                          timeout=600, cwd=cwd, env=env)
+
+
+def summary(stdout: str) -> list[dict[str, str]]:
+    """The `lkj run` summary table as rows (header, dashes, one line per file, a total)."""
+    lines = stdout.strip().splitlines()
+    assert lines[0].split() == SUMMARY_HEAD
+    assert set(lines[1].replace(" ", "")) == {"-"}
+    return [dict(zip(SUMMARY_HEAD, ln.split(), strict=True)) for ln in lines[2:-1]]
+
+
+@pytest.fixture(scope="module")
+def store_of_samples(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    db = tmp_path_factory.mktemp("run") / "tmp.sqlite"
+    return db, lkj("run", "samples", "--db", db, "--silent")
+
+
+# --- lkj run ---------------------------------------------------------------------------------
+
+def test_run_stores_every_sample(store_of_samples):
+    db, proc = store_of_samples
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""  # --silent: no progress bar, and nothing failed
+    rows = summary(proc.stdout)
+    assert [r["file"] for r in rows] == [p.name for p in PDFS]
+    assert all(r["status"] == "loaded" for r in rows)
+    assert all(int(r["tables"]) > 0 and int(r["rows"]) > 0 for r in rows)
+    assert proc.stdout.strip().splitlines()[-1] == (
+        f"{len(PDFS)} files: {len(PDFS)} stored ({len(PDFS)} loaded), 0 not stored; "
+        f"store {db}")
+    with sqlite3.connect(db) as conn:
+        stored = [r[0] for r in conn.execute("SELECT source_file FROM reports ORDER BY 1")]
+        assert stored == [p.name for p in PDFS]
+        assert conn.execute("SELECT COUNT(*) FROM ingest_errors").fetchone()[0] == 0
+        for row in rows:
+            n = sum(conn.execute(f"SELECT COUNT(*) FROM {t} WHERE report_id = ?",
+                                 (row["report"],)).fetchone()[0]
+                    for t in ("iku", "quarterly", "events", "budget", "stated_totals"))
+            assert n == int(row["rows"])
+
+
+def test_run_again_changes_nothing(store_of_samples, tmp_path):
+    db, _ = store_of_samples
+    copy = tmp_path / "copy.sqlite"
+    shutil.copy(db, copy)
+    with sqlite3.connect(copy) as conn:
+        before = list(conn.iterdump())
+    proc = lkj("run", "samples", "--db", copy, "--silent")
+    assert proc.returncode == 0, proc.stderr
+    assert {r["status"] for r in summary(proc.stdout)} == {"unchanged"}
+    with sqlite3.connect(copy) as conn:
+        assert list(conn.iterdump()) == before
+
+
+def test_run_goes_on_after_a_bad_file_and_records_it(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLE_2023, folder / SAMPLE_2023.name)
+    (folder / "a-download.pdf").write_text("<!DOCTYPE html><html>not found</html>\n")
+    db = tmp_path / "x.sqlite"
+    proc = lkj("run", folder, "--db", db, "--csv", tmp_path / "csv")
+    assert proc.returncode == 1
+    assert f"Error: {folder / 'a-download.pdf'}: not a PDF (looks like an HTML page)" \
+        in proc.stderr.splitlines()
+    rows = {r["file"]: r for r in summary(proc.stdout)}
+    assert rows["a-download.pdf"]["status"] == "failed"
+    assert rows[SAMPLE_2023.name]["status"] == "loaded"
+    assert "2 files: 1 stored (1 loaded), 1 not stored" in proc.stdout
+    with sqlite3.connect(db) as conn:
+        (err,) = conn.execute("SELECT source_file, sha256, reason FROM ingest_errors")
+    assert err[0] == "a-download.pdf" and len(err[1]) == 64 and "not a PDF" in err[2]
+    with open(tmp_path / "csv" / "ingest_errors.csv", encoding="utf-8") as fh:
+        assert [r["source_file"] for r in csv.DictReader(fh)] == ["a-download.pdf"]
+
+
+# --- lkj load --------------------------------------------------------------------------------
+
+def test_load_conflict_then_replace(tmp_path):
+    db = tmp_path / "x.sqlite"
+    other = changed_copy(SAMPLE_2023, tmp_path / "other-2023.pdf")
+    first = lkj("load", SAMPLE_2023, "--db", db)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith(f"{SAMPLE_2023.name}: loaded bp3mi-ntb-2023: ")
+    again = lkj("load", SAMPLE_2023, "--db", db)
+    assert again.returncode == 0
+    assert again.stdout.startswith(f"{SAMPLE_2023.name}: unchanged bp3mi-ntb-2023: ")
+    conflict = lkj("load", other, "--db", db)
+    assert conflict.returncode == 1 and conflict.stdout == ""
+    (line,) = conflict.stderr.splitlines()
+    assert line.startswith(f"Error: {other}: conflict: bp3mi-ntb-2023: already stored from "
+                           f"another file ({SAMPLE_2023.name}")
+    assert line.endswith("use --replace to replace it")
+    replaced = lkj("load", other, "--db", db, "--replace")
+    assert replaced.returncode == 0, replaced.stderr
+    assert replaced.stdout.startswith(f"{other.name}: replaced bp3mi-ntb-2023: ")
+    assert f"(replaced {SAMPLE_2023.name})" in replaced.stdout
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT source_file FROM reports").fetchall() == [(other.name,)]
+
+
+def test_load_refuses_a_store_of_another_version(tmp_path):
+    db = tmp_path / "x.sqlite"
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA user_version = 99")
+    conn.execute("CREATE TABLE reports (x)")
+    conn.close()
+    proc = lkj("load", SAMPLE_2023, "--db", db)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"Error: {db}: written by a newer lkj (store schema 99;")
+
+
+# --- lkj compare -----------------------------------------------------------------------------
+
+def test_compare_writes_csv_and_chart(store_of_samples, tmp_path):
+    from PIL import Image
+
+    db, _ = store_of_samples
+    out_csv, out_png = tmp_path / "out.csv", tmp_path / "out.png"
+    proc = lkj("compare", "--db", db, "--csv", out_csv, "--chart", out_png)
+    assert proc.returncode == 0, proc.stderr
+    with open(out_csv, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        assert reader.fieldnames == COMPARE_COLUMNS
+        rows = list(reader)
+    keys = [(r["agency_id"], r["indicator_id"], r["year"]) for r in rows]
+    assert len(keys) == len(set(keys)), "one row per agency, indicator and year"
+    with sqlite3.connect(db) as conn:
+        want = set(conn.execute("SELECT DISTINCT agency_id, indicator_id, CAST(year AS TEXT) "
+                                "FROM v_iku_by_year WHERE indicator_id IS NOT NULL"))
+    assert set(keys) == want
+    years_2023 = {r["indicator_id"] for r in rows if r["year"] == "2023"}
+    assert len(years_2023) >= 8  # the 2023 report's eight IKU
+    # the printed table: a header, dashes, one line per CSV row
+    lines = proc.stdout.splitlines()
+    assert lines[0].split()[:3] == ["agency", "indicator", "year"]
+    assert len([ln for ln in lines[2:] if ln.startswith("bp3mi-ntb")]) == len(rows)
+    assert out_png.stat().st_size > 10_000
+    n_indicators = len({r["indicator_id"] for r in rows})
+    w, h = figure_size(n_indicators)
+    with Image.open(out_png) as img:
+        assert img.format == "PNG"
+        assert img.size == (round(w * CHART_DPI), round(h * CHART_DPI))
+
+
+def test_compare_one_indicator_by_its_wording(store_of_samples):
+    db, _ = store_of_samples
+    proc = lkj("compare", "--db", db, "--agency", "BP3MI NTB",
+               "--indicator", "Nilai Indikator Kinerja Pelaksanaan Anggaran (IKPA)")
+    assert proc.returncode == 0, proc.stderr
+    body = proc.stdout.splitlines()[2:]
+    assert body and all(ln.split()[:2] == ["bp3mi-ntb", "nilai-ikpa"] for ln in body)
+    years = [int(ln.split()[2]) for ln in body]
+    assert years == sorted(years) and 2023 in years
+
+
+@pytest.mark.parametrize("args, error", [
+    (["--indicator", "Jumlah Pengaduan Masyarakat"], "Error: unknown indicator"),
+    (["--agency", "Dinas Pariwisata Bali"], "Error: unknown agency"),
+])
+def test_compare_names_what_it_does_not_know(store_of_samples, args, error):
+    db, _ = store_of_samples
+    proc = lkj("compare", "--db", db, *args)
+    assert proc.returncode == 1 and proc.stderr.startswith(error)
+
+
+def test_compare_does_not_create_a_store(tmp_path):
+    proc = lkj("compare", "--db", tmp_path / "none.sqlite")
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"Error: {tmp_path / 'none.sqlite'}: no such database"
+    assert not (tmp_path / "none.sqlite").exists()
