@@ -16,9 +16,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
+# The main job on the bundled samples: extract, check and store every report, then compare
+# the years, and write the auditor's page for the 2023 report.
 demo: setup
-	$(LKJ) tables $(SAMPLE)
-	$(LKJ) extract $(SAMPLE) --out out/demo
+	$(LKJ) run samples --db out/lkj.sqlite
+	$(LKJ) compare --db out/lkj.sqlite --csv out/compare.csv --chart out/compare.png
+	$(LKJ) check $(SAMPLE) --out out/audit-2023 --fail-on never
+	@echo "open out/audit-2023/findings.html; query out/lkj.sqlite (see README)"
 
 test: setup
 	$(PY) -m pytest -q

@@ -40,10 +40,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PDF = ROOT / "samples" / "lkj-bp3mi-ntb-2023.pdf"
 BASELINE = "raw_plumber_all"
 #: Modules whose import cost is reported (each timed in a fresh interpreter).
-IMPORTS = ("pdfplumber", "camelot", "lkj.extract.report")
+IMPORTS = ("pdfplumber", "camelot", "lkj.extract.report", "great_expectations")
 #: Distributions whose versions are reported.
 DISTS = ("lkj", "pdfplumber", "pdfminer.six", "camelot-py", "pypdf", "pypdfium2",
-         "opencv-python-headless", "pandas", "numpy")
+         "opencv-python-headless", "pandas", "numpy", "great-expectations")
 #: The engine modes of extract_report.
 ENGINE_CHOICES = ("both", "pdfplumber", "camelot")
 
@@ -137,6 +137,13 @@ def lkj_library(path: Path, engine: str) -> int:
     return len(extract_report(path, engine=engine).tables)
 
 
+def lkj_audit(extraction: Any) -> int:
+    """The check step alone: rules + great-expectations suites over one extraction."""
+    from lkj.expectations.audit import audit
+
+    return len(audit([extraction]))
+
+
 def lkj_cli(path: Path, out_dir: str) -> int:
     cmd = [*lkj_command(), "extract", str(path), "--out", out_dir, "--engine", "both",
            "--silent"]
@@ -147,7 +154,7 @@ def lkj_cli(path: Path, out_dir: str) -> int:
 
 
 def measurements(path: Path, n_pages: int, table_pages: list[int], engines: list[str],
-                 out_dir: str, with_cli: bool) -> list[Measurement]:
+                 out_dir: str, with_cli: bool, extraction: Any = None) -> list[Measurement]:
     """Everything timed for one PDF, the baseline first."""
     tp = ",".join(map(str, table_pages))
     span = f"{len(table_pages)} table pages"
@@ -165,6 +172,9 @@ def measurements(path: Path, n_pages: int, table_pages: list[int], engines: list
     for engine in engines:
         ms.append(Measurement(f"lkj_{engine}", f'lkj `extract_report(engine="{engine}")`',
                               every, lambda e=engine: lkj_library(path, e)))
+    if extraction is not None:
+        ms.append(Measurement("lkj_audit", "lkj check step: `audit()` of one extraction "
+                              "(GX already imported)", "-", lambda: lkj_audit(extraction)))
     if with_cli:
         ms.append(Measurement("lkj_cli", "lkj extract CLI, subprocess (engine both)", every,
                               lambda: lkj_cli(path, out_dir)))
@@ -390,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             n_pages = ref.report["pages"]
             ms = measurements(path, n_pages, ref.table_pages, args.engines, out_dir,
-                              not args.no_cli)
+                              not args.no_cli, ref)
             run_all(ms, args.repeat)
             sections.append(markdown_file(path, n_pages, ref.table_pages, len(ref.tables),
                                           ms, args.repeat))
