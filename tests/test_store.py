@@ -109,6 +109,14 @@ def test_a_foreign_database_is_refused(tmp_path):
         store.open_store(tmp_path / "text.sqlite")
 
 
+def test_a_new_store_creates_its_folder_and_a_folder_is_refused(tmp_path):
+    conn = store.open_store(tmp_path / "new" / "dir" / "lkj.sqlite")
+    conn.close()
+    assert (tmp_path / "new" / "dir" / "lkj.sqlite").is_file()
+    with pytest.raises(store.StoreError, match="is a folder"):
+        store.open_store(tmp_path / "new")
+
+
 def test_reading_a_missing_store_does_not_create_it(tmp_path):
     with pytest.raises(store.StoreError, match="no such database"):
         store.open_store(tmp_path / "none.sqlite", create=False)
