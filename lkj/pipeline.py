@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -213,57 +214,109 @@ def _num(v: Any) -> str:
     return display_number(v)
 
 
+def batch_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--jobs, --time-limit and --memory-limit, shared by the commands that read many files."""
+    fn = click.option(
+        "--memory-limit", type=click.IntRange(min=0), default=3072, show_default=True,
+        metavar="MIB", help="Memory one file's reader may use (MiB; 0: no limit).",
+    )(fn)
+    fn = click.option(
+        "--time-limit", type=click.FloatRange(min=0, min_open=True), default=300.0,
+        show_default=True, metavar="SECONDS", help="Time one file's reader may take.",
+    )(fn)
+    return click.option(
+        "--jobs", "-j", type=click.IntRange(min=1), default=None,
+        help="Files read at once, each in its own process [default: all cores].",
+    )(fn)
+
+
+def _ingest(files: list[Path], db: Path, csv_dir: Path | None, replace: bool, engine: str,
+            jobs: int | None, time_limit: float, memory_limit: int, progress: bool) -> list:
+    """Run the batch with a progress bar (files/s and ETA) on stderr; return the outcomes."""
+    from lkj.load.batch import Limits
+    from lkj.load.ingest import Stores, ingest_many
+
+    limits = Limits(time_limit, memory_limit)
+    outcomes = []
+    start = time.monotonic()
+
+    def status(_: Any) -> str:
+        done = len(outcomes)
+        rate = done / max(time.monotonic() - start, 1e-9)
+        failed = sum(not o.stored for o in outcomes)
+        return f"{rate:.2f} files/s" + (f", {failed} failed" if failed else "")
+
+    with Stores(db, csv_dir) as stores, click.progressbar(
+            length=len(files), label="Reading", file=sys.stderr, hidden=not progress,
+            item_show_func=status) as bar:
+        for outcome in ingest_many(files, stores, engine, replace, jobs, limits):
+            outcomes.append(outcome)
+            bar.update(1, outcome)
+            if not outcome.stored:
+                if progress and sys.stderr.isatty():
+                    click.echo(err=True)  # end the bar's line; it is drawn again below
+                echo_outcome(outcome)
+    return outcomes
+
+
 @cli.command()
 @click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
 @store_options
 @engine_option
+@batch_options
 @store_errors
 def load(reports: tuple[Path, ...], db: Path, csv_dir: Path | None, replace: bool,
-         engine: str) -> None:
+         engine: str, jobs: int | None, time_limit: float, memory_limit: int) -> None:
     """Extract, check and store each REPORT.pdf; one line per file."""
-    from lkj.load.ingest import Stores, ingest_file
+    from lkj.load.batch import Limits
+    from lkj.load.ingest import Stores, ingest_many
 
     failed = 0
     with Stores(db, csv_dir) as stores:
-        for path in reports:
-            outcome = ingest_file(path, stores, engine=engine, replace=replace)
+        for outcome in ingest_many(list(reports), stores, engine, replace, jobs,
+                                   Limits(time_limit, memory_limit)):
             failed += not outcome.stored
             echo_outcome(outcome)
     if failed:
         click.get_current_context().exit(1)
 
 
+#: Above this many files, `lkj run` sums up by status instead of a line per file.
+SUMMARY_ROWS = 100
+
+
 @cli.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @store_options
 @engine_option
+@batch_options
+@click.option("--recursive", "-r", is_flag=True, help="Also read PDFs in subfolders.")
 @click.option("--silent", is_flag=True, help="No progress bar on stderr.")
 @store_errors
 def run(folder: Path, db: Path, csv_dir: Path | None, replace: bool, engine: str,
+        jobs: int | None, time_limit: float, memory_limit: int, recursive: bool,
         silent: bool) -> None:
     """The main job: extract, check and store every *.pdf in FOLDER, then a summary.
 
-    A file that fails gets a line on stderr and a row in ingest_errors; the others go on.
-    Exit 1 if any file was not stored.
+    Files are read in parallel, each in its own process with a time and memory limit; the
+    checks run once per batch of files; each report is stored in one transaction. A file
+    that fails gets a line on stderr and a row in ingest_errors; the others go on. Run it
+    again after an interruption: stored files are skipped. Exit 1 if any file was not stored.
     """
-    from lkj.load.ingest import Stores, ingest_file
-
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".pdf")
+    pattern = folder.rglob("*") if recursive else folder.iterdir()
+    files = sorted(p for p in pattern if p.suffix.lower() == ".pdf" and p.is_file())
     if not files:
         raise click.ClickException(f"{folder}: no *.pdf files")
-    outcomes = []
-    with Stores(db, csv_dir) as stores, click.progressbar(
-            files, label="Reading", file=sys.stderr, hidden=silent,
-            item_show_func=lambda p: p.name if p else None) as bar:
-        for path in bar:
-            outcome = ingest_file(path, stores, engine=engine, replace=replace)
-            outcomes.append(outcome)
-            if not outcome.stored:
-                if not silent and sys.stderr.isatty():
-                    click.echo(err=True)  # end the bar's line; it is drawn again below
-                echo_outcome(outcome)
+    outcomes = _ingest(files, db, csv_dir, replace, engine, jobs, time_limit, memory_limit,
+                       not silent)
     head = ("report", "file", "tables", "rows", "errors", "warnings", "status")
-    click.echo(format_table(head, [outcome_row(o) for o in outcomes]))
+    rows = [outcome_row(o) for o in outcomes]
+    if len(rows) > SUMMARY_ROWS:
+        rows = [r for r, o in zip(rows, outcomes, strict=True) if not o.stored]
+        if rows:
+            click.echo(format_table(head, rows))
+    else:
+        click.echo(format_table(head, rows))
     stored = [o for o in outcomes if o.stored]
     by_status = ", ".join(f"{n} {s}" for s in ("loaded", "replaced", "unchanged")
                           if (n := sum(o.status == s for o in stored)))

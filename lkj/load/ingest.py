@@ -7,9 +7,8 @@ file goes on. Only a store that cannot be used at all (StoreError) stops the bat
 
 from __future__ import annotations
 
-import importlib
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,20 +58,8 @@ def finding_counts(findings: Sequence[Mapping[str, Any]]) -> tuple[int, int]:
 
 
 def run_checks(extraction: Any) -> list[dict[str, Any]] | None:
-    """The findings of lkj.expectations.audit.audit on this report; None while it is absent."""
-    try:
-        module = importlib.import_module("lkj.expectations.audit")
-    except ModuleNotFoundError as exc:
-        if exc.name == "lkj.expectations.audit":
-            return None
-        raise
-    audit = getattr(module, "audit", None)
-    if audit is None:
-        return None
-    found = audit([extraction])
-    if hasattr(found, "to_dict"):  # a DataFrame
-        found = found.to_dict("records")
-    return [dict(f) for f in found]
+    """The findings of lkj.expectations.audit on this one report."""
+    return run_checks_many([extraction])
 
 
 class Stores:
@@ -161,27 +148,16 @@ def _failed(stores: Stores, path: Path, sha: str | None, reason: str) -> FileOut
     return FileOutcome(path, "failed", message=reason)
 
 
-def ingest_file(path: Path, stores: Stores, engine: str = "both",
-                replace: bool = False) -> FileOutcome:
-    """Extract, check and store one PDF; a failure is an outcome (and an ingest_errors row)."""
-    from lkj.extract.document import ReportError
-    from lkj.extract.report import extract_report
-
-    path = Path(path)
+def _known(stores: Stores, path: Path, replace: bool) -> tuple[str | None, FileOutcome | None]:
+    """The file's sha256, and its outcome if the same bytes are already stored."""
     sha = _sha256(path)
     known = stores.stored_report(sha) if sha and not replace else None
-    if known is not None:  # the same bytes are stored everywhere: nothing to read again
-        return stores.summary(path, known)
-    try:
-        extraction = extract_report(path, engine=engine)
-    except ReportError as exc:
-        return _failed(stores, path, sha, exc.reason)
-    except Exception as exc:  # a bug in a reader must not stop the batch
-        return _failed(stores, path, sha, f"could not be read ({type(exc).__name__}: {exc})")
-    try:
-        findings = run_checks(extraction)
-    except Exception as exc:
-        return _failed(stores, path, sha, f"checks failed ({type(exc).__name__}: {exc})")
+    return sha, (stores.summary(path, known) if known is not None else None)
+
+
+def store_one(stores: Stores, path: Path, sha: str | None, extraction: Any,
+              findings: list[dict[str, Any]] | None, replace: bool) -> FileOutcome:
+    """Store one extracted (and checked) report; a failure is an outcome."""
     try:
         results = stores.load(extraction, findings, replace)
     except StoreError:
@@ -206,3 +182,92 @@ def ingest_file(path: Path, stores: Stores, engine: str = "both",
     if first.unstored:
         outcome.notes.append(f"not stored (no place in the store): {', '.join(first.unstored)}")
     return outcome
+
+
+def ingest_file(path: Path, stores: Stores, engine: str = "both",
+                replace: bool = False) -> FileOutcome:
+    """Extract, check and store one PDF in this process; a failure is an outcome."""
+    from lkj.load.batch import read_one
+
+    path = Path(path)
+    sha, known = _known(stores, path, replace)
+    if known is not None:  # the same bytes are stored everywhere: nothing to read again
+        return known
+    read = read_one(path, engine)
+    if not read.ok:
+        return _failed(stores, path, sha, read.reason or "could not be read")
+    try:
+        findings = run_checks(read.extraction)
+    except Exception as exc:
+        return _failed(stores, path, sha, f"checks failed ({type(exc).__name__}: {exc})")
+    return store_one(stores, path, sha, read.extraction, findings, replace)
+
+
+def _check_batch(extractions: list[Any]) -> dict[int, list[dict[str, Any]] | None]:
+    """Findings per extraction (by position), from one great-expectations run per batch.
+
+    Reports that share a report_id (the same report twice in one batch) are checked apart,
+    so that their findings cannot mix."""
+    ids = [e.report["report_id"] for e in extractions]
+    unique = [i for i, rid in enumerate(ids) if ids.count(rid) == 1]
+    out: dict[int, list[dict[str, Any]] | None] = {}
+    groups = [unique] + [[i] for i in range(len(ids)) if i not in unique]
+    for group in groups:
+        if not group:
+            continue
+        found = run_checks_many([extractions[i] for i in group])
+        for i in group:
+            out[i] = None if found is None else [f for f in found
+                                                  if f["report_id"] == ids[i]]
+    return out
+
+
+def run_checks_many(extractions: list[Any]) -> list[dict[str, Any]] | None:
+    """The findings of one audit over several reports; None while the audit is absent."""
+    if not extractions:
+        return []
+    try:
+        from lkj.expectations.audit import audit
+    except ModuleNotFoundError:
+        return None
+    return [dict(f) for f in audit(extractions)]
+
+
+def ingest_many(paths: Sequence[Path], stores: Stores, engine: str = "both",
+                replace: bool = False, jobs: int | None = None, limits: Any = None,
+                chunk: int = 32) -> Iterator[FileOutcome]:
+    """Extract (in parallel worker processes, each with a time and memory limit), check
+    (one great-expectations run per chunk of files) and store (one transaction per report)
+    every file; yield one outcome per file, in order. Memory holds one chunk at a time."""
+    from lkj.load.batch import read_many
+
+    for start in range(0, len(paths), chunk):
+        part = [Path(p) for p in paths[start:start + chunk]]
+        known: dict[int, FileOutcome] = {}
+        shas: dict[int, str | None] = {}
+        todo: list[int] = []
+        for i, path in enumerate(part):
+            shas[i], outcome = _known(stores, path, replace)
+            if outcome is not None:
+                known[i] = outcome
+            else:
+                todo.append(i)
+        reads = dict(zip(todo, read_many([part[i] for i in todo], engine, jobs, limits),
+                         strict=True))
+        good = [i for i in todo if reads[i].ok]
+        try:
+            checked = _check_batch([reads[i].extraction for i in good])
+            check_error = None
+        except Exception as exc:  # a checker bug fails these files, not the batch
+            checked, check_error = {}, f"checks failed ({type(exc).__name__}: {exc})"
+        by_good = dict(zip(good, range(len(good)), strict=True))
+        for i, path in enumerate(part):
+            if i in known:
+                yield known[i]
+            elif not reads[i].ok:
+                yield _failed(stores, path, shas[i], reads[i].reason or "could not be read")
+            elif check_error:
+                yield _failed(stores, path, shas[i], check_error)
+            else:
+                yield store_one(stores, path, shas[i], reads[i].extraction,
+                                checked.get(by_good[i]), replace)

@@ -1,0 +1,189 @@
+"""Reading many PDFs at once, each in its own process with a time and a memory limit.
+
+A hostile file (a PDF bomb, a page tree that never ends, a reader bug that eats memory) can
+only take down the process reading it: the batch gets a one-line reason for that file and
+goes on. Workers are forked from the parent, so the readers are imported once, not once per
+file (a fork server would re-run the caller's main module, a trap for scripts); at most
+`jobs` run at a time; results come back in input order, so a batch's output is the same
+whatever the number of processes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import pickle
+import signal
+import time
+import traceback
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+#: Default per-file limits: generous for a 300-page report, fatal for a decompression bomb.
+DEFAULT_SECONDS = 300.0
+DEFAULT_MEMORY_MB = 3072
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one file may cost: wall-clock seconds and address space in MiB (0: no limit)."""
+
+    seconds: float = DEFAULT_SECONDS
+    memory_mb: int = DEFAULT_MEMORY_MB
+
+    def __post_init__(self) -> None:
+        if self.seconds <= 0:
+            raise ValueError("the time limit must be more than 0 seconds")
+        if self.memory_mb < 0:
+            raise ValueError("the memory limit must be 0 (none) or more MiB")
+
+
+@dataclass
+class ReadResult:
+    """One file read (or not): the extraction, or the reason it could not be read."""
+
+    path: Path
+    extraction: Any = None
+    reason: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.extraction is not None
+
+
+def default_jobs() -> int:
+    """All cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def read_one(path: Path, engine: str) -> ReadResult:
+    """Read one PDF in this process (no limits): what a worker does."""
+    from lkj.extract.document import ReportError
+    from lkj.extract.report import extract_report
+
+    start = time.perf_counter()
+    try:
+        ex = extract_report(path, engine=engine)
+        ex.page_texts = []  # not needed downstream; keeps what crosses the pipe small
+        return ReadResult(path, ex, None, time.perf_counter() - start)
+    except ReportError as exc:
+        return ReadResult(path, None, exc.reason, time.perf_counter() - start)
+    except MemoryError:
+        return ReadResult(path, None, "ran out of memory while reading",
+                          time.perf_counter() - start)
+    except Exception as exc:  # a reader bug is this file's failure, not the batch's
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return ReadResult(path, None, f"could not be read ({type(exc).__name__}: {exc}; at "
+                          f"{Path(where.filename).name}:{where.lineno})",
+                          time.perf_counter() - start)
+
+
+def _child(conn: Connection, path: Path, engine: str, memory_mb: int) -> None:
+    """Worker body: apply the memory limit, read, send the result, exit."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if memory_mb:
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    result = read_one(path, engine)
+    try:
+        conn.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception as exc:  # e.g. MemoryError pickling a huge result
+        conn.send_bytes(pickle.dumps(ReadResult(path, None, f"result too large to return "
+                                                f"({type(exc).__name__})")))
+    conn.close()
+
+
+def _preload(engine: str) -> None:
+    """Import the readers once here, so that every forked worker starts with them."""
+    import pdfplumber  # noqa: F401
+
+    import lkj.extract.report  # noqa: F401
+
+    if engine != "pdfplumber":
+        import camelot  # noqa: F401
+
+
+def _context() -> Any:
+    """fork where the system has it (Linux, macOS), else spawn."""
+    if "fork" in mp.get_all_start_methods():
+        return mp.get_context("fork")
+    return mp.get_context("spawn")
+
+
+@dataclass
+class _Running:
+    path: Path
+    index: int
+    process: Any
+    conn: Connection
+    started: float
+
+
+def read_many(paths: Iterable[Path], engine: str = "both", jobs: int | None = None,
+              limits: Limits | None = None) -> Iterator[ReadResult]:
+    """Read every path in a child process, at most `jobs` at once; yield in input order."""
+    limits = limits or Limits()
+    jobs = jobs or default_jobs()
+    ctx = _context()
+    _preload(engine)
+    pending = list(enumerate(Path(p) for p in paths))
+    pending.reverse()
+    running: list[_Running] = []
+    done: dict[int, ReadResult] = {}
+    next_out = 0
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                index, path = pending.pop()
+                recv, send = ctx.Pipe(duplex=False)
+                proc = ctx.Process(target=_child, args=(send, path, engine, limits.memory_mb),
+                                   daemon=True)
+                proc.start()
+                send.close()
+                running.append(_Running(path, index, proc, recv, time.monotonic()))
+            now = time.monotonic()
+            timeout = max(0.0, min(r.started + limits.seconds for r in running) - now)
+            ready = wait([r.conn for r in running], timeout=min(timeout, 1.0))
+            for r in list(running):
+                result = None
+                if r.conn in ready:
+                    try:
+                        result = pickle.loads(r.conn.recv_bytes())
+                    except (EOFError, OSError):
+                        r.process.join(5)
+                        code = r.process.exitcode
+                        why = (f"killed by signal {-code}" if code and code < 0
+                               else f"exit code {code}")
+                        hint = f" (memory limit {limits.memory_mb} MiB?)" if limits.memory_mb \
+                            else ""
+                        result = ReadResult(r.path, None,
+                                            f"the reader crashed ({why}){hint}")
+                elif time.monotonic() - r.started > limits.seconds:
+                    r.process.kill()
+                    result = ReadResult(r.path, None, f"took longer than the time limit "
+                                        f"({limits.seconds:g} s)", limits.seconds)
+                if result is not None:
+                    r.conn.close()
+                    r.process.join(5)
+                    if r.process.is_alive():
+                        r.process.kill()
+                        r.process.join()
+                    running.remove(r)
+                    done[r.index] = result
+            while next_out in done:
+                yield done.pop(next_out)
+                next_out += 1
+    finally:
+        for r in running:  # the consumer stopped early or an error: leave no orphan
+            r.process.kill()
+            r.process.join()
+            r.conn.close()
