@@ -81,6 +81,10 @@ def store_columns() -> dict[str, tuple[str, ...]]:
         conn.close()
 
 
+#: How long a writer waits for another process's transaction on the same store.
+BUSY_TIMEOUT_MS = 120_000
+
+
 def open_store(path: Path | str, create: bool = True) -> sqlite3.Connection:
     """Open (or create) an lkj store: WAL journal, foreign keys on, schema version checked.
 
@@ -98,6 +102,8 @@ def open_store(path: Path | str, create: bool = True) -> sqlite3.Connection:
     except (OSError, sqlite3.Error) as exc:
         raise StoreError(f"{path}: cannot be opened ({exc})") from exc
     try:
+        # another lkj writing to the same store waits its turn instead of failing
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         has_tables = conn.execute(
