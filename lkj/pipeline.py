@@ -7,10 +7,11 @@ great_expectations) are imported inside commands so that `lkj --help` stays inst
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -224,14 +225,36 @@ def batch_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         "--time-limit", type=click.FloatRange(min=0, min_open=True), default=300.0,
         show_default=True, metavar="SECONDS", help="Time one file's reader may take.",
     )(fn)
+    fn = click.option(
+        "--cluster", metavar="ADDRESS",
+        help="Read the files on a Dask distributed cluster (tcp://HOST:8786) instead of "
+             "local processes; checks and the store stay here.",
+    )(fn)
     return click.option(
         "--jobs", "-j", type=click.IntRange(min=1), default=None,
         help="Files read at once, each in its own process [default: all cores].",
     )(fn)
 
 
+@contextlib.contextmanager
+def _reader(cluster: str | None) -> Iterator[Any]:
+    """The cluster reader for --cluster, else None (local processes)."""
+    if not cluster:
+        yield None
+        return
+    from lkj.load.cluster import ClusterError, ClusterReader
+
+    try:
+        reader = ClusterReader(cluster)
+    except ClusterError as exc:
+        raise click.ClickException(str(exc)) from exc
+    with reader:
+        yield reader
+
+
 def _ingest(files: list[Path], db: Path, csv_dir: Path | None, replace: bool, engine: str,
-            jobs: int | None, time_limit: float, memory_limit: int, progress: bool) -> list:
+            jobs: int | None, cluster: str | None, time_limit: float, memory_limit: int,
+            progress: bool) -> list:
     """Run the batch with a progress bar (files/s and ETA) on stderr; return the outcomes."""
     from lkj.load.batch import Limits
     from lkj.load.ingest import Stores, ingest_many
@@ -246,10 +269,11 @@ def _ingest(files: list[Path], db: Path, csv_dir: Path | None, replace: bool, en
         failed = sum(not o.stored for o in outcomes)
         return f"{rate:.2f} files/s" + (f", {failed} failed" if failed else "")
 
-    with Stores(db, csv_dir) as stores, click.progressbar(
+    with Stores(db, csv_dir) as stores, _reader(cluster) as reader, click.progressbar(
             length=len(files), label="Reading", file=sys.stderr, hidden=not progress,
             item_show_func=status) as bar:
-        for outcome in ingest_many(files, stores, engine, replace, jobs, limits):
+        for outcome in ingest_many(files, stores, engine, replace, jobs, limits,
+                                   reader=reader):
             outcomes.append(outcome)
             bar.update(1, outcome)
             if not outcome.stored:
@@ -266,15 +290,16 @@ def _ingest(files: list[Path], db: Path, csv_dir: Path | None, replace: bool, en
 @batch_options
 @store_errors
 def load(reports: tuple[Path, ...], db: Path, csv_dir: Path | None, replace: bool,
-         engine: str, jobs: int | None, time_limit: float, memory_limit: int) -> None:
+         engine: str, jobs: int | None, cluster: str | None, time_limit: float,
+         memory_limit: int) -> None:
     """Extract, check and store each REPORT.pdf; one line per file."""
     from lkj.load.batch import Limits
     from lkj.load.ingest import Stores, ingest_many
 
     failed = 0
-    with Stores(db, csv_dir) as stores:
+    with Stores(db, csv_dir) as stores, _reader(cluster) as reader:
         for outcome in ingest_many(list(reports), stores, engine, replace, jobs,
-                                   Limits(time_limit, memory_limit)):
+                                   Limits(time_limit, memory_limit), reader=reader):
             failed += not outcome.stored
             echo_outcome(outcome)
     if failed:
@@ -294,8 +319,8 @@ SUMMARY_ROWS = 100
 @click.option("--silent", is_flag=True, help="No progress bar on stderr.")
 @store_errors
 def run(folder: Path, db: Path, csv_dir: Path | None, replace: bool, engine: str,
-        jobs: int | None, time_limit: float, memory_limit: int, recursive: bool,
-        silent: bool) -> None:
+        jobs: int | None, cluster: str | None, time_limit: float, memory_limit: int,
+        recursive: bool, silent: bool) -> None:
     """The main job: extract, check and store every *.pdf in FOLDER, then a summary.
 
     Files are read in parallel, each in its own process with a time and memory limit; the
@@ -307,8 +332,8 @@ def run(folder: Path, db: Path, csv_dir: Path | None, replace: bool, engine: str
     files = sorted(p for p in pattern if p.suffix.lower() == ".pdf" and p.is_file())
     if not files:
         raise click.ClickException(f"{folder}: no *.pdf files")
-    outcomes = _ingest(files, db, csv_dir, replace, engine, jobs, time_limit, memory_limit,
-                       not silent)
+    outcomes = _ingest(files, db, csv_dir, replace, engine, jobs, cluster, time_limit,
+                       memory_limit, not silent)
     head = ("report", "file", "tables", "rows", "errors", "warnings", "status")
     rows = [outcome_row(o) for o in outcomes]
     if len(rows) > SUMMARY_ROWS:

@@ -235,11 +235,16 @@ def run_checks_many(extractions: list[Any]) -> list[dict[str, Any]] | None:
 
 def ingest_many(paths: Sequence[Path], stores: Stores, engine: str = "both",
                 replace: bool = False, jobs: int | None = None, limits: Any = None,
-                chunk: int = 32) -> Iterator[FileOutcome]:
+                chunk: int = 32, reader: Any = None) -> Iterator[FileOutcome]:
     """Extract (in parallel worker processes, each with a time and memory limit), check
     (one great-expectations run per chunk of files) and store (one transaction per report)
-    every file; yield one outcome per file, in order. Memory holds one chunk at a time."""
-    from lkj.load.batch import read_many
+    every file; yield one outcome per file, in order. Memory holds one chunk at a time.
+
+    `reader` reads the files (an object with batch.read_many's signature, e.g. a
+    cluster.ClusterReader); by default local worker processes."""
+    from lkj.load import batch
+
+    read_many = reader.read_many if reader is not None else batch.read_many
 
     for start in range(0, len(paths), chunk):
         part = [Path(p) for p in paths[start:start + chunk]]
