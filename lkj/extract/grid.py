@@ -13,7 +13,11 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Cell:
-    """One printed cell: its text (wrapped lines joined by newlines) and what it covers."""
+    """One printed cell: its text (wrapped lines joined by newlines) and what it covers.
+
+    `confidence` is set only where the text was read by OCR: Tesseract's confidence in the
+    cell's least certain word, in percent (0-100); None for text read from a text layer.
+    """
 
     text: str
     row: int
@@ -22,6 +26,7 @@ class Cell:
     colspan: int = 1
     page: int = 0
     bbox: tuple[float, float, float, float] | None = None
+    confidence: float | None = None
 
     def covers(self, row: int, col: int) -> bool:
         return (self.row <= row < self.row + self.rowspan
@@ -93,7 +98,7 @@ class Grid:
                 continue
             cells.append(
                 Cell(cell.text, new_index[covered[0]], cell.col, len(covered), cell.colspan,
-                     cell.page, cell.bbox)
+                     cell.page, cell.bbox, cell.confidence)
             )
         return Grid(len(keep), self.n_cols, cells, [self.row_pages[r] for r in keep])
 
@@ -102,7 +107,8 @@ class Grid:
         if other.n_cols != self.n_cols:
             raise ValueError(f"cannot stitch {other.n_cols} columns onto {self.n_cols}")
         shifted = [
-            Cell(c.text, c.row + self.n_rows, c.col, c.rowspan, c.colspan, c.page, c.bbox)
+            Cell(c.text, c.row + self.n_rows, c.col, c.rowspan, c.colspan, c.page, c.bbox,
+                 c.confidence)
             for c in other.cells
         ]
         return Grid(self.n_rows + other.n_rows, self.n_cols, self.cells + shifted,
