@@ -50,11 +50,33 @@ def report_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 DEFAULT_DB = "lkj.sqlite"
 
 
+class StoreLocation(click.ParamType):
+    """A SQLite file path, or a postgresql:// URL kept exactly as typed."""
+
+    name = "PATH|URL"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Path | str:
+        text = str(value)
+        if text.lower().startswith(("postgresql:", "postgres:", "postgresql+")):
+            return text
+        return Path(text)
+
+
+def shown_store(db: Path | str) -> str:
+    """A store for messages: a URL with its password hidden."""
+    if isinstance(db, str):
+        from lkj.load.postgres import shown_url
+
+        return shown_url(db)
+    return str(db)
+
+
 def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     """--db, shared by every command that reads or writes the store."""
     return click.option(
-        "--db", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB,
-        show_default=True, help="SQLite store of the reports (lkj load/run create it).",
+        "--db", type=StoreLocation(), default=DEFAULT_DB, show_default=True,
+        help="The store: a SQLite file (created if missing) or a postgresql://USER@HOST/DB "
+             "URL (password from PGPASSWORD or ~/.pgpass).",
     )(fn)
 
 
@@ -345,7 +367,7 @@ def run(folder: Path, db: Path, csv_dir: Path | None, replace: bool, engine: str
     stored = [o for o in outcomes if o.stored]
     by_status = ", ".join(f"{n} {s}" for s in ("loaded", "replaced", "unchanged")
                           if (n := sum(o.status == s for o in stored)))
-    where = f"{db}" + (f" and {csv_dir}/" if csv_dir else "")
+    where = shown_store(db) + (f" and {csv_dir}/" if csv_dir else "")
     click.echo(f"{len(outcomes)} files: {len(stored)} stored ({by_status or 'none'}), "
                f"{len(outcomes) - len(stored)} not stored; store {where}")
     if len(stored) < len(outcomes):
@@ -406,7 +428,7 @@ def compare(db: Path, agency: str | None, indicator: str | None, csv_out: Path |
     finally:
         conn.close()
     if not rows:
-        raise click.ClickException(f"{db}: no indicator rows match")
+        raise click.ClickException(f"{shown_store(db)}: no indicator rows match")
     head = ("agency", "indicator", "year", "target", "realisasi", "capaian", "recomputed",
             "table", "page")
     table = [(r["agency_id"] or "-", r["indicator_id"], str(r["year"]),

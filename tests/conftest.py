@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -22,3 +23,17 @@ def extraction_2023():
     from lkj.extract.report import extract_report
 
     return extract_report(SAMPLE_2023)
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    """The PostgreSQL server of the tests: LKJ_TEST_PG_URL (`scripts/pg-test-server` starts
+    one and prints it). Unset, the PostgreSQL tests are skipped here; in CI (CI=true), where
+    .ci/run starts the server, they fail instead."""
+    url = os.environ.get("LKJ_TEST_PG_URL")
+    if not url:
+        if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+            pytest.fail("LKJ_TEST_PG_URL is not set in CI: .ci/run must start "
+                        "scripts/pg-test-server and export its URL", pytrace=False)
+        pytest.skip('no PostgreSQL server: export LKJ_TEST_PG_URL="$(scripts/pg-test-server)"')
+    return url

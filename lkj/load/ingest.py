@@ -69,7 +69,9 @@ class Stores:
         if db is None and csv_dir is None:
             raise ValueError("give a database, a CSV folder, or both")
         self.db, self.csv_dir = db, csv_dir
-        self.conn = sqlstore.open_store(db) if db is not None else None
+        #: lkj.load.sqlite, or lkj.load.postgres for a postgresql:// URL (same functions).
+        self.store = sqlstore.backend(db) if db is not None else None
+        self.conn = self.store.open_store(db) if self.store is not None else None
 
     def __enter__(self) -> Stores:
         return self
@@ -103,8 +105,8 @@ class Stores:
              replace: bool) -> list[tuple[str, LoadResult]]:
         out = []
         if self.conn is not None:
-            out.append(("db", sqlstore.load_extraction(self.conn, extraction, findings,
-                                                       replace)))
+            out.append(("db", self.store.load_extraction(self.conn, extraction, findings,
+                                                         replace)))
         if self.csv_dir is not None:
             out.append(("csv", csvstore.load_extraction(self.csv_dir, extraction, findings,
                                                         replace)))
@@ -112,7 +114,7 @@ class Stores:
 
     def record_error(self, path: Path, sha256: str | None, reason: str) -> None:
         if self.conn is not None:
-            sqlstore.record_ingest_error(self.conn, path, sha256, reason)
+            self.store.record_ingest_error(self.conn, path, sha256, reason)
         if self.csv_dir is not None:
             csvstore.record_ingest_error(self.csv_dir, path, sha256, reason)
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 import math
 import re
 import sqlite3
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from lkj import __version__
@@ -81,6 +83,31 @@ def store_columns() -> dict[str, tuple[str, ...]]:
         conn.close()
 
 
+#: URL schemes that name a PostgreSQL store where a database file goes (--db).
+POSTGRES_SCHEMES = ("postgresql", "postgres")
+
+
+def is_postgres_url(db: Path | str) -> bool:
+    """Whether a --db names a PostgreSQL store (postgresql://..., postgresql+driver://...)."""
+    scheme, colon, _ = str(db).partition(":")
+    return bool(colon) and scheme.split("+")[0].lower() in POSTGRES_SCHEMES
+
+
+def backend(db: Path | str) -> ModuleType:
+    """The store module for a --db: lkj.load.postgres for a PostgreSQL URL, else this one.
+    Both have the same functions (open_store, load_extraction, record_ingest_error ...)."""
+    if not is_postgres_url(db):
+        return sys.modules[__name__]
+    try:
+        from lkj.load import postgres
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("sqlalchemy", "psycopg"):
+            raise
+        raise StoreError(f"{str(db).split('@')[-1]}: a PostgreSQL store needs SQLAlchemy "
+                         "and psycopg (pip install 'lkj[postgres]')") from exc
+    return postgres
+
+
 #: How long a writer waits for another process's transaction on the same store.
 BUSY_TIMEOUT_MS = 120_000
 
@@ -88,8 +115,12 @@ BUSY_TIMEOUT_MS = 120_000
 def open_store(path: Path | str, create: bool = True) -> sqlite3.Connection:
     """Open (or create) an lkj store: WAL journal, foreign keys on, schema version checked.
 
-    The connection is in autocommit mode; the loader opens its own transactions.
+    The connection is in autocommit mode; the loader opens its own transactions. A
+    postgresql:// URL opens a PostgreSQL store instead (lkj.load.postgres.open_store), whose
+    connection answers the same `execute` reads.
     """
+    if is_postgres_url(path):
+        return backend(path).open_store(path, create)
     path = Path(path)
     if not create and not path.exists():
         raise StoreError(f"{path}: no such database")

@@ -1,0 +1,452 @@
+"""The PostgreSQL store (`--db postgresql://...`): the SQLite store's rules on a server.
+
+The same API, outcomes and messages as lkj/load/sqlite.py (open_store, load_extraction ->
+LoadResult loaded / unchanged / replaced / conflict, record_ingest_error, read_table,
+row_counts, StoreError), through SQLAlchemy Core and psycopg. The schema is
+lkj/schemas/store_pg.sql: store.sql's tables and views, numbers NUMERIC (exact), booleans
+BOOLEAN, the schema version in lkj_meta.
+
+Everything of one report is written in one transaction, which first takes transaction-level
+advisory locks on the report's id and file hash: two loaders of the same report (two `lkj run`
+at once) wait for each other, and the second finds the report stored ("unchanged") instead of
+storing it twice. Any failure rolls the transaction back: the store is as it was.
+
+Values go in as SQLite's loader would store them (lkj.load.sqlite.sql_value) and come back as
+they were parsed: a NUMERIC with no decimals is an int (16000), one with decimals a float
+(88.73, 104.0), never a binary approximation.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import sqlalchemy as sa
+from psycopg.types.json import Jsonb
+from sqlalchemy import exc as sa_exc
+
+from lkj.load.sqlite import (
+    LoadResult,
+    StoreError,
+    sql_value,
+    store_columns,
+    store_records,
+    unstored_columns,
+    utc_now,
+)
+from lkj.schemas import registry
+
+__all__ = ["LoadResult", "PgConnection", "StoreError", "ValueRejected", "load_extraction",
+           "open_store", "read_table", "record_ingest_error", "row_counts"]
+
+#: The driver SQLAlchemy is told to use for a plain postgresql:// URL.
+DRIVER = "postgresql+psycopg"
+#: Seconds to wait for the server before giving up (unless the URL sets connect_timeout).
+CONNECT_TIMEOUT = 10
+#: The column each table's rows are read back in (the order they were stored in).
+ORDER_BY = {"ingest_errors": "id"}
+#: Column types of store_pg.sql, by what a value must be turned into to go in.
+KINDS = {"numeric": "number", "bigint": "integer", "boolean": "boolean", "text": "text",
+         "jsonb": "json"}
+
+
+class ValueRejected(ValueError):
+    """PostgreSQL refused a value of this report (a NUL character, a number out of range,
+    a constraint): the report is not stored, the batch goes on."""
+
+
+@cache
+def schema_sql() -> str:
+    return resources.files("lkj.schemas").joinpath("store_pg.sql").read_text(encoding="utf-8")
+
+
+@cache
+def schema_version() -> int:
+    """The version store_pg.sql writes into lkj_meta."""
+    found = re.search(r"'schema_version'\s*,\s*'(\d+)'", schema_sql())
+    if not found:
+        raise RuntimeError("store_pg.sql sets no schema_version")
+    return int(found.group(1))
+
+
+def postgres_url(db: Path | str) -> str:
+    """The URL a --db names. click's Path option turns `postgresql://host/db` into
+    `postgresql:/host/db`; the lost slash is put back (`postgresql:/db?host=/run` had no
+    host: `postgresql:///db?host=/run`)."""
+    text = str(db)
+    scheme, _, rest = text.partition(":")
+    if rest.startswith("//"):
+        return text
+    rest = rest.lstrip("/")
+    has_host = "/" in rest.split("?")[0]
+    return f"{scheme}://{rest}" if has_host else f"{scheme}:///{rest}"
+
+
+def engine_url(db: Path | str) -> sa.URL:
+    """The SQLAlchemy URL of a --db: psycopg (3) unless the URL names a driver."""
+    url = sa.make_url(postgres_url(db))
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername=DRIVER)
+    if "connect_timeout" not in url.query:
+        url = url.update_query_dict({"connect_timeout": str(CONNECT_TIMEOUT)})
+    return url
+
+
+def shown_url(db: Path | str) -> str:
+    """The URL for messages: as given, the password hidden."""
+    try:
+        return sa.make_url(postgres_url(db)).render_as_string(hide_password=True)
+    except sa_exc.ArgumentError:
+        return str(db)
+
+
+def _reason(exc: BaseException) -> str:
+    """The server's or driver's own words, first line."""
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+
+
+class Rows:
+    """A fetched result with the sqlite3 cursor calls shared code uses."""
+
+    def __init__(self, names: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        self.description = [(n, None, None, None, None, None, None) for n in names]
+        self._rows = rows
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return iter(self._rows)
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        return self._rows.pop(0) if self._rows else None
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        rows, self._rows = self._rows, []
+        return rows
+
+
+class PgConnection:
+    """An open PostgreSQL store: its engine, its tables' column types, and `execute`, the
+    sqlite3-style read (`?` marks) that code shared by both stores uses (the summary of a
+    stored file in lkj.load.ingest, lkj compare). Writes go through this module's functions.
+    """
+
+    #: Reads run in their own short transactions; the loader opens its own.
+    in_transaction = False
+
+    def __init__(self, engine: sa.Engine, url: str, kinds: dict[str, dict[str, str]]) -> None:
+        self.engine, self.url, self.kinds = engine, url, kinds
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Rows:
+        """Run one statement with `?` marks; rows come back fetched, numbers as parsed."""
+        try:
+            with self.engine.connect() as db:
+                result = db.exec_driver_sql(qmark_to_format(sql), tuple(params))
+                if not result.returns_rows:
+                    db.commit()
+                    return Rows([], [])
+                return Rows(list(result.keys()),
+                            [tuple(py_value(v) for v in row) for row in result])
+        except sa_exc.DBAPIError as exc:
+            raise StoreError(f"{self.url}: {_reason(exc)}") from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"<PgConnection {self.url}>"
+
+
+def qmark_to_format(sql: str) -> str:
+    """`?` marks (sqlite3) as psycopg's `%s`, `%` as `%%`; quoted text keeps its `?`."""
+    out, quote = [], None
+    for ch in sql:
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "?":
+            out.append("%s")
+            continue
+        out.append("%%" if ch == "%" else ch)
+    return "".join(out)
+
+
+def open_store(url: Path | str, create: bool = True) -> PgConnection:
+    """Open (or create) an lkj store in the URL's database (its current schema): schema
+    version checked, as lkj.load.sqlite.open_store does for a file."""
+    shown = shown_url(url)
+    try:
+        engine = sa.create_engine(engine_url(url))
+    except (sa_exc.ArgumentError, ValueError) as exc:
+        raise StoreError(f"{shown}: not a PostgreSQL URL ({exc})") from exc
+    except ImportError as exc:
+        raise StoreError(f"{shown}: a PostgreSQL store needs psycopg "
+                         "(pip install 'lkj[postgres]')") from exc
+    try:
+        with engine.begin() as db:
+            _check_schema(db, shown, create)
+            kinds = _kinds(db)
+    except (sa_exc.DBAPIError, psycopg.Error) as exc:
+        engine.dispose()
+        raise StoreError(f"{shown}: cannot be opened ({_reason(exc)})") from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    missing = [f"{t}.{c}" for t, cols in store_columns().items() for c in cols
+               if c not in kinds.get(t, {})]
+    if missing:
+        engine.dispose()
+        raise StoreError(f"{shown}: an lkj store without {', '.join(missing[:5])}: "
+                         "load the reports into a new database")
+    return PgConnection(engine, shown, kinds)
+
+
+def _stored_version(db: sa.Connection, shown: str) -> int | None:
+    """The schema_version in lkj_meta of the current schema, None without lkj_meta."""
+    # pg_class itself, not to_regclass: a name lookup may miss a table another session
+    # has just created (a cached "no such table"), a query of the catalog does not
+    if not db.exec_driver_sql(
+            "SELECT EXISTS (SELECT 1 FROM pg_class WHERE relname = 'lkj_meta' "
+            "AND relnamespace = to_regnamespace(current_schema())::oid)").scalar():
+        return None
+    value = db.exec_driver_sql(
+        "SELECT value FROM lkj_meta WHERE key = 'schema_version'").scalar()
+    if value is None or not str(value).isdigit():
+        raise StoreError(f"{shown}: not an lkj store (lkj_meta has no schema_version)")
+    return int(value)
+
+
+def _check_schema(db: sa.Connection, shown: str, create: bool) -> None:
+    version = _stored_version(db, shown)
+    want = schema_version()
+    if version is None:
+        others = db.exec_driver_sql(
+            "SELECT COUNT(*) FROM information_schema.tables "
+            "WHERE table_schema = current_schema()").scalar()
+        if others:
+            raise StoreError(f"{shown}: not an lkj store (a PostgreSQL database with other "
+                             "tables)")
+        if not create:
+            raise StoreError(f"{shown}: an empty database, not an lkj store")
+        _lock(db, "lkj:schema")  # two lkj creating the same store: the second finds it made
+        version = _stored_version(db, shown)
+        if version is None:
+            # the script as it is, through psycopg itself: no parameters, so no % escaping
+            db.connection.driver_connection.execute(schema_sql())
+            version = want
+    if version < want:
+        raise StoreError(f"{shown}: written by an older lkj (store schema {version}; this "
+                         f"lkj uses {want}): load the reports into a new database")
+    if version > want:
+        raise StoreError(f"{shown}: written by a newer lkj (store schema {version}; this "
+                         f"lkj reads {want}): upgrade lkj")
+
+
+def _kinds(db: sa.Connection) -> dict[str, dict[str, str]]:
+    """Each store table's columns (in order) and what kind of value each holds."""
+    out: dict[str, dict[str, str]] = {}
+    for table, column, data_type in db.exec_driver_sql(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"):
+        if table in store_columns():
+            out.setdefault(table, {})[column] = KINDS.get(data_type, data_type)
+    return out
+
+
+def _lock(db: sa.Connection, *keys: str) -> None:
+    """Transaction-level advisory locks on these names, always taken in the same order."""
+    for key in sorted(set(keys)):
+        db.execute(sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                   {"key": key})
+
+
+# --- values ------------------------------------------------------------------------------
+
+def exact_decimal(value: float) -> Decimal:
+    """A float as the decimal it prints as (88.73, not 88.7299999...), with a decimal
+    place kept (1e16 -> 10000000000000000.0) so that it comes back a float."""
+    number = Decimal(repr(value))
+    if number.is_finite() and number.as_tuple().exponent >= 0:
+        number = Decimal(f"{number:f}.0")
+    return number
+
+
+def pg_value(value: Any, kind: str, where: str) -> Any:
+    """A parsed value as this store takes it; ValueRejected where SQLite's STRICT tables
+    would refuse it too, or PostgreSQL cannot hold it (NUL characters)."""
+    value = sql_value(value)
+    if value is None:
+        return None
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueRejected(f"{where}: PostgreSQL text cannot hold the NUL character "
+                            f"(\\x00): {value!r}")
+    if kind == "text":
+        if isinstance(value, bytes):
+            raise ValueRejected(f"{where}: bytes where text goes")
+        return value if isinstance(value, str) else str(value)
+    if kind == "number":
+        if isinstance(value, int):
+            return Decimal(value)
+        if isinstance(value, float):
+            return exact_decimal(value)
+        raise ValueRejected(f"{where}: not a number: {value!r}")
+    if kind == "integer":
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip()):
+            return int(value)
+        if isinstance(value, int):
+            return value
+        raise ValueRejected(f"{where}: not a whole number: {value!r}")
+    if kind == "boolean":
+        if value in (0, 1) and not isinstance(value, str):
+            return bool(value)
+        raise ValueRejected(f"{where}: not a boolean: {value!r}")
+    if kind == "json":
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueRejected(f"{where}: {value!r} is not a JSON number")
+        if isinstance(value, bytes):
+            raise ValueRejected(f"{where}: bytes where a number or text goes")
+        return Jsonb(value)
+    raise StoreError(f"{where}: a column of type {kind}, which lkj does not write")
+
+
+def py_value(value: Any) -> Any:
+    """A value read back: NUMERIC as the int or float it was parsed as."""
+    if isinstance(value, Decimal):
+        if not value.is_finite() or value.as_tuple().exponent < 0:
+            return float(value)
+        return int(value)
+    return value
+
+
+# --- loading -----------------------------------------------------------------------------
+
+def _insert_rows(db: sa.Connection, table: str, columns: Mapping[str, str],
+                 records: Sequence[Mapping[str, Any]]) -> int:
+    """INSERT the records into one table (columns: name -> kind); returns how many."""
+    records = list(records)
+    if not records:
+        return 0
+    names = list(columns)
+    target = sa.table(table, *(sa.column(sa.sql.quoted_name(c, True)) for c in names))
+    rows = [{c: pg_value(rec.get(c), columns[c], f"{table}.{c} (row {n})") for c in names}
+            for n, rec in enumerate(records, start=1)]
+    db.execute(target.insert(), rows)
+    return len(rows)
+
+
+def _sync_indicators(db: sa.Connection) -> None:
+    """Rewrite the indicators table from the registry (inside the caller's transaction;
+    locked, so that loaders of different reports do not rewrite it at once)."""
+    _lock(db, "lkj:indicators")
+    db.exec_driver_sql("DELETE FROM indicators")
+    db.execute(sa.text("INSERT INTO indicators (indicator_id, name, polarity) "
+                       "VALUES (:indicator_id, :name, :polarity)"),
+               [{"indicator_id": i.indicator_id, "name": i.name, "polarity": i.polarity}
+                for i in registry.INDICATORS])
+
+
+def load_extraction(conn: PgConnection, extraction: Any,
+                    findings: Sequence[Mapping[str, Any]] | None = None,
+                    replace: bool = False) -> LoadResult:
+    """Store one report and its findings in one transaction (lkj.load.sqlite's rules).
+
+    The same file again (same sha256) changes nothing: "unchanged". A different file for a
+    stored report_id is a "conflict" and changes nothing. With `replace`, the stored report
+    (same report_id, or the same file read before) and all its rows are deleted and this
+    reading stored: "replaced". A value PostgreSQL refuses is ValueRejected; a store that
+    cannot be used (connection lost) is StoreError; either way nothing of the report stays.
+    """
+    report = extraction.report
+    rid, sha = report["report_id"], report["sha256"]
+    key = {"rid": rid, "sha": sha}
+    try:
+        with conn.engine.connect() as db:
+            tx = db.begin()
+            try:
+                _lock(db, f"lkj:report:{rid}", f"lkj:sha256:{sha}")
+                same = db.execute(sa.text("SELECT report_id FROM reports WHERE sha256 = :sha"),
+                                  key).first()
+                if same and not replace:
+                    tx.rollback()
+                    return LoadResult(
+                        "unchanged", same[0],
+                        f"{same[0]}: already stored from this file (sha256 {sha[:12]})")
+                old = db.execute(sa.text(
+                    "SELECT source_file, sha256, loaded_at FROM reports "
+                    "WHERE report_id = :rid OR sha256 = :sha ORDER BY report_id = :rid DESC"),
+                    key).first()
+                if old and not replace:
+                    tx.rollback()
+                    return LoadResult(
+                        "conflict", rid,
+                        f"{rid}: already stored from another file ({old[0]}, sha256 "
+                        f"{old[1][:12]}, loaded {old[2]}): use --replace to replace it",
+                        previous=old[0])
+                if old:
+                    db.execute(sa.text("DELETE FROM reports WHERE report_id = :rid "
+                                       "OR sha256 = :sha"), key)
+                counts = {}
+                columns = store_columns()
+                for table, recs in store_records(extraction, findings).items():
+                    kinds = {c: conn.kinds[table][c] for c in columns[table]}
+                    counts[table] = _insert_rows(db, table, kinds, recs)
+                _sync_indicators(db)
+                tx.commit()
+            except BaseException:
+                if tx.is_active:
+                    tx.rollback()
+                raise
+    except (sa_exc.DataError, sa_exc.IntegrityError) as exc:
+        raise ValueRejected(f"{rid}: PostgreSQL refused it ({_reason(exc)})") from exc
+    except sa_exc.DBAPIError as exc:
+        raise StoreError(f"{conn.url}: {_reason(exc)}") from exc
+    message = f"{rid}: {sum(n for t, n in counts.items() if t != 'reports')} rows"
+    if old:
+        message += f" (replaced {old[0]}, sha256 {old[1][:12]}, loaded {old[2]})"
+    unstored = unstored_columns(extraction)
+    if unstored:
+        message += f"; not stored (no place in the store): {', '.join(unstored)}"
+    return LoadResult("replaced" if old else "loaded", rid, message, counts,
+                      old[0] if old else None, tuple(unstored))
+
+
+def record_ingest_error(conn: PgConnection, path: Path | str, sha256: str | None,
+                        reason: str) -> None:
+    """Keep a row for a file that could not be stored: which file, its hash if known, why."""
+    row = {"source_file": Path(path).name, "sha256": sha256,
+           "reason": reason.replace("\x00", "\\x00"), "at": utc_now()}
+    try:
+        with conn.engine.begin() as db:
+            db.execute(sa.text("INSERT INTO ingest_errors (source_file, sha256, reason, at) "
+                               "VALUES (:source_file, :sha256, :reason, :at)"), row)
+    except sa_exc.DBAPIError as exc:
+        raise StoreError(f"{conn.url}: {_reason(exc)}") from exc
+
+
+def read_table(conn: PgConnection, table: str, report_id: str | None = None
+               ) -> list[dict[str, Any]]:
+    """The rows of one store table (of one report), in the order they were stored, with
+    the columns of lkj.load.sqlite.read_table and values as they were parsed."""
+    columns = store_columns().get(table)
+    if columns is None:
+        raise ValueError(f"no store table {table!r}")
+    names = ", ".join(f'"{c}"' for c in columns)
+    where, args = ("WHERE report_id = ?", (report_id,)) if report_id else ("", ())
+    rows = conn.execute(f'SELECT {names} FROM "{table}" {where} '
+                        f'ORDER BY "{ORDER_BY.get(table, "rowid")}"', args)
+    return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def row_counts(conn: PgConnection) -> dict[str, int]:
+    """Rows in every store table."""
+    return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
+            for t in store_columns()}

@@ -1,0 +1,710 @@
+"""The PostgreSQL store (--db postgresql://...): what test_store.py proves for SQLite, on a
+real server; the same rows as SQLite; two loaders at once store a report once; the CLI.
+
+The server is LKJ_TEST_PG_URL (scripts/pg-test-server starts one; .ci/run does in CI). Each
+test gets a schema of its own (search_path in the URL), dropped afterwards. The test that the
+two schema files agree needs no server.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from conftest import ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_store import changed_copy
+
+from lkj.load import postgres as pg
+from lkj.load import sqlite as sqlstore
+from lkj.load.ingest import Stores, run_checks, store_one
+from lkj.schemas import contract, registry
+
+LKJ = Path(sys.executable).parent / "lkj"
+VIEWS = ("v_iku_by_year", "v_iku_compare", "v_budget_by_year", "v_findings")
+#: Columns that differ between two loads of the same file by nature.
+WHEN = {"reports": ("loaded_at",), "ingest_errors": ("at",)}
+BOOLEANS = {sqlstore.store_table(t): cols for t, cols in contract.BOOLEAN.items()}
+
+
+# --- the two schema files (no server needed) -------------------------------------------------
+
+def _split_top(body: str) -> list[str]:
+    """The items of a CREATE TABLE body: split at commas outside parentheses."""
+    items, depth, cur = [], 0, []
+    for ch in body:
+        depth += (ch == "(") - (ch == ")")
+        if ch == "," and depth == 0:
+            items.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    items.append("".join(cur))
+    return [" ".join(i.split()) for i in items if i.strip()]
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(n.strip().strip('"') for n in text.split(","))
+
+
+def parse_ddl(sql: str) -> dict[str, Any]:
+    """What a DDL file declares: each table's columns (name, type, check), primary key,
+    NOT NULL and UNIQUE columns and foreign keys; the indexes; the views."""
+    sql = re.sub(r"--[^\n]*", "", sql)
+    tables = {}
+    for name, body in re.findall(r"CREATE TABLE (\w+) \((.*?)\)\s*(?:STRICT)?;", sql, re.S):
+        table = {"columns": [], "pk": (), "not_null": set(), "unique": set(), "fk": {}}
+        for item in _split_top(body):
+            if item.upper().startswith("PRIMARY KEY"):
+                table["pk"] = _names(re.search(r"\((.*)\)", item).group(1))
+                continue
+            col, rest = item.split(" ", 1)
+            col, rest = col.strip('"'), rest.upper()
+            check = ("boolean" if re.search(r"IN \(0, 1\)", rest)
+                     else "number" if "TYPEOF(" in rest else None)
+            table["columns"].append((col, rest.split()[0], check))
+            if "PRIMARY KEY" in rest:
+                table["pk"] = (col,)
+            if "NOT NULL" in rest:
+                table["not_null"].add(col)
+            if "UNIQUE" in rest:
+                table["unique"].add(col)
+            ref = re.search(r"REFERENCES (\w+)", rest)
+            if ref:
+                table["fk"][col] = (ref.group(1).lower(), "ON DELETE CASCADE" in rest)
+        tables[name] = table
+    indexes = {name: (table, _names(cols)) for name, table, cols in
+               re.findall(r"CREATE INDEX (\w+) ON (\w+) \(([^)]*)\)", sql)}
+    return {"tables": tables, "indexes": indexes,
+            "views": re.findall(r"CREATE VIEW (\w+) AS", sql)}
+
+
+def pg_types_for(sqlite_type: str, check: str | None) -> set[str]:
+    """The PostgreSQL types a SQLite column may have in store_pg.sql."""
+    if sqlite_type == "INTEGER":
+        return {"BOOLEAN"} if check == "boolean" else {"BIGINT"}
+    if sqlite_type == "ANY":  # a number; with no check, a number or a text (findings)
+        return {"NUMERIC"} if check == "number" else {"NUMERIC", "JSONB"}
+    return {sqlite_type}
+
+
+def test_both_schema_files_declare_the_same_store():
+    lite, post = parse_ddl(sqlstore.schema_sql()), parse_ddl(pg.schema_sql())
+    # the parser reads store.sql as SQLite itself does
+    assert {t: tuple(c[0] for c in v["columns"]) for t, v in lite["tables"].items()} \
+        == sqlstore.store_columns()
+    assert set(post["tables"]) == set(lite["tables"]) | {"lkj_meta"}
+    for name, want in lite["tables"].items():
+        got = post["tables"][name]
+        columns = [c for c in got["columns"] if c[0] != "rowid"]
+        assert [c[0] for c in columns] == [c[0] for c in want["columns"]], name
+        for (col, ltype, check), (_, ptype, _) in zip(want["columns"], columns, strict=True):
+            assert ptype in pg_types_for(ltype, check), f"{name}.{col}: {ltype} -> {ptype}"
+        for key in ("pk", "not_null", "unique", "fk"):
+            assert got[key] == want[key], f"{name}: {key}"
+        if name != "ingest_errors":  # SQLite's implicit rowid, made explicit and last
+            assert got["columns"][-1][:2] == ("rowid", "BIGINT"), name
+    assert post["indexes"] == lite["indexes"]
+    assert post["views"] == lite["views"] and set(VIEWS) <= set(lite["views"])
+    assert pg.schema_version() == sqlstore.schema_version()
+
+
+def test_a_url_through_click_path_is_repaired():
+    url = "postgresql://lkj:secret@127.0.0.1:5432/lkj_test?options=-csearch_path%3Dx"
+    assert pg.postgres_url(Path(url)) == url  # Path turns // into /
+    assert pg.postgres_url(url) == url
+    assert pg.postgres_url(Path("postgresql:///lkj?host=/run/pg")) == \
+        "postgresql:///lkj?host=/run/pg"
+    assert sqlstore.is_postgres_url(Path(url)) and sqlstore.is_postgres_url("postgres://h/d")
+    assert not sqlstore.is_postgres_url("out/lkj.sqlite")
+    assert "secret" not in pg.shown_url(url)
+    assert sqlstore.backend("out/lkj.sqlite") is sqlstore
+    assert sqlstore.backend(url) is pg
+
+
+# --- server fixtures -------------------------------------------------------------------------
+
+@contextmanager
+def fresh_schema(pg_url: str) -> Iterator[str]:
+    """The URL of a new, empty schema in the test database (dropped afterwards)."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(pg.engine_url(pg_url))
+    with admin.begin() as db:
+        db.exec_driver_sql(f'CREATE SCHEMA "{name}"')
+    url = sa.make_url(pg_url).update_query_dict({"options": f"-csearch_path={name}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as db:
+            db.exec_driver_sql(f'DROP SCHEMA "{name}" CASCADE')
+        admin.dispose()
+
+
+@pytest.fixture()
+def url(pg_url):
+    with fresh_schema(pg_url) as u:
+        yield u
+
+
+@pytest.fixture()
+def conn(url):
+    c = pg.open_store(url)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def changed_2023(tmp_path_factory, sample_2023):
+    from lkj.extract.report import extract_report
+
+    path = changed_copy(sample_2023, tmp_path_factory.mktemp("changed") / "changed-2023.pdf")
+    return extract_report(path)
+
+
+def dump(conn: pg.PgConnection) -> dict[str, list[tuple]]:
+    """Every row of every table, rowid included, in stored order: all the store holds."""
+    out = {}
+    for table in [*sqlstore.store_columns(), "lkj_meta"]:
+        order = "key" if table == "lkj_meta" else pg.ORDER_BY.get(table, "rowid")
+        out[table] = conn.execute(f'SELECT * FROM "{table}" ORDER BY "{order}"').fetchall()
+    return out
+
+
+def as_parsed(value: Any, boolean: bool) -> Any:
+    """A parsed value as this store gives it back: SQLite's value, a boolean a bool."""
+    value = sqlstore.sql_value(value)
+    return bool(value) if boolean and value is not None else value
+
+
+def typed(rows: list[list]) -> list[list]:
+    """Each cell with its type: 16000 and 16000.0 are not the same cell."""
+    return [[(type(v).__name__, v) for v in row] for row in rows]
+
+
+def fake_extraction(records: list[dict], rid: str = "r-1", sha: str = "0" * 64
+                    ) -> SimpleNamespace:
+    report = {"report_id": rid, "sha256": sha, "source_file": f"{rid}.pdf", "year": 2023}
+    recs = [{**r, "report_id": rid} for r in records]
+    cols = {"report": contract.COLUMNS["report"], "iku": contract.COLUMNS["iku"]}
+    return SimpleNamespace(report=report, columned=lambda: {
+        "report": (cols["report"], [report]), "iku": (cols["iku"], recs)})
+
+
+# --- schema ----------------------------------------------------------------------------------
+
+def test_store_settings(conn):
+    (version,) = conn.execute("SELECT value FROM lkj_meta WHERE key = 'schema_version'")
+    assert version == (str(pg.schema_version()),)
+    views = {r[0] for r in conn.execute(
+        "SELECT table_name FROM information_schema.views WHERE table_schema = current_schema()")}
+    assert set(VIEWS) <= views
+    cascades = dict(conn.execute(
+        "SELECT conrelid::regclass::text, confdeltype FROM pg_constraint "
+        "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace").fetchall())
+    assert cascades == {t: "c" for t in ("tables", "iku", "quarterly", "events", "budget",
+                                         "stated_totals", "claims", "findings")}
+    types = dict(conn.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = 'iku'").fetchall())
+    assert (types["target"], types["has_realisasi_column"]) == ("numeric", "boolean")
+
+
+def test_a_newer_store_is_refused(url):
+    pg.open_store(url).close()
+    engine = sa.create_engine(pg.engine_url(url))
+    with engine.begin() as db:
+        db.exec_driver_sql("UPDATE lkj_meta SET value = %s WHERE key = 'schema_version'",
+                           (str(pg.schema_version() + 1),))
+    engine.dispose()
+    with pytest.raises(pg.StoreError, match="newer lkj.*upgrade lkj"):
+        pg.open_store(url)
+
+
+def test_an_older_store_is_refused(url, monkeypatch):
+    pg.open_store(url).close()
+    current = pg.schema_version()
+    monkeypatch.setattr(pg, "schema_version", lambda: current + 1)  # this lkj moved on
+    with pytest.raises(pg.StoreError, match="older lkj.*new database"):
+        pg.open_store(url)
+
+
+def test_a_foreign_database_is_refused(url):
+    engine = sa.create_engine(pg.engine_url(url))
+    with engine.begin() as db:
+        db.exec_driver_sql("CREATE TABLE t (x integer)")
+    engine.dispose()
+    with pytest.raises(pg.StoreError, match="not an lkj store"):
+        pg.open_store(url)
+
+
+def test_reading_an_empty_database_does_not_make_it_a_store(url):
+    with pytest.raises(pg.StoreError, match="an empty database, not an lkj store"):
+        sqlstore.open_store(url, create=False)  # the entry point lkj compare uses
+    conn = pg.open_store(url)
+    assert pg.row_counts(conn)["reports"] == 0  # and it was still empty
+    conn.close()
+
+
+def test_a_server_that_refuses_is_a_clean_error(pg_url):
+    wrong = sa.make_url(pg_url).set(password="not-the-password")
+    with pytest.raises(pg.StoreError, match=r"cannot be opened \(.*password") as err:
+        pg.open_store(wrong.render_as_string(hide_password=False))
+    assert "not-the-password" not in str(err.value) and "***" in str(err.value)
+    closed = sa.make_url(pg_url).set(port=1)
+    with pytest.raises(pg.StoreError, match="cannot be opened"):
+        pg.open_store(closed.render_as_string(hide_password=False))
+
+
+def test_two_openers_create_the_store_once(url):
+    results, errors = run_together([lambda: pg.open_store(url)] * 3)
+    assert not errors
+    for c in results:
+        c.close()
+
+
+# --- round trip ------------------------------------------------------------------------------
+
+def test_round_trip_cell_by_cell(conn, extraction_2023):
+    result = pg.load_extraction(conn, extraction_2023)
+    assert result.status == "loaded" and result.unstored == ()
+    rid = extraction_2023.report["report_id"]
+    for name, (columns, records) in extraction_2023.columned().items():
+        table = sqlstore.store_table(name)
+        got = [[row[c] for c in columns] for row in pg.read_table(conn, table, rid)]
+        want = [[as_parsed(r.get(c), c in BOOLEANS.get(table, ())) for c in columns]
+                for r in records]
+        assert len(got) == len(want), name
+        for i, (g, w) in enumerate(zip(typed(got), typed(want), strict=True)):
+            assert g == w, f"{name} row {i + 1}"
+
+
+def test_numbers_are_exact_in_sql(conn, extraction_2023):
+    pg.load_extraction(conn, extraction_2023)
+    columns = ("target", "realisasi", "capaian_pct")
+    got = conn.execute("SELECT target::text, realisasi::text, capaian_pct::text "
+                       "FROM iku ORDER BY rowid").fetchall()
+    records = extraction_2023.columned()["iku"][1]
+    want = [tuple(None if r[c] is None else repr(r[c]) for c in columns) for r in records]
+    assert got == want
+    texts = {t for row in got for t in row}
+    assert {"16000", "88.73"} <= texts  # as printed "16.000" and "88.73"
+    pagu = [r["pagu"] for r in extraction_2023.columned()["budget"][1] if r["pagu"]]
+    assert conn.execute("SELECT SUM(pagu)::text FROM budget").fetchone() == (str(sum(pagu)),)
+
+
+def test_canonical_indicator_ids_are_stored(conn, extraction_2023):
+    pg.load_extraction(conn, extraction_2023)
+    for table in ("iku", "quarterly"):
+        for indicator, indicator_id, how in conn.execute(
+                f"SELECT indicator, indicator_id, indicator_match FROM {table}"):
+            assert indicator_id is not None and how != "unknown", (table, indicator)
+    assert pg.row_counts(conn)["indicators"] == len(registry.INDICATORS)
+
+
+def test_views_answer_plain_sql(conn, extraction_2023):
+    pg.load_extraction(conn, extraction_2023)
+    rid = extraction_2023.report["report_id"]
+    n_iku = conn.execute("SELECT COUNT(*) FROM iku").fetchone()[0]
+    assert conn.execute("SELECT COUNT(*) FROM v_iku_by_year").fetchone()[0] == n_iku
+    for target, realisasi, recomputed, polarity in conn.execute(
+            "SELECT target, realisasi, capaian_recomputed, polarity FROM v_iku_by_year"):
+        if polarity == "higher_is_better" and target and realisasi is not None:
+            assert recomputed == round(realisasi * 100 / target, 2)
+        else:
+            assert recomputed is None
+    per_year = conn.execute("SELECT agency_id, year, indicator_id, COUNT(*) FROM v_iku_compare "
+                            "GROUP BY 1, 2, 3").fetchall()
+    assert per_year and all(n == 1 for *_, n in per_year)
+    n_budget = conn.execute("SELECT COUNT(*) FROM budget").fetchone()[0]
+    assert conn.execute("SELECT COUNT(*) FROM v_budget_by_year WHERE report_id = ?",
+                        (rid,)).fetchone()[0] == n_budget
+
+
+# --- once, conflict, replace -----------------------------------------------------------------
+
+def test_reloading_the_same_file_changes_nothing(conn, extraction_2023):
+    assert pg.load_extraction(conn, extraction_2023).status == "loaded"
+    before = dump(conn)
+    again = pg.load_extraction(conn, extraction_2023)
+    assert again.status == "unchanged"
+    assert again.report_id == extraction_2023.report["report_id"]
+    assert dump(conn) == before
+
+
+def test_another_file_for_a_stored_report_is_a_conflict(conn, extraction_2023, changed_2023):
+    assert changed_2023.report["report_id"] == extraction_2023.report["report_id"]
+    pg.load_extraction(conn, extraction_2023)
+    before = dump(conn)
+    result = pg.load_extraction(conn, changed_2023)
+    assert result.status == "conflict" and not result.stored
+    assert "--replace" in result.message
+    assert result.previous == extraction_2023.report["source_file"]
+    assert dump(conn) == before
+
+
+def test_messages_are_those_of_sqlite(conn, tmp_path, extraction_2023, changed_2023):
+    lite = sqlstore.open_store(tmp_path / "lkj.sqlite")
+    try:
+        for extraction, replace in ((extraction_2023, False), (extraction_2023, False),
+                                    (changed_2023, False), (changed_2023, True)):
+            a = sqlstore.load_extraction(lite, extraction, replace=replace)
+            b = pg.load_extraction(conn, extraction, replace=replace)
+            # loaded_at differs by the seconds between the two loads
+            strip = re.compile(r"loaded [0-9T:+-]+\)")
+            assert (b.status, b.report_id, strip.sub("", b.message), b.rows, b.previous) == \
+                (a.status, a.report_id, strip.sub("", a.message), a.rows, a.previous)
+    finally:
+        lite.close()
+
+
+def test_replace_deletes_the_old_report_and_loads_the_new(conn, extraction_2023, changed_2023):
+    pg.load_extraction(conn, extraction_2023)
+    counts = pg.row_counts(conn)
+    result = pg.load_extraction(conn, changed_2023, replace=True)
+    assert result.status == "replaced"
+    assert result.previous == extraction_2023.report["source_file"]
+    assert pg.row_counts(conn) == counts  # old rows gone (cascade), new ones in
+    (report,) = pg.read_table(conn, "reports")
+    assert report["sha256"] == changed_2023.report["sha256"]
+    assert report["source_file"] == "changed-2023.pdf"
+    assert pg.load_extraction(conn, changed_2023).status == "unchanged"
+
+
+def test_replace_rereads_a_stored_file(conn, extraction_2023):
+    pg.load_extraction(conn, extraction_2023)
+    counts = pg.row_counts(conn)
+    result = pg.load_extraction(conn, extraction_2023, replace=True)
+    assert result.status == "replaced"
+    assert pg.row_counts(conn) == counts
+
+
+# --- all or nothing --------------------------------------------------------------------------
+
+def _failing_after(monkeypatch, table: str, where: str) -> None:
+    """Make the insert into `table` store half its rows, then fail: in the server (which
+    aborts the transaction) or in Python."""
+    real = pg._insert_rows
+
+    def insert(db, name, columns, records):
+        records = list(records)
+        if name != table:
+            return real(db, name, columns, records)
+        real(db, name, columns, records[: len(records) // 2])
+        if where == "server":
+            db.exec_driver_sql("SELECT 1 / 0")
+        raise RuntimeError("planted")
+
+    monkeypatch.setattr(pg, "_insert_rows", insert)
+
+
+@pytest.mark.parametrize(("where", "error", "match"), [
+    ("server", pg.ValueRejected, "division by zero"), ("python", RuntimeError, "planted")])
+def test_a_failure_half_way_stores_nothing(conn, extraction_2023, monkeypatch, where, error,
+                                           match):
+    before = dump(conn)
+    _failing_after(monkeypatch, "events", where)
+    with pytest.raises(error, match=match):
+        pg.load_extraction(conn, extraction_2023)
+    assert dump(conn) == before
+    monkeypatch.undo()
+    assert pg.load_extraction(conn, extraction_2023).status == "loaded"  # the store goes on
+
+
+def test_a_failed_replace_keeps_the_old_report(conn, extraction_2023, changed_2023,
+                                               monkeypatch):
+    pg.load_extraction(conn, extraction_2023)
+    before = dump(conn)
+    _failing_after(monkeypatch, "budget", "server")
+    with pytest.raises(pg.ValueRejected):
+        pg.load_extraction(conn, changed_2023, replace=True)
+    assert dump(conn) == before
+
+
+def test_text_postgresql_cannot_hold_is_refused_with_a_reason(conn):
+    before = dump(conn)
+    bad = fake_extraction([{"table_id": "1", "table_part": 1, "row": 1, "indicator": "a\x00b"}])
+    with pytest.raises(pg.ValueRejected, match=r"iku\.indicator \(row 1\).*NUL"):
+        pg.load_extraction(conn, bad)
+    assert dump(conn) == before
+
+
+def test_ingest_errors_are_rows(conn, tmp_path):
+    pg.record_ingest_error(conn, tmp_path / "broken.pdf", None, "not a PDF")
+    (row,) = pg.read_table(conn, "ingest_errors")
+    assert (row["source_file"], row["sha256"], row["reason"]) == ("broken.pdf", None,
+                                                                   "not a PDF")
+    assert row["at"].endswith("+00:00")
+
+
+def test_the_batch_stores_through_the_same_stores(url, sample_2023, extraction_2023):
+    """lkj.load.ingest.Stores picks this backend for a URL: a refused report is an
+    outcome and an ingest_errors row, a stored one is found again by its hash."""
+    with Stores(url) as stores:
+        assert stores.store is pg
+        bad = fake_extraction([{"table_id": "1", "table_part": 1, "indicator": "\x00"}])
+        outcome = store_one(stores, Path("bad.pdf"), None, bad, None, False)
+        assert outcome.status == "failed" and "ValueRejected" in outcome.message
+        outcome = store_one(stores, sample_2023, extraction_2023.report["sha256"],
+                            extraction_2023, None, False)
+        assert outcome.status == "loaded"
+        rid = stores.stored_report(extraction_2023.report["sha256"])
+        assert rid == extraction_2023.report["report_id"]
+        again = stores.summary(sample_2023, rid)
+        assert (again.tables, again.rows) == (outcome.tables, outcome.rows)
+        (error,) = pg.read_table(stores.conn, "ingest_errors")
+        assert error["source_file"] == "bad.pdf" and "NUL" in error["reason"]
+
+
+# --- two loaders at once ---------------------------------------------------------------------
+
+def run_together(calls: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
+    """Run the calls in threads released at the same moment; their results and errors."""
+    barrier = threading.Barrier(len(calls))
+    results, errors = [], []
+
+    def go(call):
+        barrier.wait()
+        try:
+            results.append(call())
+        except BaseException as exc:  # noqa: BLE001 - reported to the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=go, args=(c,)) for c in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results, errors
+
+
+def _slow_reports(monkeypatch, seconds: float) -> None:
+    """Hold each loader's transaction open after it inserts its report row."""
+    real = pg._insert_rows
+
+    def insert(db, table, columns, records):
+        n = real(db, table, columns, records)
+        if table == "reports":
+            time.sleep(seconds)
+        return n
+
+    monkeypatch.setattr(pg, "_insert_rows", insert)
+
+
+def test_two_loaders_at_once_store_a_report_once(url, extraction_2023, monkeypatch):
+    conns = [pg.open_store(url) for _ in range(2)]
+    _slow_reports(monkeypatch, 0.5)
+    results, errors = run_together(
+        [lambda c=c: pg.load_extraction(c, extraction_2023) for c in conns])
+    assert not errors
+    assert sorted(r.status for r in results) == ["loaded", "unchanged"]
+    (loaded,) = [r for r in results if r.status == "loaded"]
+    counts = pg.row_counts(conns[0])
+    assert all(counts[t] == n for t, n in loaded.rows.items())
+    for c in conns:
+        c.close()
+
+
+def test_without_the_lock_the_race_is_real(url, extraction_2023, monkeypatch):
+    """The test above would catch a loader that does not lock: both find no report."""
+    conns = [pg.open_store(url) for _ in range(2)]
+    _slow_reports(monkeypatch, 1.0)
+    monkeypatch.setattr(pg, "_lock", lambda db, *keys: None)
+    results, errors = run_together(
+        [lambda c=c: pg.load_extraction(c, extraction_2023) for c in conns])
+    assert [r.status for r in results] == ["loaded"]
+    assert [type(e) for e in errors] == [pg.ValueRejected]
+    assert "duplicate key" in str(errors[0])
+    for c in conns:
+        c.close()
+
+
+def test_loaders_of_different_reports_both_store(url, monkeypatch):
+    conns = [pg.open_store(url) for _ in range(2)]
+    _slow_reports(monkeypatch, 0.3)
+    row = {"table_id": "1", "table_part": 1, "row": 1, "indicator": "Nilai IKPA",
+           "target": 92, "realisasi": 95.71}
+    reports = [fake_extraction([row], f"r-{n}", str(n) * 64) for n in (1, 2)]
+    results, errors = run_together(
+        [lambda c=c, r=r: pg.load_extraction(c, r) for c, r in zip(conns, reports, strict=True)])
+    assert not errors and [r.status for r in results] == ["loaded", "loaded"]
+    counts = pg.row_counts(conns[0])
+    assert (counts["reports"], counts["iku"]) == (2, 2)
+    assert counts["indicators"] == len(registry.INDICATORS)
+    for c in conns:
+        c.close()
+
+
+# --- random records --------------------------------------------------------------------------
+
+# PostgreSQL text holds no NUL (refused with a reason: see above); everything else goes.
+_text = st.one_of(st.none(), st.text(st.characters(exclude_categories=("Cs",),
+                                                   exclude_characters="\x00"), max_size=30))
+_number = st.one_of(st.none(), st.integers(min_value=-(2**63), max_value=2**63 - 1),
+                    st.floats(allow_nan=False, allow_infinity=False))
+
+
+def _iku_record() -> st.SearchStrategy[dict]:
+    fields = {}
+    for col in contract.COLUMNS["iku"]:
+        if col == "report_id":
+            continue
+        if col in ("target", "realisasi", "capaian_pct"):
+            fields[col] = _number
+        elif col in ("table_part", "row", "page"):
+            fields[col] = st.integers(min_value=0, max_value=10_000)
+        elif col == "has_realisasi_column":
+            fields[col] = st.booleans()
+        elif col == "table_id":
+            fields[col] = st.text(st.characters(exclude_characters="\x00"), min_size=1,
+                                  max_size=8)
+        else:
+            fields[col] = _text
+    return st.fixed_dictionaries(fields)
+
+
+@pytest.fixture(scope="module")
+def random_store(pg_url):
+    with fresh_schema(pg_url) as url:
+        conn = pg.open_store(url)
+        yield conn
+        conn.close()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records=st.lists(_iku_record(), max_size=8))
+def test_random_iku_records_round_trip(random_store, records):
+    result = pg.load_extraction(random_store, fake_extraction(records), replace=True)
+    assert result.rows["iku"] == len(records)
+    cols = contract.COLUMNS["iku"]
+    got = [[row[c] for c in cols] for row in pg.read_table(random_store, "iku", "r-1")]
+    want = [[as_parsed({**r, "report_id": "r-1"}.get(c), c == "has_realisasi_column")
+             for c in cols] for r in records]
+    assert typed(got) == typed(want)
+
+
+# --- the same rows as SQLite -----------------------------------------------------------------
+
+def cell(value: Any, boolean: bool = False) -> str:
+    """A value as text, alike from both stores: booleans (0/1 in SQLite) true/false."""
+    if value is None:
+        return ""
+    if boolean or isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def table_text(table: str, rows: list[dict[str, Any]]) -> bytes:
+    """A store table as CSV bytes, normalised; load times blanked."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in rows:
+        writer.writerow(["" if c in WHEN.get(table, ()) else cell(v, c in BOOLEANS.get(table, ()))
+                         for c, v in row.items()])
+    return out.getvalue().encode("utf-8")
+
+
+def view_text(conn: Any, view: str) -> tuple[list[str], bytes]:
+    """A view's column names and its rows as sorted CSV lines (a view has no order)."""
+    cur = conn.execute(f"SELECT * FROM {view}")
+    names = [d[0] for d in cur.description]
+    rows = sorted(",".join(cell(v) for v in row) for row in cur)
+    return names, "\n".join(rows).encode("utf-8")
+
+
+def assert_same_stores(lite: Any, post: pg.PgConnection) -> None:
+    for table in sqlstore.store_columns():
+        a, b = sqlstore.read_table(lite, table), pg.read_table(post, table)
+        assert len(a) == len(b), table
+        assert table_text(table, a) == table_text(table, b), table
+    for view in VIEWS:
+        assert view_text(lite, view) == view_text(post, view), view
+
+
+def test_sqlite_and_postgresql_give_the_same_rows(conn, tmp_path, extraction_2023):
+    findings = run_checks(extraction_2023)
+    assert findings
+    lite = sqlstore.open_store(tmp_path / "lkj.sqlite")
+    try:
+        sqlstore.load_extraction(lite, extraction_2023, findings)
+        pg.load_extraction(conn, extraction_2023, findings)
+        assert_same_stores(lite, conn)
+    finally:
+        lite.close()
+
+
+# --- the CLI ---------------------------------------------------------------------------------
+
+def lkj(*args: object) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "100"}
+    return subprocess.run([str(LKJ), *map(str, args)], capture_output=True, text=True,
+                          timeout=600, cwd=ROOT, env=env)
+
+
+@pytest.fixture(scope="module")
+def runs(pg_url, tmp_path_factory):
+    """`lkj run samples` into PostgreSQL and into SQLite."""
+    with fresh_schema(pg_url) as url:
+        db = tmp_path_factory.mktemp("run") / "lkj.sqlite"
+        yield (url, lkj("run", "samples", "--db", url, "--silent"),
+               db, lkj("run", "samples", "--db", db, "--silent"))
+
+
+def test_run_samples_into_postgresql(runs):
+    url, proc, db, lite_proc = runs
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    lines = proc.stdout.strip().splitlines()
+    assert lines[:-1] == lite_proc.stdout.strip().splitlines()[:-1]  # the same summary
+    assert {ln.split()[-1] for ln in lines[2:-1]} == {"loaded"}
+    lite, post = sqlstore.open_store(db, create=False), pg.open_store(url, create=False)
+    try:
+        assert pg.row_counts(post)["reports"] == len(lines) - 3
+        assert pg.row_counts(post)["findings"] > 0
+        assert_same_stores(lite, post)
+    finally:
+        lite.close()
+        post.close()
+
+
+def test_run_again_changes_nothing(runs):
+    url = runs[0]
+    conn = pg.open_store(url, create=False)
+    before = dump(conn)
+    proc = lkj("run", "samples", "--db", url, "--silent")
+    assert proc.returncode == 0, proc.stderr
+    assert {ln.split()[-1] for ln in proc.stdout.strip().splitlines()[2:-1]} == {"unchanged"}
+    assert dump(conn) == before
+    conn.close()
+
+
+def test_compare_reads_postgresql(runs, tmp_path):
+    url, _, db, _ = runs
+    post = lkj("compare", "--db", url, "--csv", tmp_path / "pg.csv")
+    lite = lkj("compare", "--db", db, "--csv", tmp_path / "lite.csv")
+    assert post.returncode == 0, post.stderr
+    assert post.stdout == lite.stdout and post.stdout.count("\n") > 4
+    assert (tmp_path / "pg.csv").read_bytes() == (tmp_path / "lite.csv").read_bytes()
+
+
+def test_an_unusable_server_is_one_error_line(pg_url, tmp_path):
+    wrong = sa.make_url(pg_url).set(password="not-the-password")
+    proc = lkj("compare", "--db", wrong.render_as_string(hide_password=False))
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("Error: postgresql://") and proc.stderr.count("\n") == 1
+    assert "password authentication failed" in proc.stderr
+    assert "not-the-password" not in proc.stderr and "Traceback" not in proc.stderr
