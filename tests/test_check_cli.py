@@ -1,0 +1,74 @@
+"""`lkj check` through the real entry point: findings on the terminal and in files, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import SAMPLE_2023
+
+LKJ = str(Path(sys.executable).parent / "lkj")
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([LKJ, *args], capture_output=True, text=True, timeout=300)
+
+
+def read(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_check_a_pdf(tmp_path):
+    out = tmp_path / "audit"
+    proc = run("check", str(SAMPLE_2023), "--out", str(out), "--engine", "pdfplumber")
+    assert proc.returncode == 1, proc.stderr  # error-level findings fail by default
+    assert "Traceback" not in proc.stderr
+    head, rule = proc.stdout.splitlines()[:2]
+    assert head.split() == ["severity", "check", "tables", "pages", "stated", "computed",
+                            "diff", "message"]
+    assert set(rule) <= {"-", " "}
+    last = proc.stdout.splitlines()[-1]
+    assert last.startswith("17 errors, 12 warnings; ") and "findings.html" in last
+    for name in ("findings.csv", "findings.json", "findings.html", "iku.csv", "claims.csv"):
+        assert (out / name).is_file(), name
+    findings = read(out / "findings.csv")
+    assert json.loads((out / "findings.json").read_text()) and len(findings) == len(
+        json.loads((out / "findings.json").read_text()))
+    failed = [f for f in findings if f["status"] == "failed"]
+    assert len(failed) == 29
+    assert {f["status"] for f in findings} == {"failed", "held", "not checked"}
+    html = (out / "findings.html").read_text()
+    hrefs = set(re.findall(r'href="([^"#]+)#page=(\d+)"', html))
+    assert ("14" in {p for _, p in hrefs}) and len({h for h, _ in hrefs}) == 1
+    (href,) = {h for h, _ in hrefs}  # relative to the page, and it leads to the PDF
+    assert (out / href).resolve() == SAMPLE_2023.resolve()
+
+
+def test_fail_on_levels(tmp_path):
+    never = run("check", str(SAMPLE_2023), "--out", str(tmp_path / "a"), "--fail-on", "never",
+                "--engine", "pdfplumber", "--silent")
+    assert never.returncode == 0 and never.stdout == ""
+
+
+def test_check_a_folder_of_csvs_gives_the_same_findings(tmp_path):
+    tables = tmp_path / "tables"
+    assert run("extract", str(SAMPLE_2023), "--out", str(tables), "--engine", "pdfplumber",
+               "--silent").returncode == 0
+    from_csv = run("check", str(tables), "--fail-on", "never")
+    assert from_csv.returncode == 0, from_csv.stderr
+    from_pdf = run("check", str(SAMPLE_2023), "--out", str(tmp_path / "pdf"), "--engine",
+                   "pdfplumber", "--fail-on", "never")
+    assert from_pdf.returncode == 0, from_pdf.stderr
+    assert read(tables / "findings.csv") == read(tmp_path / "pdf" / "findings.csv")
+
+
+def test_a_folder_that_is_not_an_extraction_is_a_clean_error(tmp_path):
+    proc = run("check", str(tmp_path))
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"Error: {tmp_path}: no report.csv (not a folder written " \
+                                  "by lkj extract)"
