@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from lkj.extract.numbers import decimals, display_number
-from lkj.schemas import families
+from lkj.schemas import families, registry
 
 #: Words that say nothing about which indicator a name means.
 _GENERIC = frozenset({"pekerja", "migran", "indonesia", "pmi", "cpmi", "dan", "yang", "di", "ke",
@@ -121,21 +121,42 @@ def same_indicator(a: str, b: str) -> bool:
 
 
 def indicator_groups(names: Iterable[str]) -> dict[str, int]:
-    """Group wordings into indicators: name -> group number (first wording seen first)."""
+    """Group wordings into indicators: name -> group number (first wording seen first).
+
+    The alias registry decides first (lkj/schemas/registry.py: exact or contained alias, the
+    same canonical id across years); a wording it does not know joins the group of a wording
+    with the same content words, or starts its own."""
     groups: list[list[str]] = []
+    ids: list[str | None] = []
     out: dict[str, int] = {}
     for name in names:
         if name in out:
             continue
+        known, how = registry.match_indicator(name)
+        known = known if how in ("exact", "contains") else None
         for i, members in enumerate(groups):
-            if any(same_indicator(name, m) for m in members):
+            if (known is not None and ids[i] == known) or (
+                    (known is None or ids[i] is None)
+                    and any(same_indicator(name, m) for m in members)):
                 members.append(name)
+                ids[i] = ids[i] or known
                 out[name] = i
                 break
         else:
             groups.append([name])
+            ids.append(known)
             out[name] = len(groups) - 1
     return out
+
+
+def _lower_is_better(name: str) -> bool:
+    """Polarity: the registry's for a known indicator, else the name's own words."""
+    known, how = registry.match_indicator(name)
+    if known is not None and how in ("exact", "contains"):
+        ind = registry.indicator(known)
+        if ind is not None:
+            return ind.polarity == "lower_is_better"
+    return families.is_lower_better(name)
 
 
 def with_indicator_groups(iku: pd.DataFrame, quarterly: pd.DataFrame) -> tuple[pd.DataFrame,
@@ -152,7 +173,7 @@ def with_indicator_groups(iku: pd.DataFrame, quarterly: pd.DataFrame) -> tuple[p
             mask = frame.report_id == rid
             frame.loc[mask, "indicator_group"] = frame.loc[mask, "indicator"].map(groups)
     lower = {(r, g) for r, g, ind in zip(iku.report_id, iku.indicator_group, iku.indicator,
-                                         strict=True) if families.is_lower_better(ind)}
+                                         strict=True) if _lower_is_better(ind)}
     iku["group_lower_is_better"] = [(r, g) in lower for r, g in
                                     zip(iku.report_id, iku.indicator_group, strict=True)]
     return iku, quarterly
