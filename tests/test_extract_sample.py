@@ -13,9 +13,10 @@ import pytest
 from conftest import GOLDEN
 
 from lkj.load.files import write_csv
+from lkj.schemas import contract
 
 GOLDEN_2023 = GOLDEN / "lkj-bp3mi-ntb-2023"
-TABLES = ["report", "tables", "iku", "quarterly", "events", "budget", "stated_totals"]
+TABLES = contract.OUTPUT_TABLES
 
 
 def _as_csv(tmp_path, columns, records) -> list[dict]:

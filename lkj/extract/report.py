@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lkj.extract import engines
 from lkj.extract.document import ReportError, check_file, has_text_layer, open_pdf, page_text
@@ -15,6 +16,9 @@ from lkj.extract.locate import LocatedTable, locate_tables
 from lkj.extract.narrative import Line, PageLines, extract_claims
 from lkj.extract.normalise import Rows, normalise_table
 from lkj.schemas import contract, registry
+
+if TYPE_CHECKING:
+    from lkj.extract.ocr import OcrPage, OcrSettings
 
 #: Engine choices: the primary reader, and whether camelot cross-checks it.
 ENGINE_CHOICES = ("both", "pdfplumber", "camelot")
@@ -39,6 +43,7 @@ class Extraction:
     engine: str = "pdfplumber"
     table_pages: list[int] = field(default_factory=list)
     claims: list[dict] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (scanned)
 
     def records(self) -> dict[str, list[dict]]:
         rid = self.report["report_id"]
@@ -77,7 +82,8 @@ def identify(page_texts: list[str], path: Path, sha256: str) -> dict[str, Any]:
     """Agency, year and title from the front pages; unknown parts are flagged, not guessed."""
     front = "\n".join(page_texts[:FRONT_PAGES])
     flags = []
-    agency = registry.match_agency(front)
+    found = registry.find_agency(front)
+    agency, printed = found if found else (None, None)
     if agency is None:
         flags.append("unknown agency (add it to lkj/schemas/registry.py)")
     years = Counter(_YEAR_AFTER_TAHUN.findall(front)) or Counter(_YEAR.findall(page_texts[0]))
@@ -97,7 +103,7 @@ def identify(page_texts: list[str], path: Path, sha256: str) -> dict[str, Any]:
                  else f"sha-{sha256[:12]}")
     return {
         "report_id": report_id, "agency_id": agency.agency_id if agency else None,
-        "agency": agency.name if agency else None,
+        "agency": agency.name if agency else None, "agency_raw": printed,
         "province": agency.province if agency else None, "year": year,
         "title": title_line, "source_file": path.name, "sha256": sha256,
         "pages": len(page_texts), "flags": "; ".join(flags) or None,
@@ -121,8 +127,16 @@ def _unreadable(page: Any) -> bool:
     return False
 
 
-def extract_report(path: Path | str, engine: str = "both") -> Extraction:
-    """Read one LKj PDF into tidy rows. Raises ReportError with a one-line reason."""
+def extract_report(path: Path | str, engine: str = "both",
+                   ocr_pages: Collection[int] | None = None,
+                   ocr_settings: OcrSettings | None = None) -> Extraction:
+    """Read one LKj PDF into tidy rows. Raises ReportError with a one-line reason.
+
+    Pages without a text layer whose content is an image (scans) are read by OCR
+    (`lkj.extract.ocr`, Tesseract). `ocr_pages` limits OCR to those page numbers (1-based;
+    the other scanned pages are skipped and named in the report's flags), for tests and
+    benchmarks; `ocr_settings` changes resolution, models or the confidence threshold.
+    """
     if engine not in ENGINE_CHOICES:
         raise ValueError(f"engine must be one of {ENGINE_CHOICES}, got {engine!r}")
     start = time.perf_counter()
@@ -130,11 +144,17 @@ def extract_report(path: Path | str, engine: str = "both") -> Extraction:
     source = check_file(path)
     with open_pdf(path) as pdf:
         texts = [page_text(p) for p in pdf.pages]
+        scanned, ocr_read, ocr_notes = _read_scanned(path, pdf, texts, ocr_pages, ocr_settings)
+        for number, ocr_page in ocr_read.items():
+            texts[number - 1] = ocr_page.text
         if not has_text_layer(texts):
-            raise ReportError(path, "no text layer (a scanned PDF?): OCR is not supported yet")
+            raise ReportError(path, "no text layer and no page images to read (not a report?)"
+                              if not scanned else "scanned pages gave no text")
         report = identify(texts, path, source.sha256)
+        if ocr_notes:
+            report["flags"] = "; ".join(filter(None, [report["flags"], *ocr_notes]))
         broken = [p.page_number for p, t in zip(pdf.pages, texts, strict=True)
-                  if not t and _unreadable(p)]
+                  if not t and p.page_number not in scanned and _unreadable(p)]
         if broken:
             note = f"unreadable page(s) {','.join(map(str, broken))}: no tables read there"
             report["flags"] = "; ".join(filter(None, [report["flags"], note]))
@@ -149,13 +169,19 @@ def extract_report(path: Path | str, engine: str = "both") -> Extraction:
             for ft in engines.camelot_tables(path, [p.page_number for p in candidates], heights):
                 by_page.setdefault(ft.page, []).append(ft)
             per_page = [(p, lines, by_page.get(p.page_number, [])) for p, lines, _ in per_page]
+        per_page += [(pdf.pages[n - 1], op.lines, op.tables) for n, op in ocr_read.items()]
+        per_page.sort(key=lambda x: x[0].page_number)
         located = locate_tables([x for x in per_page if x[2]])
         if engine == "both":
             _cross_check(path, located, heights)
         elif engine == "camelot":
             for t in located:
                 t.engine = "camelot"
-        prose = _running_text(pdf, located)
+        for t in located:
+            if any(seg.engine == "ocr" for seg in t.segments):
+                t.engine = "ocr" if all(seg.engine == "ocr" for seg in t.segments) \
+                    else f"{t.engine}+ocr"
+        prose = _running_text(pdf, located, {n: op.lines for n, op in ocr_read.items()})
     located = [t for t in located if t.family]
     if not located:
         what = "no LKj tables found" if _LKJ_WORDS.search("\n".join(texts)) else \
@@ -164,14 +190,59 @@ def extract_report(path: Path | str, engine: str = "both") -> Extraction:
     rows = Rows()
     for table in located:
         rows.extend(normalise_table(table, report["report_id"], report["year"]))
+    if ocr_read:
+        from lkj.extract import confidence, ocr
+
+        threshold = (ocr_settings or ocr.OcrSettings()).low_confidence
+        confidence.flag_low_confidence(located, rows, threshold)
     claims = extract_claims(prose, report["report_id"])
     return Extraction(report, located, rows, texts, time.perf_counter() - start,
-                      engine, sorted({p for t in located for p in t.pages}), claims)
+                      engine, sorted({p for t in located for p in t.pages}), claims,
+                      sorted(ocr_read))
 
 
-def _running_text(pdf: Any, located: list[LocatedTable]) -> PageLines:
+def _read_scanned(path: Path, pdf: Any, texts: list[str], only: Collection[int] | None,
+                  settings: OcrSettings | None) -> tuple[list[int], dict[int, OcrPage],
+                                                         list[str]]:
+    """OCR of the scanned pages: (scanned page numbers, what OCR read, report flags).
+
+    No scanned page: OpenCV and Tesseract are not touched. A report that is all scans
+    cannot be read without Tesseract (ReportError saying how to install it); a report with
+    some scanned pages is read without them, and says so.
+    """
+    from lkj.extract import ocr
+
+    scanned = ocr.scanned_pages(pdf.pages, texts)
+    if not scanned:
+        return [], {}, []
+    wanted = [n for n in scanned if only is None or n in only]
+    notes = []
+    skipped = [n for n in scanned if n not in wanted]
+    try:
+        read = ocr.read_pages(path, wanted, settings) if wanted else {}
+    except ocr.OcrError as exc:
+        if not has_text_layer(texts):
+            raise ReportError(path, f"no text layer (a scanned PDF) and {exc}") from exc
+        read, skipped = {}, scanned
+        notes.append(f"scanned page(s) {_pages(skipped)} not read: {exc}")
+    else:
+        if skipped:
+            notes.append(f"scanned page(s) {_pages(skipped)} not read (OCR limited to "
+                         f"pages {_pages(sorted(only or []))})")
+    if read:
+        notes.insert(0, f"read by OCR ({len(read)} pages: {_pages(sorted(read))})")
+    return scanned, read, notes
+
+
+def _pages(numbers: list[int]) -> str:
+    return ",".join(map(str, numbers))
+
+
+def _running_text(pdf: Any, located: list[LocatedTable],
+                  ocr_lines: dict[int, list[dict]] | None = None) -> PageLines:
     """Each page's lines with its tables and their captions cut out: what the report says
-    in prose. Bold lines are marked (headings name the subject of what follows)."""
+    in prose. Bold lines are marked (headings name the subject of what follows); OCR gives
+    no font, so lines of scanned pages are never bold."""
     boxes: dict[int, list[tuple]] = {}
     for table in located:
         for i, seg in enumerate(table.segments):
@@ -179,6 +250,13 @@ def _running_text(pdf: Any, located: list[LocatedTable]) -> PageLines:
             boxes.setdefault(seg.page, []).append((top, seg.bbox[3]))
     out = []
     for page in pdf.pages:
+        if ocr_lines and page.page_number in ocr_lines:
+            cut = boxes.get(page.page_number, [])
+            out.append((page.page_number, [
+                Line(ln["text"], False) for ln in ocr_lines[page.page_number]
+                if not any(top - 1 <= ln["top"] and ln["bottom"] <= bottom + 1
+                           for top, bottom in cut)]))
+            continue
         cropped = page
         for top, bottom in boxes.get(page.page_number, []):
             cropped = cropped.outside_bbox((0, top, page.width, bottom))
@@ -205,9 +283,10 @@ def _overlap(a: tuple, b: tuple) -> float:
 
 def _cross_check(path: Path, located: list[LocatedTable], heights: dict[int, float]) -> None:
     """Read the same pages with camelot and flag every segment the two engines read apart."""
-    pages = sorted({s.page for t in located for s in t.segments})
+    checked = [t for t in located if not any(s.engine == "ocr" for s in t.segments)]
+    pages = sorted({s.page for t in checked for s in t.segments})
     others = engines.camelot_tables(path, pages, heights)
-    for table in located:
+    for table in checked:
         problems = []
         for seg in table.segments:
             match = max((o for o in others if o.page == seg.page),

@@ -10,7 +10,7 @@ PROVENANCE = ["report_id", "table_id", "table_part", "row", "page"]
 
 COLUMNS: dict[str, list[str]] = {
     "report": ["report_id", "agency_id", "agency", "province", "year", "title", "source_file",
-               "sha256", "pages", "flags"],
+               "sha256", "pages", "flags", "agency_raw"],
     "tables": ["report_id", "table_id", "table_part", "title", "family", "pages", "rows",
                "engine", "verified", "flags"],
     "iku": PROVENANCE + [

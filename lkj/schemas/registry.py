@@ -35,14 +35,25 @@ def _norm(text: str) -> str:
 
 def match_agency(text: str) -> Agency | None:
     """The agency whose longest alias occurs in the text (cover page, title)."""
+    found = find_agency(text)
+    return found[0] if found else None
+
+
+def find_agency(text: str) -> tuple[Agency, str] | None:
+    """The agency whose longest alias occurs in the text, and the name as printed there."""
     low = f" {_norm(text)} "
-    best: tuple[int, Agency] | None = None
+    best: tuple[int, Agency, str] | None = None
     for agency in AGENCIES:
         for alias in agency.aliases:
             a = f" {_norm(alias)} "
             if a in low and (best is None or len(a) > best[0]):
-                best = (len(a), agency)
-    return best[1] if best else None
+                best = (len(a), agency, alias)
+    if best is None:
+        return None
+    words = _norm(best[2]).split()
+    printed = re.search(r"(?<!\w)" + r"[^\w]+".join(map(re.escape, words)) + r"(?!\w)", text,
+                        re.IGNORECASE)
+    return best[1], " ".join(printed.group(0).split()) if printed else best[2]
 
 
 # Indicators ---------------------------------------------------------------------------------

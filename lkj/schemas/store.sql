@@ -24,6 +24,7 @@ CREATE TABLE reports (
     sha256      TEXT NOT NULL UNIQUE,      -- of the PDF bytes: the same file loads once
     pages       INTEGER,
     flags       TEXT,
+    agency_raw  TEXT,                      -- the office's name as printed (BP3TKI Mataram ...)
     loaded_at   TEXT NOT NULL,             -- UTC, ISO 8601
     lkj_version TEXT                       -- the lkj that read it (re-read: lkj load --replace)
 ) STRICT;
@@ -300,4 +301,4 @@ SELECT r.agency_id, r.agency, r.year,
 FROM findings AS f
 JOIN reports AS r USING (report_id);
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;

@@ -27,6 +27,7 @@ CREATE TABLE reports (
     sha256      TEXT NOT NULL UNIQUE,      -- of the PDF bytes: the same file loads once
     pages       BIGINT,
     flags       TEXT,
+    agency_raw  TEXT,                      -- the office's name as printed (BP3TKI Mataram ...)
     loaded_at   TEXT NOT NULL,             -- UTC, ISO 8601
     lkj_version TEXT,                      -- the lkj that read it (re-read: lkj load --replace)
     rowid       BIGINT GENERATED ALWAYS AS IDENTITY
@@ -300,4 +301,4 @@ CREATE TABLE lkj_meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-INSERT INTO lkj_meta (key, value) VALUES ('schema_version', '1');
+INSERT INTO lkj_meta (key, value) VALUES ('schema_version', '2');
