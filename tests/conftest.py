@@ -1,4 +1,5 @@
-"""Shared fixtures: the sample reports and one extraction of each, reused across tests."""
+"""Shared fixtures: the sample reports and one extraction of each, reused across tests; the
+PostgreSQL server of the tests; `store`, each store backend in turn (tests/stores.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from stores import BACKENDS, backend, changed_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -37,3 +39,21 @@ def pg_url() -> str:
                         "scripts/pg-test-server and export its URL", pytrace=False)
         pytest.skip('no PostgreSQL server: export LKJ_TEST_PG_URL="$(scripts/pg-test-server)"')
     return url
+
+
+@pytest.fixture(scope="session")
+def changed_2023(tmp_path_factory, sample_2023):
+    """The extraction of a one-byte-changed copy of the 2023 sample: the same report from
+    another file (another sha256)."""
+    from lkj.extract.report import extract_report
+
+    path = changed_copy(sample_2023, tmp_path_factory.mktemp("changed") / "changed-2023.pdf")
+    return extract_report(path)
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path):
+    """A store backend (tests/stores.py Backend): its module, `conn`, `new_location()`.
+    The postgresql one uses `pg_url`: skipped without a server here, failed in CI."""
+    with backend(request.param, request, tmp_path) as made:
+        yield made

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SAMPLE_2023, SAMPLES
-from test_store import changed_copy
+from stores import changed_copy
 
 from lkj.compare import CHART_DPI, COMPARE_COLUMNS, figure_size
 

@@ -1,5 +1,7 @@
-"""The PostgreSQL store (--db postgresql://...): what test_store.py proves for SQLite, on a
-real server; the same rows as SQLite; two loaders at once store a report once; the CLI.
+"""The PostgreSQL store (--db postgresql://...): what only it has (exact NUMERIC in SQL, text
+that cannot hold NUL, a server that refuses, advisory locks), its schema file against
+SQLite's, the same rows and messages as SQLite, two loaders at once storing a report once, the
+CLI. What every store must do, on both, is tests/test_store_shared.py.
 
 The server is LKJ_TEST_PG_URL (scripts/pg-test-server starts one; .ci/run does in CI). Each
 test gets a schema of its own (search_path in the URL), dropped afterwards. The test that the
@@ -16,30 +18,24 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from conftest import ROOT
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from test_store import changed_copy
+from stores import BOOLEANS, VIEWS, fake_extraction, fresh_schema
+from stores import pg_dump as dump
 
 from lkj.load import postgres as pg
 from lkj.load import sqlite as sqlstore
 from lkj.load.ingest import Stores, run_checks, store_one
-from lkj.schemas import contract, registry
+from lkj.schemas import registry
 
 LKJ = Path(sys.executable).parent / "lkj"
-VIEWS = ("v_iku_by_year", "v_iku_compare", "v_budget_by_year", "v_findings")
 #: Columns that differ between two loads of the same file by nature.
 WHEN = {"reports": ("loaded_at",), "ingest_errors": ("at",)}
-BOOLEANS = {sqlstore.store_table(t): cols for t, cols in contract.BOOLEAN.items()}
 
 
 # --- the two schema files (no server needed) -------------------------------------------------
@@ -139,22 +135,6 @@ def test_a_url_through_click_path_is_repaired():
 
 # --- server fixtures -------------------------------------------------------------------------
 
-@contextmanager
-def fresh_schema(pg_url: str) -> Iterator[str]:
-    """The URL of a new, empty schema in the test database (dropped afterwards)."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(pg.engine_url(pg_url))
-    with admin.begin() as db:
-        db.exec_driver_sql(f'CREATE SCHEMA "{name}"')
-    url = sa.make_url(pg_url).update_query_dict({"options": f"-csearch_path={name}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as db:
-            db.exec_driver_sql(f'DROP SCHEMA "{name}" CASCADE')
-        admin.dispose()
-
-
 @pytest.fixture()
 def url(pg_url):
     with fresh_schema(pg_url) as u:
@@ -168,89 +148,7 @@ def conn(url):
     c.close()
 
 
-@pytest.fixture(scope="module")
-def changed_2023(tmp_path_factory, sample_2023):
-    from lkj.extract.report import extract_report
-
-    path = changed_copy(sample_2023, tmp_path_factory.mktemp("changed") / "changed-2023.pdf")
-    return extract_report(path)
-
-
-def dump(conn: pg.PgConnection) -> dict[str, list[tuple]]:
-    """Every row of every table, rowid included, in stored order: all the store holds."""
-    out = {}
-    for table in [*sqlstore.store_columns(), "lkj_meta"]:
-        order = "key" if table == "lkj_meta" else pg.ORDER_BY.get(table, "rowid")
-        out[table] = conn.execute(f'SELECT * FROM "{table}" ORDER BY "{order}"').fetchall()
-    return out
-
-
-def as_parsed(value: Any, boolean: bool) -> Any:
-    """A parsed value as this store gives it back: SQLite's value, a boolean a bool."""
-    value = sqlstore.sql_value(value)
-    return bool(value) if boolean and value is not None else value
-
-
-def typed(rows: list[list]) -> list[list]:
-    """Each cell with its type: 16000 and 16000.0 are not the same cell."""
-    return [[(type(v).__name__, v) for v in row] for row in rows]
-
-
-def fake_extraction(records: list[dict], rid: str = "r-1", sha: str = "0" * 64
-                    ) -> SimpleNamespace:
-    report = {"report_id": rid, "sha256": sha, "source_file": f"{rid}.pdf", "year": 2023}
-    recs = [{**r, "report_id": rid} for r in records]
-    cols = {"report": contract.COLUMNS["report"], "iku": contract.COLUMNS["iku"]}
-    return SimpleNamespace(report=report, columned=lambda: {
-        "report": (cols["report"], [report]), "iku": (cols["iku"], recs)})
-
-
-# --- schema ----------------------------------------------------------------------------------
-
-def test_store_settings(conn):
-    (version,) = conn.execute("SELECT value FROM lkj_meta WHERE key = 'schema_version'")
-    assert version == (str(pg.schema_version()),)
-    views = {r[0] for r in conn.execute(
-        "SELECT table_name FROM information_schema.views WHERE table_schema = current_schema()")}
-    assert set(VIEWS) <= views
-    cascades = dict(conn.execute(
-        "SELECT conrelid::regclass::text, confdeltype FROM pg_constraint "
-        "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace").fetchall())
-    assert cascades == {t: "c" for t in ("tables", "iku", "quarterly", "events", "budget",
-                                         "stated_totals", "claims", "findings")}
-    types = dict(conn.execute(
-        "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_schema = current_schema() AND table_name = 'iku'").fetchall())
-    assert (types["target"], types["has_realisasi_column"]) == ("numeric", "boolean")
-
-
-def test_a_newer_store_is_refused(url):
-    pg.open_store(url).close()
-    engine = sa.create_engine(pg.engine_url(url))
-    with engine.begin() as db:
-        db.exec_driver_sql("UPDATE lkj_meta SET value = %s WHERE key = 'schema_version'",
-                           (str(pg.schema_version() + 1),))
-    engine.dispose()
-    with pytest.raises(pg.StoreError, match="newer lkj.*upgrade lkj"):
-        pg.open_store(url)
-
-
-def test_an_older_store_is_refused(url, monkeypatch):
-    pg.open_store(url).close()
-    current = pg.schema_version()
-    monkeypatch.setattr(pg, "schema_version", lambda: current + 1)  # this lkj moved on
-    with pytest.raises(pg.StoreError, match="older lkj.*new database"):
-        pg.open_store(url)
-
-
-def test_a_foreign_database_is_refused(url):
-    engine = sa.create_engine(pg.engine_url(url))
-    with engine.begin() as db:
-        db.exec_driver_sql("CREATE TABLE t (x integer)")
-    engine.dispose()
-    with pytest.raises(pg.StoreError, match="not an lkj store"):
-        pg.open_store(url)
-
+# --- opening ---------------------------------------------------------------------------------
 
 def test_reading_an_empty_database_does_not_make_it_a_store(url):
     with pytest.raises(pg.StoreError, match="an empty database, not an lkj store"):
@@ -277,21 +175,7 @@ def test_two_openers_create_the_store_once(url):
         c.close()
 
 
-# --- round trip ------------------------------------------------------------------------------
-
-def test_round_trip_cell_by_cell(conn, extraction_2023):
-    result = pg.load_extraction(conn, extraction_2023)
-    assert result.status == "loaded" and result.unstored == ()
-    rid = extraction_2023.report["report_id"]
-    for name, (columns, records) in extraction_2023.columned().items():
-        table = sqlstore.store_table(name)
-        got = [[row[c] for c in columns] for row in pg.read_table(conn, table, rid)]
-        want = [[as_parsed(r.get(c), c in BOOLEANS.get(table, ())) for c in columns]
-                for r in records]
-        assert len(got) == len(want), name
-        for i, (g, w) in enumerate(zip(typed(got), typed(want), strict=True)):
-            assert g == w, f"{name} row {i + 1}"
-
+# --- values and loads ------------------------------------------------------------------------
 
 def test_numbers_are_exact_in_sql(conn, extraction_2023):
     pg.load_extraction(conn, extraction_2023)
@@ -305,56 +189,6 @@ def test_numbers_are_exact_in_sql(conn, extraction_2023):
     assert {"16000", "88.73"} <= texts  # as printed "16.000" and "88.73"
     pagu = [r["pagu"] for r in extraction_2023.columned()["budget"][1] if r["pagu"]]
     assert conn.execute("SELECT SUM(pagu)::text FROM budget").fetchone() == (str(sum(pagu)),)
-
-
-def test_canonical_indicator_ids_are_stored(conn, extraction_2023):
-    pg.load_extraction(conn, extraction_2023)
-    for table in ("iku", "quarterly"):
-        for indicator, indicator_id, how in conn.execute(
-                f"SELECT indicator, indicator_id, indicator_match FROM {table}"):
-            assert indicator_id is not None and how != "unknown", (table, indicator)
-    assert pg.row_counts(conn)["indicators"] == len(registry.INDICATORS)
-
-
-def test_views_answer_plain_sql(conn, extraction_2023):
-    pg.load_extraction(conn, extraction_2023)
-    rid = extraction_2023.report["report_id"]
-    n_iku = conn.execute("SELECT COUNT(*) FROM iku").fetchone()[0]
-    assert conn.execute("SELECT COUNT(*) FROM v_iku_by_year").fetchone()[0] == n_iku
-    for target, realisasi, recomputed, polarity in conn.execute(
-            "SELECT target, realisasi, capaian_recomputed, polarity FROM v_iku_by_year"):
-        if polarity == "higher_is_better" and target and realisasi is not None:
-            assert recomputed == round(realisasi * 100 / target, 2)
-        else:
-            assert recomputed is None
-    per_year = conn.execute("SELECT agency_id, year, indicator_id, COUNT(*) FROM v_iku_compare "
-                            "GROUP BY 1, 2, 3").fetchall()
-    assert per_year and all(n == 1 for *_, n in per_year)
-    n_budget = conn.execute("SELECT COUNT(*) FROM budget").fetchone()[0]
-    assert conn.execute("SELECT COUNT(*) FROM v_budget_by_year WHERE report_id = ?",
-                        (rid,)).fetchone()[0] == n_budget
-
-
-# --- once, conflict, replace -----------------------------------------------------------------
-
-def test_reloading_the_same_file_changes_nothing(conn, extraction_2023):
-    assert pg.load_extraction(conn, extraction_2023).status == "loaded"
-    before = dump(conn)
-    again = pg.load_extraction(conn, extraction_2023)
-    assert again.status == "unchanged"
-    assert again.report_id == extraction_2023.report["report_id"]
-    assert dump(conn) == before
-
-
-def test_another_file_for_a_stored_report_is_a_conflict(conn, extraction_2023, changed_2023):
-    assert changed_2023.report["report_id"] == extraction_2023.report["report_id"]
-    pg.load_extraction(conn, extraction_2023)
-    before = dump(conn)
-    result = pg.load_extraction(conn, changed_2023)
-    assert result.status == "conflict" and not result.stored
-    assert "--replace" in result.message
-    assert result.previous == extraction_2023.report["source_file"]
-    assert dump(conn) == before
 
 
 def test_messages_are_those_of_sqlite(conn, tmp_path, extraction_2023, changed_2023):
@@ -372,83 +206,12 @@ def test_messages_are_those_of_sqlite(conn, tmp_path, extraction_2023, changed_2
         lite.close()
 
 
-def test_replace_deletes_the_old_report_and_loads_the_new(conn, extraction_2023, changed_2023):
-    pg.load_extraction(conn, extraction_2023)
-    counts = pg.row_counts(conn)
-    result = pg.load_extraction(conn, changed_2023, replace=True)
-    assert result.status == "replaced"
-    assert result.previous == extraction_2023.report["source_file"]
-    assert pg.row_counts(conn) == counts  # old rows gone (cascade), new ones in
-    (report,) = pg.read_table(conn, "reports")
-    assert report["sha256"] == changed_2023.report["sha256"]
-    assert report["source_file"] == "changed-2023.pdf"
-    assert pg.load_extraction(conn, changed_2023).status == "unchanged"
-
-
-def test_replace_rereads_a_stored_file(conn, extraction_2023):
-    pg.load_extraction(conn, extraction_2023)
-    counts = pg.row_counts(conn)
-    result = pg.load_extraction(conn, extraction_2023, replace=True)
-    assert result.status == "replaced"
-    assert pg.row_counts(conn) == counts
-
-
-# --- all or nothing --------------------------------------------------------------------------
-
-def _failing_after(monkeypatch, table: str, where: str) -> None:
-    """Make the insert into `table` store half its rows, then fail: in the server (which
-    aborts the transaction) or in Python."""
-    real = pg._insert_rows
-
-    def insert(db, name, columns, records):
-        records = list(records)
-        if name != table:
-            return real(db, name, columns, records)
-        real(db, name, columns, records[: len(records) // 2])
-        if where == "server":
-            db.exec_driver_sql("SELECT 1 / 0")
-        raise RuntimeError("planted")
-
-    monkeypatch.setattr(pg, "_insert_rows", insert)
-
-
-@pytest.mark.parametrize(("where", "error", "match"), [
-    ("server", pg.ValueRejected, "division by zero"), ("python", RuntimeError, "planted")])
-def test_a_failure_half_way_stores_nothing(conn, extraction_2023, monkeypatch, where, error,
-                                           match):
-    before = dump(conn)
-    _failing_after(monkeypatch, "events", where)
-    with pytest.raises(error, match=match):
-        pg.load_extraction(conn, extraction_2023)
-    assert dump(conn) == before
-    monkeypatch.undo()
-    assert pg.load_extraction(conn, extraction_2023).status == "loaded"  # the store goes on
-
-
-def test_a_failed_replace_keeps_the_old_report(conn, extraction_2023, changed_2023,
-                                               monkeypatch):
-    pg.load_extraction(conn, extraction_2023)
-    before = dump(conn)
-    _failing_after(monkeypatch, "budget", "server")
-    with pytest.raises(pg.ValueRejected):
-        pg.load_extraction(conn, changed_2023, replace=True)
-    assert dump(conn) == before
-
-
 def test_text_postgresql_cannot_hold_is_refused_with_a_reason(conn):
     before = dump(conn)
     bad = fake_extraction([{"table_id": "1", "table_part": 1, "row": 1, "indicator": "a\x00b"}])
     with pytest.raises(pg.ValueRejected, match=r"iku\.indicator \(row 1\).*NUL"):
         pg.load_extraction(conn, bad)
     assert dump(conn) == before
-
-
-def test_ingest_errors_are_rows(conn, tmp_path):
-    pg.record_ingest_error(conn, tmp_path / "broken.pdf", None, "not a PDF")
-    (row,) = pg.read_table(conn, "ingest_errors")
-    assert (row["source_file"], row["sha256"], row["reason"]) == ("broken.pdf", None,
-                                                                   "not a PDF")
-    assert row["at"].endswith("+00:00")
 
 
 def test_the_batch_stores_through_the_same_stores(url, sample_2023, extraction_2023):
@@ -547,54 +310,6 @@ def test_loaders_of_different_reports_both_store(url, monkeypatch):
     assert counts["indicators"] == len(registry.INDICATORS)
     for c in conns:
         c.close()
-
-
-# --- random records --------------------------------------------------------------------------
-
-# PostgreSQL text holds no NUL (refused with a reason: see above); everything else goes.
-_text = st.one_of(st.none(), st.text(st.characters(exclude_categories=("Cs",),
-                                                   exclude_characters="\x00"), max_size=30))
-_number = st.one_of(st.none(), st.integers(min_value=-(2**63), max_value=2**63 - 1),
-                    st.floats(allow_nan=False, allow_infinity=False))
-
-
-def _iku_record() -> st.SearchStrategy[dict]:
-    fields = {}
-    for col in contract.COLUMNS["iku"]:
-        if col == "report_id":
-            continue
-        if col in ("target", "realisasi", "capaian_pct"):
-            fields[col] = _number
-        elif col in ("table_part", "row", "page"):
-            fields[col] = st.integers(min_value=0, max_value=10_000)
-        elif col == "has_realisasi_column":
-            fields[col] = st.booleans()
-        elif col == "table_id":
-            fields[col] = st.text(st.characters(exclude_characters="\x00"), min_size=1,
-                                  max_size=8)
-        else:
-            fields[col] = _text
-    return st.fixed_dictionaries(fields)
-
-
-@pytest.fixture(scope="module")
-def random_store(pg_url):
-    with fresh_schema(pg_url) as url:
-        conn = pg.open_store(url)
-        yield conn
-        conn.close()
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(records=st.lists(_iku_record(), max_size=8))
-def test_random_iku_records_round_trip(random_store, records):
-    result = pg.load_extraction(random_store, fake_extraction(records), replace=True)
-    assert result.rows["iku"] == len(records)
-    cols = contract.COLUMNS["iku"]
-    got = [[row[c] for c in cols] for row in pg.read_table(random_store, "iku", "r-1")]
-    want = [[as_parsed({**r, "report_id": "r-1"}.get(c), c == "has_realisasi_column")
-             for c in cols] for r in records]
-    assert typed(got) == typed(want)
 
 
 # --- the same rows as SQLite -----------------------------------------------------------------

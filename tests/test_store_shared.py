@@ -1,0 +1,260 @@
+"""What every store must do, SQLite and PostgreSQL alike (the `store` fixture runs each test
+on both): what goes in comes back cell by cell, a file loads once, a report is replaced only
+on request, a failure half-way leaves the store exactly as it was, and a store of another
+version or no store at all is refused.
+
+What only one backend has stays with it: tests/test_store.py (SQLite) and
+tests/test_store_pg.py (PostgreSQL, on the server LKJ_TEST_PG_URL).
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from stores import BACKENDS, VIEWS, backend, failures, fake_extraction, typed
+
+from lkj.load.sqlite import store_table
+from lkj.schemas import contract, registry
+
+#: What each backend sets that the other has no counterpart of.
+OWN_SETTINGS = {"sqlite": {"foreign_keys": 1, "journal_mode": "wal"},
+                "postgresql": {"iku.target": "numeric", "iku.has_realisasi_column": "boolean"}}
+#: The tables whose rows belong to a report: deleted with it.
+REPORT_TABLES = ("tables", "iku", "quarterly", "events", "budget", "stated_totals", "claims",
+                 "findings")
+
+
+# --- schema ----------------------------------------------------------------------------------
+
+def test_store_settings(store):
+    conn = store.conn
+    assert store.stored_version(conn) == str(store.module.schema_version())
+    assert set(VIEWS) <= store.views(conn)
+    assert store.on_delete(conn) == {t: "CASCADE" for t in REPORT_TABLES}
+    assert store.own_settings(conn) == OWN_SETTINGS[store.name]
+
+
+def test_a_newer_store_is_refused(store):
+    where = store.new_location()
+    store.module.open_store(where).close()
+    store.set_version(where, store.module.schema_version() + 1)
+    with pytest.raises(store.module.StoreError, match="newer lkj.*upgrade lkj"):
+        store.module.open_store(where)
+
+
+def test_an_older_store_is_refused(store, monkeypatch):
+    where = store.new_location()
+    store.module.open_store(where).close()
+    current = store.module.schema_version()
+    monkeypatch.setattr(store.module, "schema_version", lambda: current + 1)  # lkj moved on
+    with pytest.raises(store.module.StoreError, match="older lkj.*new database"):
+        store.module.open_store(where)
+
+
+def test_a_foreign_database_is_refused(store):
+    for make_foreign, match in store.foreign():
+        where = store.new_location()
+        make_foreign(where)
+        with pytest.raises(store.module.StoreError, match=match):
+            store.module.open_store(where)
+
+
+# --- round trip ------------------------------------------------------------------------------
+
+def test_round_trip_cell_by_cell(store, extraction_2023):
+    result = store.module.load_extraction(store.conn, extraction_2023)
+    assert result.status == "loaded" and result.unstored == ()
+    rid = extraction_2023.report["report_id"]
+    for name, (columns, records) in extraction_2023.columned().items():
+        table = store_table(name)
+        got = [[row[c] for c in columns]
+               for row in store.module.read_table(store.conn, table, rid)]
+        want = store.expected(table, columns, records)
+        assert len(got) == len(want), name
+        for i, (g, w) in enumerate(zip(typed(got), typed(want), strict=True)):
+            assert g == w, f"{name} row {i + 1}"
+
+
+def test_canonical_indicator_ids_are_stored(store, extraction_2023):
+    conn = store.conn
+    store.module.load_extraction(conn, extraction_2023)
+    for table in ("iku", "quarterly"):
+        for indicator, indicator_id, how in conn.execute(
+                f"SELECT indicator, indicator_id, indicator_match FROM {table}"):
+            assert indicator_id is not None and how != "unknown", (table, indicator)
+    assert store.module.row_counts(conn)["indicators"] == len(registry.INDICATORS)
+
+
+def test_views_answer_plain_sql(store, extraction_2023):
+    conn = store.conn
+    store.module.load_extraction(conn, extraction_2023)
+    rid = extraction_2023.report["report_id"]
+    n_iku = conn.execute("SELECT COUNT(*) FROM iku").fetchone()[0]
+    assert conn.execute("SELECT COUNT(*) FROM v_iku_by_year").fetchone()[0] == n_iku
+    for target, realisasi, recomputed, polarity in conn.execute(
+            "SELECT target, realisasi, capaian_recomputed, polarity FROM v_iku_by_year"):
+        if polarity == "higher_is_better" and target and realisasi is not None:
+            assert recomputed == round(realisasi * 100 / target, 2)
+        else:
+            assert recomputed is None
+    per_year = conn.execute("SELECT agency_id, year, indicator_id, COUNT(*) FROM v_iku_compare "
+                            "GROUP BY 1, 2, 3").fetchall()
+    assert per_year and all(n == 1 for *_, n in per_year)
+    n_budget = conn.execute("SELECT COUNT(*) FROM budget").fetchone()[0]
+    assert conn.execute("SELECT COUNT(*) FROM v_budget_by_year WHERE report_id = ?",
+                        (rid,)).fetchone()[0] == n_budget
+
+
+# --- once, conflict, replace -----------------------------------------------------------------
+
+def test_reloading_the_same_file_changes_nothing(store, extraction_2023):
+    conn, load = store.conn, store.module.load_extraction
+    assert load(conn, extraction_2023).status == "loaded"
+    before = store.dump(conn)
+    again = load(conn, extraction_2023)
+    assert again.status == "unchanged"
+    assert again.report_id == extraction_2023.report["report_id"]
+    assert store.dump(conn) == before
+
+
+def test_another_file_for_a_stored_report_is_a_conflict(store, extraction_2023, changed_2023):
+    conn, load = store.conn, store.module.load_extraction
+    assert changed_2023.report["report_id"] == extraction_2023.report["report_id"]
+    assert changed_2023.report["sha256"] != extraction_2023.report["sha256"]
+    load(conn, extraction_2023)
+    before = store.dump(conn)
+    result = load(conn, changed_2023)
+    assert result.status == "conflict" and not result.stored
+    assert "--replace" in result.message
+    assert result.previous == extraction_2023.report["source_file"]
+    assert store.dump(conn) == before
+
+
+def test_replace_deletes_the_old_report_and_loads_the_new(store, extraction_2023,
+                                                          changed_2023):
+    conn, m = store.conn, store.module
+    m.load_extraction(conn, extraction_2023)
+    counts = m.row_counts(conn)
+    result = m.load_extraction(conn, changed_2023, replace=True)
+    assert result.status == "replaced"
+    assert result.previous == extraction_2023.report["source_file"]
+    assert m.row_counts(conn) == counts  # old rows gone (cascade), new ones in
+    (report,) = m.read_table(conn, "reports")
+    assert report["sha256"] == changed_2023.report["sha256"]
+    assert report["source_file"] == "changed-2023.pdf"
+    assert m.load_extraction(conn, changed_2023).status == "unchanged"
+
+
+def test_replace_rereads_a_stored_file(store, extraction_2023):
+    conn, m = store.conn, store.module
+    m.load_extraction(conn, extraction_2023)
+    counts = m.row_counts(conn)
+    result = m.load_extraction(conn, extraction_2023, replace=True)
+    assert result.status == "replaced"
+    assert result.previous == extraction_2023.report["source_file"]
+    assert m.row_counts(conn) == counts
+
+
+# --- all or nothing --------------------------------------------------------------------------
+
+def _failing_after(monkeypatch, module, table: str, plant) -> None:
+    """Make the insert into `table` store half its rows, then fail as `plant` does."""
+    real = module._insert_rows
+
+    def insert(db, name, columns, records):
+        records = list(records)
+        if name != table:
+            return real(db, name, columns, records)
+        real(db, name, columns, records[: len(records) // 2])
+        plant(db)
+        raise AssertionError("the planted failure did not fail")
+
+    monkeypatch.setattr(module, "_insert_rows", insert)
+
+
+@pytest.mark.parametrize(("store", "failure"), [
+    pytest.param(name, failure, id=f"{name}-{failure.where}")
+    for name in BACKENDS for failure in failures(name)], indirect=["store"])
+def test_a_failure_half_way_stores_nothing(store, failure, extraction_2023, monkeypatch):
+    conn, m = store.conn, store.module
+    before = store.dump(conn)
+    _failing_after(monkeypatch, m, "events", failure.plant)
+    with pytest.raises(failure.error, match=failure.match):
+        m.load_extraction(conn, extraction_2023)
+    assert not conn.in_transaction
+    assert store.dump(conn) == before
+    monkeypatch.undo()
+    assert m.load_extraction(conn, extraction_2023).status == "loaded"  # the store goes on
+
+
+def test_a_failed_replace_keeps_the_old_report(store, extraction_2023, changed_2023,
+                                               monkeypatch):
+    conn, m = store.conn, store.module
+    m.load_extraction(conn, extraction_2023)
+    before = store.dump(conn)
+    for failure in store.failures:
+        _failing_after(monkeypatch, m, "budget", failure.plant)
+        with pytest.raises(failure.error, match=failure.match):
+            m.load_extraction(conn, changed_2023, replace=True)
+        assert store.dump(conn) == before, failure.where
+        monkeypatch.undo()
+
+
+def test_ingest_errors_are_rows(store, tmp_path):
+    store.module.record_ingest_error(store.conn, tmp_path / "broken.pdf", None, "not a PDF")
+    (row,) = store.module.read_table(store.conn, "ingest_errors")
+    assert (row["source_file"], row["sha256"], row["reason"]) == ("broken.pdf", None,
+                                                                   "not a PDF")
+    assert row["at"].endswith("+00:00")
+
+
+# --- random records --------------------------------------------------------------------------
+
+_number = st.one_of(st.none(), st.integers(min_value=-(2**63), max_value=2**63 - 1),
+                    st.floats(allow_nan=False, allow_infinity=False))
+
+
+def _iku_record(excluded: str) -> st.SearchStrategy[dict]:
+    """An iku record of any values its columns take. Texts hold no lone surrogate (no
+    UTF-8 for it: neither store can take one) nor `excluded` characters (which a store
+    refuses with a reason: test_store_pg.py)."""
+    chars = st.characters(exclude_categories=("Cs",), exclude_characters=excluded)
+    text = st.one_of(st.none(), st.text(chars, max_size=30))
+    fields = {}
+    for col in contract.COLUMNS["iku"]:
+        if col == "report_id":
+            continue
+        if col in ("target", "realisasi", "capaian_pct"):
+            fields[col] = _number
+        elif col in ("table_part", "row", "page"):
+            fields[col] = st.integers(min_value=0, max_value=10_000)
+        elif col == "has_realisasi_column":
+            fields[col] = st.booleans()
+        elif col == "table_id":
+            fields[col] = st.text(chars, min_size=1, max_size=8)
+        else:
+            fields[col] = text
+    return st.fixed_dictionaries(fields)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def examples_store(request, tmp_path_factory):
+    """A backend for many hypothesis examples (a function-scoped fixture would be shared
+    by them without being made again)."""
+    with backend(request.param, request, tmp_path_factory.mktemp("examples")) as made:
+        yield made
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_random_iku_records_round_trip(examples_store, data):
+    store = examples_store
+    records = data.draw(st.lists(_iku_record(store.text_excludes), max_size=8), "records")
+    with store.scratch() as conn:
+        result = store.module.load_extraction(conn, fake_extraction(records), replace=True)
+        assert result.rows["iku"] == len(records)
+        cols = contract.COLUMNS["iku"]
+        got = [[row[c] for c in cols] for row in store.module.read_table(conn, "iku", "r-1")]
+        want = store.expected("iku", cols, [{**r, "report_id": "r-1"} for r in records])
+        assert typed(got) == typed(want)
