@@ -7,6 +7,7 @@ Each `make_*` function takes a folder, writes one bad input into it and returns 
 from __future__ import annotations
 
 import io
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -254,6 +255,12 @@ def make_bad_page_tree(folder: Path) -> Path:
     return path
 
 
+#: An image-only PDF is read by OCR (an image of a few LKj words is no report); without
+#: Tesseract the reason says how to install it.
+SCANNED_REASON = ("no LKj tables found" if shutil.which("tesseract") else
+                  "no text layer (a scanned PDF) and Tesseract OCR is not installed: "
+                  "apt-get install tesseract-ocr tesseract-ocr-ind")
+
 #: name -> (builder, the reason `lkj` gives, exactly)
 BAD_INPUTS: dict[str, tuple[Callable[[Path], Path], str]] = {
     "empty": (make_empty, "empty file (0 bytes)"),
@@ -261,8 +268,8 @@ BAD_INPUTS: dict[str, tuple[Callable[[Path], Path], str]] = {
     "encrypted": (make_encrypted, "encrypted PDF (a password is needed)"),
     "html": (make_html, "not a PDF (looks like an HTML page)"),
     "png": (make_png, "not a PDF (looks like a PNG image)"),
-    "scanned": (make_scanned, "no text layer (a scanned PDF?): OCR is not supported yet"),
-    "shapes": (make_shapes, "no text layer (a scanned PDF?): OCR is not supported yet"),
+    "scanned": (make_scanned, SCANNED_REASON),
+    "shapes": (make_shapes, "no text layer and no page images to read (not a report?)"),
     "letter": (make_letter, "not an LKj (no performance-report words and no LKj tables)"),
     "lkj_without_tables": (make_lkj_without_tables, "no LKj tables found"),
     "folder": (make_folder, "is a folder, not a PDF file"),
@@ -276,3 +283,120 @@ DAMAGED_INPUTS: dict[str, tuple[Callable[[Path], Path], str]] = {
     "xref_loop": (make_xref_loop, "unreadable PDF (RecursionError: "),
     "bad_page_tree": (make_bad_page_tree, "damaged PDF ("),
 }
+
+
+# --- hostile and incomplete inputs for whole-archive runs (tests/test_archive_faults.py) -----
+
+_LKJ_CONTENT = (b"BT /F1 12 Tf 72 770 Td (LAPORAN KINERJA BALAI PELAYANAN PELINDUNGAN PEKERJA "
+                b"MIGRAN INDONESIA TAHUN 2023) Tj ET")
+
+
+def _one_page_pdf(page_extra: bytes = b"", pages_extra: bytes = b"/Count 1",
+                  content: bytes = _LKJ_CONTENT, media_box: bytes = b"[0 0 595 842]") -> bytes:
+    """A hand-written one-page PDF with LKj words; extra keys for the page and the page tree."""
+    return _raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] %s >>" % pages_extra,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox %s /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R %s >>" % (media_box, page_extra),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+    ])
+
+
+def make_deep_nesting(folder: Path, depth: int = 50_000) -> Path:
+    """A page whose /MediaBox is an array nested `depth` deep (a parser-recursion bomb)."""
+    path = folder / "deep-nesting.pdf"
+    path.write_bytes(_one_page_pdf(media_box=b"[" * depth + b"]" * depth))
+    return path
+
+
+def make_deep_metadata(folder: Path, depth: int = 50_000) -> Path:
+    """An LKj-like page, and a document-info /Title that is an array nested `depth` deep."""
+    path = folder / "deep-metadata.pdf"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(_LKJ_CONTENT), _LKJ_CONTENT),
+        b"<< /Title " + b"[" * depth + b"]" * depth + b" >>",
+    ]
+    path.write_bytes(_raw_pdf(objects, trailer_extra=b"/Info 6 0 R "))
+    return path
+
+
+def make_huge_page_count(folder: Path) -> Path:
+    """A page tree that claims 100,000,000 pages and holds one."""
+    path = folder / "huge-page-count.pdf"
+    path.write_bytes(_one_page_pdf(pages_extra=b"/Count 100000000"))
+    return path
+
+
+def make_huge_page(folder: Path) -> Path:
+    """One page 10,000,000 points square (3.5 km) with LKj words and a ruled grid drawn on it."""
+    grid = b"".join(b"%d 1000 m %d 9999000 l S " % (x, x) for x in (1000, 5_000_000, 9_999_000))
+    grid += b"".join(b"1000 %d m 9999000 %d l S " % (y, y) for y in (1000, 5_000_000, 9_999_000))
+    content = (b"BT /F1 12 Tf 72 9999900 Td (LAPORAN KINERJA TAHUN 2023) Tj ET "
+               b"BT /F1 12 Tf 2000 4999000 Td (Tabel 1 Capaian Kinerja) Tj ET " + grid)
+    path = folder / "huge-page.pdf"
+    path.write_bytes(_one_page_pdf(content=content, media_box=b"[0 0 10000000 10000000]"))
+    return path
+
+
+def make_many_pages(folder: Path, pages: int = 2000) -> Path:
+    """A valid PDF of `pages` pages, one short LKj-like line on each (reportlab)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = folder / f"pages-{pages}.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for i in range(1, pages + 1):
+        c.setFont("Helvetica", 11)
+        c.drawString(72, 770, f"Laporan Kinerja Tahun 2023, lampiran halaman {i}")
+        c.showPage()
+    c.save()
+    return path
+
+
+def _variant_without(folder: Path, name: str, k: int, table: str, keep_header: bool) -> Path:
+    """benchmarks/corpus.py variant k (an invented agency, so that it is a report of its own)
+    with Tabel `table` taken out of its text source: only its body rows (keep_header) or the
+    whole table, caption and title too."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import corpus  # benchmarks/corpus.py
+
+    sys.path.insert(0, str(ROOT / "samples" / "tools"))
+    import lkjdoc
+
+    _, text, spec = corpus.variant(k)
+    lines = text.split("\n")
+    start = lines.index(f"Tabel {table}")
+    first_row = next(i for i in range(start, len(lines)) if "\t" in lines[i])
+    end = first_row
+    while end < len(lines) and ("\t" in lines[end] or not lines[end].strip()
+                                and end + 1 < len(lines) and "\t" in lines[end + 1]):
+        end += 1
+    if keep_header:
+        header_rows = int(spec.get("tables", {}).get(table, {}).get("header_rows", 1))
+        del lines[first_row + header_rows:end]
+    else:
+        del lines[start:end]
+        spec.get("tables", {}).pop(table, None)
+    path = folder / name
+    lkjdoc.render(lkjdoc.parse("\n".join(lines), spec), path)
+    return path
+
+
+def make_table_missing(folder: Path) -> Path:
+    """An LKj (a 2023 corpus variant) with Tabel 2.3, the sosialisasi events, left out whole."""
+    return _variant_without(folder, "lkj-table-missing.pdf", 903, "2.3", keep_header=False)
+
+
+def make_table_rows_missing(folder: Path) -> Path:
+    """An LKj (a 2023 corpus variant) whose Tabel 2.3 has its caption and header, no rows."""
+    return _variant_without(folder, "lkj-table-rows-missing.pdf", 907, "2.3",
+                            keep_header=True)

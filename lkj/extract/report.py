@@ -230,7 +230,8 @@ def _read_scanned(path: Path, pdf: Any, texts: list[str], only: Collection[int] 
             notes.append(f"scanned page(s) {_pages(skipped)} not read (OCR limited to "
                          f"pages {_pages(sorted(only or []))})")
     if read:
-        notes.insert(0, f"read by OCR ({len(read)} pages: {_pages(sorted(read))})")
+        plural = "s" if len(read) != 1 else ""
+        notes.insert(0, f"read by OCR ({len(read)} page{plural}: {_pages(sorted(read))})")
     return scanned, read, notes
 
 
