@@ -176,3 +176,27 @@ def test_plausibility_fires_for_an_event_in_another_year(clean):
     f = fails(m)
     assert set(f.check) == {"plausibility"} and len(f) == 1
     assert "report year" in f.iloc[0].subject.lower() or "year" in f.iloc[0].message
+
+
+@pytest.mark.parametrize("doubted", [True, False])
+def test_a_total_failing_on_a_doubted_ocr_cell_is_a_possible_misreading(clean, doubted):
+    """A row OCR was unsure of makes the failed total a warning that names the cell; the
+    same failure on cells read with confidence stays an error."""
+    m = copy(clean)
+    ev = m["events"]
+    i = ev.index[ev.participants.notna()][0]
+    ev.at[i, "participants"] = ev.at[i, "participants"] + 10
+    ev.at[i, "participants_raw"] = f"{int(ev.at[i, 'participants'])} Orang"
+    if doubted:
+        ev.at[i, "flags"] = "ocr_low_confidence:participants"
+    f = fails(m)
+    f = f[f.check == "totals"]
+    assert len(f) == 1
+    if doubted:
+        assert f.iloc[0].severity == "warning"
+        assert "possibly an OCR misreading" in f.iloc[0].message
+        assert f"row {int(ev.at[i, 'row'])} participants '{ev.at[i, 'participants_raw']}'" \
+            in f.iloc[0].message
+    else:
+        assert f.iloc[0].severity == "error"
+        assert "OCR" not in f.iloc[0].message

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from lkj.extract.confidence import doubted
 from lkj.extract.numbers import decimals, display_number
 from lkj.schemas import families, registry
 
@@ -193,6 +194,32 @@ def reference_rows(iku: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------
+# OCR: a check failing on cells OCR was unsure of may be a misreading, not a misprint
+# ---------------------------------------------------------------------------------------
+
+def ocr_doubts(rows: pd.DataFrame, columns: dict[str, str]) -> list[str]:
+    """The cells among `rows` that OCR was unsure of, for the given value columns
+    ({value column: raw column}): 'row 5 participants '2O Orang''."""
+    out = []
+    for row in rows.itertuples():
+        for col in sorted(doubted(getattr(row, "flags", None), columns)):
+            raw = getattr(row, columns[col], None)
+            where = f"row {int(row.row)}" if _val(getattr(row, "row", None)) else "total"
+            out.append(f"Tabel {row.table_id} {where} {col} {raw!r}")
+    return out
+
+
+def _with_ocr(outcome: Outcome, doubts: list[str]) -> Outcome:
+    """A failed outcome that rests on doubted OCR cells: said so, and only a warning."""
+    if outcome.holds is False and doubts:
+        outcome.message += ("; possibly an OCR misreading (low confidence): "
+                            + ", ".join(doubts[:6]) + (" ..." if len(doubts) > 6 else ""))
+        outcome.severity = "warning"
+        outcome.formula = (outcome.formula or "") + " [OCR]" if outcome.formula else "[OCR]"
+    return outcome
+
+
+# ---------------------------------------------------------------------------------------
 # 1. Stated totals
 # ---------------------------------------------------------------------------------------
 
@@ -225,8 +252,15 @@ def check_totals(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
         holds = stated is not None and abs(stated - computed) < 1e-6
         msg = (f"stated {s.stated_raw!r}; the rows give {_fmt(computed)}" if not holds
                else f"{s.stated_raw!r} = {formula}")
-        yield Outcome(s.report_id, "totals", subject, _tables(s.table_id),
-                      _pages(s.page, rows.page), stated, computed, holds, msg, formula)
+        value_col = {"participants": "participants_raw", "pagu": "pagu_raw",
+                     "realisasi": "realisasi_raw"}.get(s.measure)
+        doubts = ocr_doubts(rows, {s.measure: value_col}) if value_col else []
+        doubts += ocr_doubts(pd.DataFrame([{"table_id": s.table_id, "row": None,
+                                            "flags": s.flags, "stated_raw": s.stated_raw}]),
+                             {"stated_value": "stated_raw"})
+        yield _with_ocr(Outcome(s.report_id, "totals", subject, _tables(s.table_id),
+                                _pages(s.page, rows.page), stated, computed, holds, msg,
+                                formula), doubts)
 
 
 def _truthy(v: Any) -> bool:
@@ -345,10 +379,14 @@ def check_capaian(iku: pd.DataFrame) -> Iterator[Outcome]:
                           severity="warning")
         else:
             tried = "; ".join(f"{k} = {v:.2f}" for k, v in cands.items())
-            yield Outcome(row.report_id, "capaian", subject, *where, stated,
-                          _round(cands[main], 4), False,
-                          f"stated {row.capaian_raw!r} ({row.realisasi_raw} of "
-                          f"{row.target_raw}); no formula reproduces it: {tried}", main)
+            doubts = ocr_doubts(pd.DataFrame([row._asdict()]), {
+                "target": "target_raw", "realisasi": "realisasi_raw",
+                "capaian_pct": "capaian_raw"})
+            yield _with_ocr(Outcome(row.report_id, "capaian", subject, *where, stated,
+                                    _round(cands[main], 4), False,
+                                    f"stated {row.capaian_raw!r} ({row.realisasi_raw} of "
+                                    f"{row.target_raw}); no formula reproduces it: {tried}",
+                                    main), doubts)
 
 
 # ---------------------------------------------------------------------------------------
@@ -416,8 +454,10 @@ def check_quarters(iku: pd.DataFrame, quarterly: pd.DataFrame) -> Iterator[Outco
                 detail = " + ".join(_fmt(v) for _, v in stated_q)
                 msg = (f"quarters {detail} = {_fmt(computed)}; Tabel {ref.table_id} states "
                        f"{ref[field + '_raw']!r}")
-                yield Outcome(rid, "quarters", subject, *where, annual, computed, holds, msg,
-                              "sum of quarters")
+                doubts = ocr_doubts(rows, {field: f"{field}_raw"}) + ocr_doubts(
+                    pd.DataFrame([ref]), {field: f"{field}_raw"})
+                yield _with_ocr(Outcome(rid, "quarters", subject, *where, annual, computed,
+                                        holds, msg, "sum of quarters"), doubts)
             elif kind == "score" and stated_q:
                 q, last = stated_q[-1]
                 holds = abs(last - annual) < 1e-9
