@@ -10,10 +10,12 @@ whatever the number of processes.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import pickle
 import signal
+import sys
 import time
 import traceback
 from collections.abc import Iterable, Iterator
@@ -29,7 +31,8 @@ DEFAULT_MEMORY_MB = 3072
 
 @dataclass(frozen=True)
 class Limits:
-    """What one file may cost: wall-clock seconds and address space in MiB (0: no limit)."""
+    """What one file may cost: wall-clock seconds, and MiB of address space its reader may
+    add to what the worker inherits from the parent (RLIMIT_AS; 0: no limit)."""
 
     seconds: float = DEFAULT_SECONDS
     memory_mb: int = DEFAULT_MEMORY_MB
@@ -85,13 +88,72 @@ def read_one(path: Path, engine: str) -> ReadResult:
                           time.perf_counter() - start)
 
 
+def _address_space() -> int:
+    """Bytes of address space this process has mapped now (0 where /proc is absent)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process started by pid, and by those, ... (from /proc; none where it is absent)."""
+    parents: dict[int, list[int]] = {}
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return []
+    for name in names:
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat", "rb") as fh:
+                    stat = fh.read()
+            except OSError:
+                continue
+            parents.setdefault(int(stat[stat.rindex(b")") + 2:].split()[1]), []).append(
+                int(name))
+    out, todo = [], [pid]
+    while todo:
+        kids = parents.get(todo.pop(), [])
+        out += kids
+        todo += kids
+    return out
+
+
+def _kill(process: Any) -> None:
+    """SIGKILL a worker and every process it started (an OCR engine, ...): none outlives it
+    as an orphan that goes on reading."""
+    try:
+        os.kill(process.pid, signal.SIGSTOP)  # it starts no more while its tree is listed
+    except (ProcessLookupError, TypeError):
+        return
+    for pid in _descendants(process.pid):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    process.kill()
+
+
 def _child(conn: Connection, path: Path, engine: str, memory_mb: int) -> None:
     """Worker body: apply the memory limit, read, send the result, exit."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # Nothing a worker prints reaches the batch's output: a library's warning, the fatal-error
+    # dump of a crash (its reason comes back through the pipe or the exit status), nor the
+    # parent's unflushed output that multiprocessing flushes again when the worker exits.
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 1)
+    os.dup2(quiet, 2)
+    os.close(quiet)
+    sys.stdout = sys.stderr = open(os.devnull, "w")  # also where they are not fds 1 and 2
     if memory_mb:
         import resource
 
-        limit = memory_mb * 1024 * 1024
+        # what the reader may add to the address space it inherits (the parent's imports,
+        # 0.5-1 GiB once great_expectations is loaded): the same file gets the same limit
+        # whatever the parent had imported when it forked
+        limit = _address_space() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     result = read_one(path, engine)
     try:
@@ -147,7 +209,13 @@ def read_many(paths: Iterable[Path], engine: str = "both", jobs: int | None = No
                 recv, send = ctx.Pipe(duplex=False)
                 proc = ctx.Process(target=_child, args=(send, path, engine, limits.memory_mb),
                                    daemon=True)
-                proc.start()
+                # the worker's garbage collector must not walk (and so copy, page by page)
+                # the whole heap it inherits: a third of a worker's CPU once GX is loaded
+                gc.freeze()
+                try:
+                    proc.start()
+                finally:
+                    gc.unfreeze()
                 send.close()
                 running.append(_Running(path, index, proc, recv, time.monotonic()))
             now = time.monotonic()
@@ -168,14 +236,14 @@ def read_many(paths: Iterable[Path], engine: str = "both", jobs: int | None = No
                         result = ReadResult(r.path, None,
                                             f"the reader crashed ({why}){hint}")
                 elif time.monotonic() - r.started > limits.seconds:
-                    r.process.kill()
+                    _kill(r.process)
                     result = ReadResult(r.path, None, f"took longer than the time limit "
                                         f"({limits.seconds:g} s)", limits.seconds)
                 if result is not None:
                     r.conn.close()
                     r.process.join(5)
                     if r.process.is_alive():
-                        r.process.kill()
+                        _kill(r.process)
                         r.process.join()
                     running.remove(r)
                     done[r.index] = result
@@ -184,6 +252,6 @@ def read_many(paths: Iterable[Path], engine: str = "both", jobs: int | None = No
                 next_out += 1
     finally:
         for r in running:  # the consumer stopped early or an error: leave no orphan
-            r.process.kill()
+            _kill(r.process)
             r.process.join()
             r.conn.close()
