@@ -14,6 +14,7 @@ import math
 import re
 import sqlite3
 import sys
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -112,6 +113,20 @@ def backend(db: Path | str) -> ModuleType:
 BUSY_TIMEOUT_MS = 120_000
 
 
+def _wal(conn: sqlite3.Connection) -> None:
+    """Switch to the WAL journal. Changing the journal mode does not wait for another
+    connection's lock the way statements do (busy_timeout), so wait here."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def open_store(path: Path | str, create: bool = True) -> sqlite3.Connection:
     """Open (or create) an lkj store: WAL journal, foreign keys on, schema version checked.
 
@@ -143,8 +158,15 @@ def open_store(path: Path | str, create: bool = True) -> sqlite3.Connection:
         if version == 0 and not has_tables:
             if not create:
                 raise StoreError(f"{path}: an empty database, not an lkj store")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.executescript("BEGIN IMMEDIATE;\n" + schema_sql() + "\nCOMMIT;")
+            _wal(conn)
+            try:
+                conn.executescript("BEGIN IMMEDIATE;\n" + schema_sql() + "\nCOMMIT;")
+            except sqlite3.OperationalError:
+                # two lkj runs that found the same new file empty: the other one made it
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if conn.execute("PRAGMA user_version").fetchone()[0] != want:
+                    raise
         elif version == 0:
             raise StoreError(f"{path}: not an lkj store (a SQLite database with other tables)")
         elif version < want:
@@ -154,7 +176,7 @@ def open_store(path: Path | str, create: bool = True) -> sqlite3.Connection:
             raise StoreError(f"{path}: written by a newer lkj (store schema {version}; this "
                              f"lkj reads {want}): upgrade lkj")
         else:
-            conn.execute("PRAGMA journal_mode = WAL")
+            _wal(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
         what = "not a SQLite database" if "not a database" in str(exc) else "cannot be opened"
