@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lkj.extract.grid import Cell, Grid, join_lines
+from lkj.extract.grid import Cell, Grid, join_lines, merge_units, span_of
 
 #: Snap tolerance (points) when turning cell edges into grid lines.
 EDGE_TOLERANCE = 1.5
@@ -90,30 +90,11 @@ def camelot_tables(path: Path, pages: list[int],
 def _camelot_grid(table: Any, page: int) -> Grid:
     """Merge camelot's unit cells into spanning cells where no ruling separates them."""
     rows, cols = len(table.cells), len(table.cells[0]) if table.cells else 0
-    parent = {(r, c): (r, c) for r in range(rows) for c in range(cols)}
-
-    def find(k: tuple[int, int]) -> tuple[int, int]:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    for r in range(rows):
-        for c in range(cols):
-            unit = table.cells[r][c]
-            if c + 1 < cols and not unit.right:
-                parent[find((r, c + 1))] = find((r, c))
-            if r + 1 < rows and not unit.bottom:
-                parent[find((r + 1, c))] = find((r, c))
-    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for key in parent:
-        groups.setdefault(find(key), []).append(key)
     cells = []
-    for members in groups.values():
-        r0, c0 = min(m[0] for m in members), min(m[1] for m in members)
-        r1, c1 = max(m[0] for m in members), max(m[1] for m in members)
-        text = "\n".join(t for m in sorted(members) if (t := table.cells[m[0]][m[1]].text.strip()))
-        cells.append(Cell(text, r0, c0, r1 - r0 + 1, c1 - c0 + 1, page))
+    for members in merge_units(rows, cols, lambda r, c: not table.cells[r][c].right,
+                               lambda r, c: not table.cells[r][c].bottom):
+        text = "\n".join(t for r, c in members if (t := table.cells[r][c].text.strip()))
+        cells.append(Cell(text, *span_of(members), page))
     return Grid(rows, cols, cells)
 
 

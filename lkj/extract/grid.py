@@ -8,6 +8,7 @@ cell knows the rows and columns it covers. Normalisation can then tell a merged 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -120,3 +121,37 @@ def join_lines(text: str | None) -> str:
     if not text:
         return ""
     return " ".join(text.split())
+
+
+def merge_units(rows: int, cols: int, joined_right: Callable[[int, int], bool],
+                joined_below: Callable[[int, int], bool]) -> list[list[tuple[int, int]]]:
+    """Group the unit boxes of a ruled grid into printed cells: neighbours with no ruling
+    between them are one (merged) cell. Each group lists its units (row, col), sorted.
+
+    Shared by every engine that sees rulings, not cells (camelot's unit cells, a page
+    image's line masks)."""
+    parent = {(r, c): (r, c) for r in range(rows) for c in range(cols)}
+
+    def find(k: tuple[int, int]) -> tuple[int, int]:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for r in range(rows):
+        for c in range(cols):
+            if c + 1 < cols and joined_right(r, c):
+                parent[find((r, c + 1))] = find((r, c))
+            if r + 1 < rows and joined_below(r, c):
+                parent[find((r + 1, c))] = find((r, c))
+    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for key in parent:
+        groups.setdefault(find(key), []).append(key)
+    return [sorted(members) for members in groups.values()]
+
+
+def span_of(members: list[tuple[int, int]]) -> tuple[int, int, int, int]:
+    """(row, col, rowspan, colspan) of a group of unit boxes."""
+    r0, c0 = min(m[0] for m in members), min(m[1] for m in members)
+    r1, c1 = max(m[0] for m in members), max(m[1] for m in members)
+    return r0, c0, r1 - r0 + 1, c1 - c0 + 1

@@ -31,7 +31,7 @@ FLAGS: tuple[str, ...] = (
     "comma_thousands",  # comma read as thousands separator ("26,922 orang")
     "us_style",  # comma thousands with dot decimal ("1,234.56")
     "mixed_separators",  # dots then comma + 3 digits read as all thousands (money/count)
-    "no_cents_mark",  # trailing ",-" ("Rp. 7.469.884,-")
+    "no_cents_mark",  # trailing ",-" ("Rp. 1.250.000,-")
     "scaled_word",  # ribu/juta/miliar/triliun multiplier applied exactly
     "fractional_count",  # a count with a non-zero fractional part
 )

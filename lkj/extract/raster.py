@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from lkj.extract.grid import merge_units, span_of
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -220,28 +222,11 @@ def _shape(bbox: tuple[int, int, int, int], xs: list[float], ys: list[float],
         return float(hits.mean()) >= 0.5
 
     rows, cols = len(ys) - 1, len(xs) - 1
-    parent = {(r, c): (r, c) for r in range(rows) for c in range(cols)}
-
-    def find(k: tuple[int, int]) -> tuple[int, int]:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    for r in range(rows):
-        for c in range(cols):
-            if c + 1 < cols and not printed(vertical, xs[c + 1], ys[r], ys[r + 1], True):
-                parent[find((r, c + 1))] = find((r, c))
-            if r + 1 < rows and not printed(horizontal, ys[r + 1], xs[c], xs[c + 1], False):
-                parent[find((r + 1, c))] = find((r, c))
-    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for key in parent:
-        groups.setdefault(find(key), []).append(key)
-    cells = []
-    for members in groups.values():
-        r0, c0 = min(m[0] for m in members), min(m[1] for m in members)
-        r1, c1 = max(m[0] for m in members), max(m[1] for m in members)
-        cells.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1))
+    groups = merge_units(
+        rows, cols,
+        lambda r, c: not printed(vertical, xs[c + 1], ys[r], ys[r + 1], True),
+        lambda r, c: not printed(horizontal, ys[r + 1], xs[c], xs[c + 1], False))
+    cells = [span_of(members) for members in groups]
     return TableShape(bbox, xs, ys, sorted(cells))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 _NUM = r"[-−]?\d[\d.,]*\d|\d"
-#: A Rupiah amount as printed: "Rp. 7.469.884,-", "Rp 6.627.797.859", "Rp. 3.161.617,000".
+#: A Rupiah amount as printed: "Rp. 1.250.000,-", "Rp 4.895.260.375", "Rp. 3.947.120,000".
 _RP = r"rp\.?\s*\d[\d.]*\d(?:,\d+)?(?:,-)?"
 #: Words for small numbers, as reports write them ("di satu lokasi").
 NUMBER_WORDS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,

@@ -8,7 +8,7 @@
 -- 16000, 88.73 stays 88.73, 104.0 keeps its decimal: lkj/load/postgres.py gives back ints and
 -- floats as they were parsed). A whole-number column is BIGINT (SQLite's INTEGER), a boolean
 -- BOOLEAN. findings.stated / computed, which are ANY in SQLite (a number or a text, as the check
--- gave), are JSONB: 2022.0 and "Rp. 7.469.884,-" both come back as they went in (in SQL:
+-- gave), are JSONB: 2022.0 and "Rp. 1.250.000,-" both come back as they went in (in SQL:
 -- stated::numeric for a number, stated #>> '{}' for the text). Dates and times stay ISO text,
 -- as in SQLite.
 --
