@@ -35,10 +35,10 @@ from sqlalchemy import exc as sa_exc
 from lkj.load.sqlite import (
     LoadResult,
     StoreError,
+    loaded_result,
     sql_value,
     store_columns,
     store_records,
-    unstored_columns,
     utc_now,
 )
 from lkj.schemas import registry
@@ -409,14 +409,7 @@ def load_extraction(conn: PgConnection, extraction: Any,
         raise ValueRejected(f"{rid}: PostgreSQL refused it ({_reason(exc)})") from exc
     except sa_exc.DBAPIError as exc:
         raise StoreError(f"{conn.url}: {_reason(exc)}") from exc
-    message = f"{rid}: {sum(n for t, n in counts.items() if t != 'reports')} rows"
-    if old:
-        message += f" (replaced {old[0]}, sha256 {old[1][:12]}, loaded {old[2]})"
-    unstored = unstored_columns(extraction)
-    if unstored:
-        message += f"; not stored (no place in the store): {', '.join(unstored)}"
-    return LoadResult("replaced" if old else "loaded", rid, message, counts,
-                      old[0] if old else None, tuple(unstored))
+    return loaded_result(rid, counts, old, extraction)
 
 
 def record_ingest_error(conn: PgConnection, path: Path | str, sha256: str | None,

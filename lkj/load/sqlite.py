@@ -304,6 +304,12 @@ def load_extraction(conn: sqlite3.Connection, extraction: Any,
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    return loaded_result(rid, counts, old, extraction)
+
+
+def loaded_result(rid: str, counts: dict[str, int], old: Sequence[Any] | None,
+                  extraction: Any) -> LoadResult:
+    """What a load that committed says, the same words for every store backend."""
     message = f"{rid}: {sum(n for t, n in counts.items() if t != 'reports')} rows"
     if old:
         message += f" (replaced {old[0]}, sha256 {old[1][:12]}, loaded {old[2]})"
