@@ -229,3 +229,95 @@ def test_limits_are_checked():
         Limits(seconds=0)
     with pytest.raises(ValueError):
         Limits(memory_mb=-1)
+
+
+def _marking(real_dir: Path):
+    """A read_one that leaves a file named after the PDF when it starts, then reads nothing."""
+    def read_one(path: Path, engine: str) -> ReadResult:
+        (real_dir / f"{path.name}.started").touch()
+        return ReadResult(path, "read", None, 0.0)
+    return read_one
+
+
+def _wait_for(predicate, seconds: float = 20.0) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()
+
+
+def test_prefetch_reads_the_next_files_while_the_caller_works(files, tmp_path, monkeypatch):
+    """The point of Prefetch: files fed ahead are read while the caller has not asked for
+    them (read_many alone starts no worker while its consumer is busy)."""
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    monkeypatch.setattr(batch, "read_one", _marking(marks))
+    first, second = files[:2], files[3:]
+    with batch.Prefetch(read_many, ENGINE, 2, None) as prefetch:
+        prefetch.feed(first)
+        prefetch.feed(second)
+        got = [prefetch.next() for _ in first]
+        # the caller is busy now (checking, storing): nothing more is asked for, yet ...
+        assert _wait_for(lambda: all((marks / f"{p.name}.started").exists() for p in second))
+        got += [prefetch.next() for _ in second]
+    assert [r.path for r in got] == first + second  # the order fed
+
+
+def test_prefetch_gives_the_same_results_as_read_many(files):
+    direct = list(read_many(files, ENGINE, jobs=2))
+    with batch.Prefetch(read_many, ENGINE, 2, None) as prefetch:
+        prefetch.feed(files[:2])
+        prefetch.feed([])
+        prefetch.feed(files[2:])
+        fetched = [prefetch.next() for _ in files]
+    assert [(r.path, r.reason) for r in fetched] == [(r.path, r.reason) for r in direct]
+    assert [r.extraction.records() for r in fetched if r.ok] == \
+        [r.extraction.records() for r in direct if r.ok]
+
+
+def test_closing_a_prefetch_stops_its_workers_at_once(files, monkeypatch):
+    monkeypatch.setattr(batch, "read_one",
+                        lambda path, engine: (time.sleep(60), ReadResult(path, "read"))[1])
+    before = children()
+    prefetch = batch.Prefetch(read_many, ENGINE, 2, None)
+    prefetch.feed(files)
+    assert _wait_for(lambda: len(children() - before) == 2)
+    start = time.monotonic()
+    prefetch.close()
+    assert time.monotonic() - start < 10
+    assert children() == before
+
+
+def test_an_error_in_the_reader_reaches_the_caller(files):
+    def broken(paths, engine, jobs, limits, stop=None):
+        yield ReadResult(paths[0], "read")
+        raise OSError("the disk went away")
+
+    with batch.Prefetch(broken, ENGINE, 1, None) as prefetch:
+        prefetch.feed(files[:2])
+        assert prefetch.next().path == files[0]
+        with pytest.raises(OSError, match="the disk went away"):
+            prefetch.next()
+
+
+@pytest.mark.parametrize("chunk", [1, 2])
+def test_ingest_outcomes_do_not_depend_on_the_chunks(files, tmp_path, chunk):
+    """Reading runs a chunk ahead of storing; the same bytes under another name in the next
+    chunk are still stored once, and the outcomes are those of one big chunk."""
+    from lkj.load.ingest import Stores, ingest_many
+
+    copy = tmp_path / "copy-of-2024.pdf"
+    shutil.copy(files[0], copy)
+    paths = [files[0], copy, *files[1:]]
+
+    def outcomes(size: int, db: Path) -> list[tuple]:
+        with Stores(db) as stores:
+            return [(o.path, o.status, o.report_id, o.rows, o.errors, o.warnings)
+                    for o in ingest_many(paths, stores, ENGINE, jobs=2, chunk=size)]
+
+    whole = outcomes(len(paths), tmp_path / "whole.sqlite")
+    assert [o[1] for o in whole] == ["loaded", "unchanged", "loaded", "failed", "loaded",
+                                     "loaded"]
+    assert outcomes(chunk, tmp_path / f"chunks-of-{chunk}.sqlite") == whole

@@ -16,6 +16,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Iterable, Iterator
@@ -191,8 +192,12 @@ class _Running:
 
 
 def read_many(paths: Iterable[Path], engine: str = "both", jobs: int | None = None,
-              limits: Limits | None = None) -> Iterator[ReadResult]:
-    """Read every path in a child process, at most `jobs` at once; yield in input order."""
+              limits: Limits | None = None, stop: threading.Event | None = None
+              ) -> Iterator[ReadResult]:
+    """Read every path in a child process, at most `jobs` at once; yield in input order.
+
+    Setting `stop` (from another thread) ends the reading within a second: the running
+    workers are killed and nothing more is yielded."""
     limits = limits or Limits()
     jobs = jobs or default_jobs()
     ctx = _context()
@@ -204,6 +209,8 @@ def read_many(paths: Iterable[Path], engine: str = "both", jobs: int | None = No
     next_out = 0
     try:
         while pending or running:
+            if stop is not None and stop.is_set():
+                return
             while pending and len(running) < jobs:
                 index, path = pending.pop()
                 recv, send = ctx.Pipe(duplex=False)
@@ -255,3 +262,71 @@ def read_many(paths: Iterable[Path], engine: str = "both", jobs: int | None = No
             _kill(r.process)
             r.process.join()
             r.conn.close()
+
+
+class Prefetch:
+    """Reading that goes on while the caller works: paths are fed in, results come out in
+    the order fed, and the workers read the next files while the caller checks and stores
+    the last ones (instead of waiting for it at every chunk).
+
+    `read` is `read_many` or a reader with its signature (a cluster's). It runs in one
+    background thread, which owns the worker processes; `close()` (or leaving the `with`)
+    stops it within a second and kills its workers. An error in the thread is raised again
+    by the `next()` that would have returned the result.
+
+    Memory: results wait here until taken, so the caller bounds it by how far ahead it
+    feeds (ingest_many feeds one chunk ahead).
+    """
+
+    _END = object()
+
+    def __init__(self, read: Any, engine: str, jobs: int | None, limits: Limits | None) -> None:
+        import queue
+
+        self._read, self._engine, self._jobs, self._limits = read, engine, jobs, limits
+        self._inbox: queue.SimpleQueue = queue.SimpleQueue()
+        self._outbox: queue.SimpleQueue = queue.SimpleQueue()
+        self._stop = threading.Event()
+        if read is read_many:
+            _preload(engine)  # here, not in the thread: the imports are done before any fork
+        self._thread = threading.Thread(target=self._run, name="lkj-reader", daemon=True)
+        self._thread.start()
+
+    def __enter__(self) -> Prefetch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def feed(self, paths: list[Path]) -> None:
+        """Queue these files for reading, after those fed before."""
+        if paths:
+            self._inbox.put(list(paths))
+
+    def next(self) -> ReadResult:
+        """The next result in the order fed (waits for it)."""
+        item = self._outbox.get()
+        if isinstance(item, BaseException):
+            raise item
+        if item is self._END:
+            raise RuntimeError("the reader stopped before every file fed was read")
+        return item
+
+    def close(self) -> None:
+        self._stop.set()
+        self._inbox.put(self._END)
+        self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                paths = self._inbox.get()
+                if paths is self._END:
+                    break
+                for result in self._read(paths, self._engine, self._jobs, self._limits,
+                                         stop=self._stop):
+                    self._outbox.put(result)
+        except BaseException as exc:  # handed to the caller, who decides
+            self._outbox.put(exc)
+        finally:
+            self._outbox.put(self._END)

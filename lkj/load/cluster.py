@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -64,8 +65,10 @@ class ClusterReader:
         self.client.close()
 
     def read_many(self, paths: Sequence[Path], engine: str, jobs: int | None,
-                  limits: Limits | None) -> Iterator[ReadResult]:
-        """Like batch.read_many, on the cluster's workers; `jobs` is the cluster's to set."""
+                  limits: Limits | None, stop: threading.Event | None = None
+                  ) -> Iterator[ReadResult]:
+        """Like batch.read_many, on the cluster's workers; `jobs` is the cluster's to set.
+        Setting `stop` cancels the files not yet read, within a second."""
         limits = limits or Limits()
         futures = []
         for path in paths:
@@ -78,17 +81,35 @@ class ClusterReader:
             futures.append(self.client.submit(read_on_worker, path.name, data, engine, limits,
                                               key=f"lkj-read-{path.name}-{id(path)}",
                                               pure=False))
-        for path, item in zip(paths, futures, strict=True):
-            if isinstance(item, ReadResult):
-                yield item
-                continue
-            try:
-                result = item.result()
-            except Exception as exc:  # a worker lost mid-task: this file's failure only
-                result = ReadResult(Path(path), None, f"the cluster could not read it "
-                                    f"({type(exc).__name__}: {exc})")
-            result.path = Path(path)
-            yield result
+        submitted = [f for f in futures if not isinstance(f, ReadResult)]
+        try:
+            for path, item in zip(paths, futures, strict=True):
+                if isinstance(item, ReadResult):
+                    yield item
+                    continue
+                result = _wait(item, Path(path), stop)
+                if result is None:
+                    return
+                yield result
+        finally:  # stopped, or the consumer left early: the cluster reads no more of these
+            self.client.cancel([f for f in submitted if not f.done()])
+
+
+def _wait(future: Any, path: Path, stop: threading.Event | None) -> ReadResult | None:
+    """A task's result (a worker lost mid-task is this file's failure only); None once
+    `stop` is set."""
+    while True:
+        if stop is not None and stop.is_set():
+            return None
+        try:
+            result = future.result(timeout=1.0)
+        except TimeoutError:
+            continue
+        except Exception as exc:
+            result = ReadResult(path, None, f"the cluster could not read it "
+                                f"({type(exc).__name__}: {exc})")
+        result.path = path
+        return result
 
 
 def _os_reason(exc: OSError) -> str:

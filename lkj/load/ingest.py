@@ -235,46 +235,78 @@ def run_checks_many(extractions: list[Any]) -> list[dict[str, Any]] | None:
     return [dict(f) for f in audit(extractions)]
 
 
+@dataclass
+class _Chunk:
+    """Files of one chunk: those already stored (their outcome), the others' sha256 and
+    positions (read in the background)."""
+
+    paths: list[Path]
+    known: dict[int, FileOutcome] = field(default_factory=dict)
+    shas: dict[int, str | None] = field(default_factory=dict)
+    todo: list[int] = field(default_factory=list)
+
+
+def _plan(stores: Stores, paths: Sequence[Path], replace: bool) -> _Chunk:
+    part = _Chunk([Path(p) for p in paths])
+    for i, path in enumerate(part.paths):
+        part.shas[i], outcome = _known(stores, path, replace)
+        if outcome is not None:
+            part.known[i] = outcome
+        else:
+            part.todo.append(i)
+    return part
+
+
 def ingest_many(paths: Sequence[Path], stores: Stores, engine: str = "both",
                 replace: bool = False, jobs: int | None = None, limits: Any = None,
                 chunk: int = 32, reader: Any = None) -> Iterator[FileOutcome]:
     """Extract (in parallel worker processes, each with a time and memory limit), check
     (one great-expectations run per chunk of files) and store (one transaction per report)
-    every file; yield one outcome per file, in order. Memory holds one chunk at a time.
+    every file; yield one outcome per file, in order.
+
+    The workers read the next chunk while this one is checked and stored, so they never
+    wait for the store; memory holds at most two chunks. A file fed for reading is first
+    looked up by its sha256: the same bytes already stored are not read again (a file in
+    the next chunk is looked up before this chunk is stored, so the same bytes twice in
+    neighbouring chunks are read twice and stored once, as within a chunk).
 
     `reader` reads the files (an object with batch.read_many's signature, e.g. a
     cluster.ClusterReader); by default local worker processes."""
     from lkj.load import batch
 
-    read_many = reader.read_many if reader is not None else batch.read_many
+    read = reader.read_many if reader is not None else batch.read_many
+    starts = range(0, len(paths), chunk)
+    if not starts:
+        return
+    with batch.Prefetch(read, engine, jobs, limits) as prefetch:
+        ahead = _plan(stores, paths[:chunk], replace)
+        prefetch.feed([ahead.paths[i] for i in ahead.todo])
+        for start in starts:
+            part = ahead
+            if start + chunk < len(paths):  # the next chunk is read while this one is stored
+                ahead = _plan(stores, paths[start + chunk:start + 2 * chunk], replace)
+                prefetch.feed([ahead.paths[i] for i in ahead.todo])
+            yield from _finish(stores, part, {i: prefetch.next() for i in part.todo}, replace)
 
-    for start in range(0, len(paths), chunk):
-        part = [Path(p) for p in paths[start:start + chunk]]
-        known: dict[int, FileOutcome] = {}
-        shas: dict[int, str | None] = {}
-        todo: list[int] = []
-        for i, path in enumerate(part):
-            shas[i], outcome = _known(stores, path, replace)
-            if outcome is not None:
-                known[i] = outcome
-            else:
-                todo.append(i)
-        reads = dict(zip(todo, read_many([part[i] for i in todo], engine, jobs, limits),
-                         strict=True))
-        good = [i for i in todo if reads[i].ok]
-        try:
-            checked = _check_batch([reads[i].extraction for i in good])
-            check_error = None
-        except Exception as exc:  # a checker bug fails these files, not the batch
-            checked, check_error = {}, f"checks failed ({type(exc).__name__}: {exc})"
-        by_good = dict(zip(good, range(len(good)), strict=True))
-        for i, path in enumerate(part):
-            if i in known:
-                yield known[i]
-            elif not reads[i].ok:
-                yield _failed(stores, path, shas[i], reads[i].reason or "could not be read")
-            elif check_error:
-                yield _failed(stores, path, shas[i], check_error)
-            else:
-                yield store_one(stores, path, shas[i], reads[i].extraction,
-                                checked.get(by_good[i]), replace)
+
+def _finish(stores: Stores, part: _Chunk, reads: dict[int, Any],
+            replace: bool) -> Iterator[FileOutcome]:
+    """Check a chunk's reports (one great-expectations run) and store them, in order."""
+    good = [i for i in part.todo if reads[i].ok]
+    try:
+        checked = _check_batch([reads[i].extraction for i in good])
+        check_error = None
+    except Exception as exc:  # a checker bug fails these files, not the batch
+        checked, check_error = {}, f"checks failed ({type(exc).__name__}: {exc})"
+    by_good = dict(zip(good, range(len(good)), strict=True))
+    for i, path in enumerate(part.paths):
+        sha = part.shas[i]
+        if i in part.known:
+            yield part.known[i]
+        elif not reads[i].ok:
+            yield _failed(stores, path, sha, reads[i].reason or "could not be read")
+        elif check_error:
+            yield _failed(stores, path, sha, check_error)
+        else:
+            yield store_one(stores, path, sha, reads[i].extraction, checked.get(by_good[i]),
+                            replace)
