@@ -166,6 +166,8 @@ def extract(report: Path, out_dir: Path, fmt: str, engine: str, silent: bool) ->
     flagged = [t for t in result.tables if t.flags]
     for t in flagged:
         click.echo(f"  note: Tabel {t.table_id}: {'; '.join(t.flags)}", err=True)
+    for t in result.missing_tables:
+        click.echo(f"  missing: Tabel {t['table_id']} ({t['title']}): {t['flags']}", err=True)
     click.echo(f"wrote {len(written)} files to {out_dir}")
 
 
@@ -181,8 +183,12 @@ def tables(report: Path, engine: str) -> None:
     rows = [(t.table_id + (f" ({t.part})" if t.part > 1 else ""), t.title, t.family,
              ",".join(map(str, t.pages)), str(t.n_rows), t.engine,
              {True: "yes", False: "NO", None: "-"}[t.verified]) for t in result.tables]
+    rows += [(t["table_id"], t["title"], "MISSING", "-", "0", "-", "-")
+             for t in result.missing_tables]
     head = ("table", "title", "family", "pages", "rows", "engine", "verified")
     click.echo(format_table(head, rows, widths={1: 48}))
+    for t in result.missing_tables:
+        click.echo(f"missing: Tabel {t['table_id']}: {t['flags']}", err=True)
 
 
 @cli.command()
@@ -298,10 +304,10 @@ def _ingest(files: list[Path], db: Path, csv_dir: Path | None, replace: bool, en
                                    reader=reader):
             outcomes.append(outcome)
             bar.update(1, outcome)
-            if not outcome.stored:
+            if not outcome.stored or outcome.warning:
                 if progress and sys.stderr.isatty():
                     click.echo(err=True)  # end the bar's line; it is drawn again below
-                echo_outcome(outcome)
+                echo_problem(outcome)  # the stored ones are in the summary
     return outcomes
 
 
@@ -375,18 +381,25 @@ def run(folder: Path, db: Path, csv_dir: Path | None, replace: bool, engine: str
 
 
 def echo_outcome(outcome: Any) -> None:
-    """One line for one file: what was stored (stdout), or why not (stderr)."""
-    name = outcome.path.name
+    """One line for one file: what was stored (stdout), or why not (stderr); a stored report
+    that is not whole gets a warning line too (stderr)."""
+    if outcome.stored:
+        found = (f", {outcome.errors} errors, {outcome.warnings} warnings" if outcome.checked
+                 else ", not checked")
+        notes = f" ({'; '.join(outcome.notes)})" if outcome.notes else ""
+        click.echo(f"{outcome.path.name}: {outcome.status} {outcome.report_id}: "
+                   f"{outcome.tables} tables, {outcome.rows} rows{found}{notes}")
+    echo_problem(outcome)
+
+
+def echo_problem(outcome: Any) -> None:
+    """The stderr line of a file that was not stored, or stored incomplete (none if fine)."""
     if outcome.status == "failed":
         click.echo(f"Error: {outcome.path}: {outcome.message}", err=True)
     elif outcome.status == "conflict":
         click.echo(f"Error: {outcome.path}: conflict: {outcome.message}", err=True)
-    else:
-        found = (f", {outcome.errors} errors, {outcome.warnings} warnings" if outcome.checked
-                 else ", not checked")
-        notes = f" ({'; '.join(outcome.notes)})" if outcome.notes else ""
-        click.echo(f"{name}: {outcome.status} {outcome.report_id}: {outcome.tables} tables, "
-                   f"{outcome.rows} rows{found}{notes}")
+    elif outcome.warning:
+        click.echo(f"Warning: {outcome.path}: {outcome.warning}", err=True)
 
 
 def outcome_row(outcome: Any) -> tuple[str, ...]:

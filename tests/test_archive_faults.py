@@ -88,13 +88,14 @@ def assert_sound(db: Path) -> None:
             assert orphans == 0, t
 
 
-def stderr_errors(proc: subprocess.CompletedProcess) -> list[str]:
-    """The `Error:` lines; any other line but the progress label fails the test."""
+def stderr_errors(proc: subprocess.CompletedProcess, kind: str = "Error") -> list[str]:
+    """The `Error:` (or `Warning:`) lines; any line but those and the progress label fails
+    the test."""
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
-    others = [ln for ln in lines if not ln.startswith("Error: ")
+    others = [ln for ln in lines if not ln.startswith(("Error: ", "Warning: "))
               and ln.strip() != PROGRESS_LABEL]
     assert not others, proc.stderr
-    return [ln for ln in lines if ln.startswith("Error: ")]
+    return [ln for ln in lines if ln.startswith(f"{kind}: ")]
 
 
 SUMMARY = re.compile(r"^(\d+) files: (\d+) stored \((.*)\), (\d+) not stored; store (.+)$",
@@ -171,18 +172,21 @@ def test_archive_exit_code_and_one_error_line_per_bad_file(archive):
 
 
 def test_archive_every_bad_file_is_a_row_in_ingest_errors(archive):
+    """Files not stored, and reports stored without a table they list, each have their
+    stderr line's reason as a row."""
     proc, folder = archive["proc"], archive["folder"]
     reasons = {}
-    for line in stderr_errors(proc):
-        path, reason = line[len("Error: "):].split(": ", 1)
-        reasons[Path(path).name] = reason
+    for kind in ("Error", "Warning"):
+        for line in stderr_errors(proc, kind):
+            path, reason = line[len(f"{kind}: "):].split(": ", 1)
+            reasons[Path(path).name] = reason
     with connect(archive["db"]) as conn:
         rows = conn.execute("SELECT source_file, reason, sha256 FROM ingest_errors").fetchall()
     assert sorted((name, reason) for name, reason, _ in rows) == sorted(reasons.items())
     by_name = {name: sha for name, _, sha in rows}
     assert by_name["empty.pdf"] is None or len(by_name["empty.pdf"]) == 64
     assert len(by_name["truncated.pdf"]) == 64  # a file that exists has its hash kept
-    assert set(by_name) == set(archive["expected"])
+    assert set(by_name) == set(archive["expected"]) | set(archive["incomplete"])
     assert not any((folder / n).is_dir() for n in by_name)
 
 
@@ -205,19 +209,36 @@ def test_archive_every_good_report_is_stored_exactly_once(archive):
 
 def test_archive_a_missing_table_is_not_a_lost_report(archive):
     """A report without Tabel 2.3, or with its header and no rows, is still a report: stored
-    with every other table (nothing flags the absence yet: a checking gap, not a loss)."""
+    with every other table, and the lack is said: a Warning line naming the table, a failed
+    completeness finding (its list of tables names 2.3), a row with 0 rows in `tables`."""
     rows = per_report_rows(archive["db"])
     missing, rows_missing = archive["incomplete"]
+    warnings = {Path(ln.split(": ", 2)[1]).name: ln.split(": ", 2)[2]
+                for ln in stderr_errors(archive["proc"], "Warning")}
+    assert warnings == {
+        missing: "stored incomplete: Tabel 2.3: Kegiatan Sosialisasi Tahun 2023: listed in "
+                 "DAFTAR TABEL (page 4, printed page 8) but not found in the report",
+        rows_missing: "stored incomplete: Tabel 2.3: Kegiatan Sosialisasi Tahun 2023: "
+                      "caption and header on page 13 but no rows"}
     with connect(archive["db"]) as conn:
         ids = dict(conn.execute("SELECT source_file, report_id FROM reports"))
 
-        def tables(rid: str) -> list[tuple[str, int]]:
-            return conn.execute("SELECT table_id, rows FROM tables WHERE report_id = ? "
-                                "ORDER BY rowid", (rid,)).fetchall()
+        def tables(rid: str) -> list[tuple[str, int, str | None]]:
+            return conn.execute("SELECT table_id, rows, pages IS NOT NULL FROM tables "
+                                "WHERE report_id = ? ORDER BY rowid", (rid,)).fetchall()
+
+        def failed(rid: str) -> list[tuple[str, str, str]]:
+            return conn.execute("SELECT \"check\", severity, subject FROM findings WHERE "
+                                "report_id = ? AND status = 'failed' AND "
+                                "\"check\" = 'completeness'", (rid,)).fetchall()
 
         full = tables("bp3mi-ntb-2023")
-        assert tables(ids[missing]) == [t for t in full if t[0] != "2.3"]
-        assert tables(ids[rows_missing]) == [(t, 0 if t == "2.3" else n) for t, n in full]
+        assert tables(ids[missing]) == [t for t in full if t[0] != "2.3"] + [("2.3", 0, 0)]
+        assert tables(ids[rows_missing]) == [(t, 0 if t == "2.3" else n, p) for t, n, p in full]
+        subject = "Tabel 2.3: Kegiatan Sosialisasi Tahun 2023"
+        assert failed(ids[missing]) == [("completeness", "error", subject)]
+        assert failed(ids[rows_missing]) == [("completeness", "warning", subject)]
+        assert failed("bp3mi-ntb-2023") == []
     # the pemberdayaan events (Tabel 2.7.1) are still there; the sosialisasi ones are not
     assert 0 < rows[ids[missing]]["events"] == rows[ids[rows_missing]]["events"] \
         < rows["bp3mi-ntb-2023"]["events"]

@@ -15,6 +15,7 @@ import pytest
 from conftest import ROOT
 
 from lkj.expectations.audit import _numeric, audit_frames
+from lkj.expectations.rules import CHECKS
 from lkj.extract.report import extract_report
 
 sys.path.insert(0, str(ROOT / "samples" / "tools"))
@@ -58,8 +59,26 @@ def test_clean_report_has_zero_findings(clean):
     assert (findings.status == "failed").sum() == 0, findings[findings.status == "failed"]
     # and it is not vacuous: every check verified something
     held = findings[findings.status == "held"]
-    assert set(held.check) == {"totals", "capaian", "consistency", "quarters", "budget",
-                               "narrative", "plausibility"}
+    assert set(held.check) == set(CHECKS) == {
+        "completeness", "totals", "capaian", "consistency", "quarters", "budget", "narrative",
+        "plausibility"}
+
+
+@pytest.mark.parametrize("listed_only", [True, False])
+def test_completeness_fires_alone(clean, listed_only):
+    """A table its list names but the body lacks (no pages: an error), or one read with no
+    body rows (a warning)."""
+    m = copy(clean)
+    t = m["tables"]
+    i = t.index[t.table_id == "2.3"][0]
+    t.at[i, "rows"] = 0
+    if listed_only:
+        t.at[i, "pages"] = None
+        t.at[i, "flags"] = "listed in DAFTAR TABEL (page 3) but not found in the report"
+    f = fails(m)
+    assert set(f.check) == {"completeness"} and len(f) == 1
+    assert f.iloc[0].severity == ("error" if listed_only else "warning")
+    assert f.iloc[0].subject == f"Tabel 2.3: {t.at[i, 'title']}"
 
 
 def test_totals_fires_alone(clean):

@@ -268,9 +268,17 @@ def test_damaged_page_is_reported_not_dropped_silently(tmp_path):
     note = "unreadable page(s) 16: no tables read there"
     assert f"  note: damaged-page.pdf: {note}" in proc.stderr.splitlines()
     assert read_csv(out / "report.csv")[0]["flags"] == note
-    ids = [r["table_id"] for r in read_csv(out / "tables.csv")]
+    tables = read_csv(out / "tables.csv")
+    ids = [r["table_id"] for r in tables if r["pages"]]
     assert "2.3" in ids and "2.7" in ids
     assert not {"2.4", "2.5", "2.6"} & set(ids)
+    # the tables of the lost page are named: the report's list of tables says they exist
+    missing = {r["table_id"]: r for r in tables if not r["pages"]}
+    assert set(missing) == {"2.4", "2.5", "2.6"}
+    for tid, r in missing.items():
+        assert (r["rows"], r["family"]) == ("0", "")
+        assert r["flags"].startswith("listed in DAFTAR TABEL (page 4, printed page ")
+        assert f"  missing: Tabel {tid} ({r['title']}): {r['flags']}" in proc.stderr.splitlines()
 
 
 # --- writing is all or nothing -------------------------------------------------------------

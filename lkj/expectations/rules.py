@@ -702,7 +702,31 @@ def check_plausibility(t: dict[str, pd.DataFrame], iku: pd.DataFrame) -> Iterato
                               f"negative {unit} {getattr(row, field + '_raw')!r}")
 
 
-CHECKS = ("totals", "capaian", "consistency", "quarters", "budget", "narrative",
+def check_completeness(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
+    """Every table the report lists (DAFTAR TABEL) was found, and every table found has rows.
+
+    A listed table that was not read has a `tables` row with no pages (extraction says why
+    in its flags); a table with a caption and a header but no rows has 0 rows."""
+    for row in t["tables"].itertuples():
+        subject = f"Tabel {row.table_id}" + (f" part {int(row.table_part)}"
+                                             if _val(row.table_part) not in (None, 1) else "")
+        if isinstance(row.title, str) and row.title:
+            subject += f": {row.title}"
+        rows = _val(row.rows)
+        if not isinstance(row.pages, str) or not row.pages:
+            yield Outcome(row.report_id, "completeness", subject, _tables(row.table_id), "",
+                          None, None, False, str(row.flags), severity="error")
+        elif not rows:
+            yield Outcome(row.report_id, "completeness", subject, _tables(row.table_id),
+                          row.pages, None, 0, False,
+                          f"caption and header on page {row.pages} but no rows",
+                          severity="warning")
+        else:
+            yield Outcome(row.report_id, "completeness", subject, _tables(row.table_id),
+                          row.pages, None, int(rows), True, f"{int(rows)} rows read")
+
+
+CHECKS = ("completeness", "totals", "capaian", "consistency", "quarters", "budget", "narrative",
           "plausibility")
 
 
@@ -710,6 +734,7 @@ def evaluate(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Run every rule over the tables of one or many reports: one outcome row per statement."""
     iku, quarterly = with_indicator_groups(tables["iku"], tables["quarterly"])
     outcomes: list[Outcome] = []
+    outcomes += check_completeness(tables)
     outcomes += check_totals(tables)
     outcomes += check_capaian(iku)
     outcomes += check_consistency(iku)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lkj.extract import engines
+from lkj.extract.contents import Listed, listed_tables
 from lkj.extract.document import ReportError, check_file, has_text_layer, open_pdf, page_text
 from lkj.extract.locate import LocatedTable, locate_tables
 from lkj.extract.narrative import Line, PageLines, extract_claims
@@ -44,6 +45,9 @@ class Extraction:
     table_pages: list[int] = field(default_factory=list)
     claims: list[dict] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (scanned)
+    #: Tables the report's DAFTAR TABEL lists that were not read: `tables` records with no
+    #: pages and 0 rows, their flags saying why.
+    missing_tables: list[dict] = field(default_factory=list)
 
     def records(self) -> dict[str, list[dict]]:
         rid = self.report["report_id"]
@@ -51,7 +55,7 @@ class Extraction:
             "report_id": rid, "table_id": t.table_id, "table_part": t.part, "title": t.title,
             "family": t.family, "pages": ",".join(map(str, t.pages)), "rows": t.n_rows,
             "engine": t.engine, "verified": t.verified, "flags": "; ".join(t.flags) or None,
-        } for t in self.tables]
+        } for t in self.tables] + self.missing_tables
         return {"report": [self.report], "tables": tables, "iku": self.rows.iku,
                 "quarterly": self.rows.quarterly, "events": self.rows.events,
                 "budget": self.rows.budget, "stated_totals": self.rows.stated_totals,
@@ -182,6 +186,7 @@ def extract_report(path: Path | str, engine: str = "both",
                 t.engine = "ocr" if all(seg.engine == "ocr" for seg in t.segments) \
                     else f"{t.engine}+ocr"
         prose = _running_text(pdf, located, {n: op.lines for n, op in ocr_read.items()})
+    unknown = [t for t in located if not t.family]
     located = [t for t in located if t.family]
     if not located:
         what = "no LKj tables found" if _LKJ_WORDS.search("\n".join(texts)) else \
@@ -196,9 +201,34 @@ def extract_report(path: Path | str, engine: str = "both",
         threshold = (ocr_settings or ocr.OcrSettings()).low_confidence
         confidence.flag_low_confidence(located, rows, threshold)
     claims = extract_claims(prose, report["report_id"])
+    missing = missing_tables(listed_tables(texts), located, unknown, report["report_id"])
     return Extraction(report, located, rows, texts, time.perf_counter() - start,
                       engine, sorted({p for t in located for p in t.pages}), claims,
-                      sorted(ocr_read))
+                      sorted(ocr_read), missing)
+
+
+def missing_tables(listed: list[Listed], located: list[LocatedTable],
+                   unknown: list[LocatedTable], report_id: str) -> list[dict[str, Any]]:
+    """`tables` records for the tables the report lists (DAFTAR TABEL) that were not read:
+    no pages, 0 rows, and why in the flags (not found at all, or found with a header lkj
+    does not know)."""
+    read = {t.table_id for t in located}
+    seen = {t.table_id: t for t in unknown}
+    out = []
+    for entry in listed:
+        if entry.table_id in read:
+            continue
+        printed = f", printed page {entry.printed_page}" if entry.printed_page else ""
+        where = f"listed in DAFTAR TABEL (page {entry.page}{printed})"
+        other = seen.get(entry.table_id)
+        why = (f"{where}; a table with this caption is on page "
+               f"{','.join(map(str, other.pages))} but its header is not one lkj knows "
+               "(lkj/schemas/families.py)" if other is not None
+               else f"{where} but not found in the report")
+        out.append({"report_id": report_id, "table_id": entry.table_id, "table_part": 1,
+                    "title": entry.title, "family": None, "pages": None, "rows": 0,
+                    "engine": None, "verified": None, "flags": why})
+    return out
 
 
 def _read_scanned(path: Path, pdf: Any, texts: list[str], only: Collection[int] | None,

@@ -39,6 +39,9 @@ class FileOutcome:
     checked: bool = True
     #: What else to say: the file replaced, a store that differs, columns not stored.
     notes: list[str] = field(default_factory=list)
+    #: A stored report that is not whole (a listed table not read): one line, also a row in
+    #: ingest_errors.
+    warning: str | None = None
 
     @property
     def stored(self) -> bool:
@@ -183,7 +186,20 @@ def store_one(stores: Stores, path: Path, sha: str | None, extraction: Any,
         outcome.notes += [f"{where}: {r.status}" for where, r in results]
     if first.unstored:
         outcome.notes.append(f"not stored (no place in the store): {', '.join(first.unstored)}")
+    if first.status != "unchanged":
+        outcome.warning = incomplete(findings or [])
+        if outcome.warning:
+            stores.record_error(path, sha, outcome.warning)
     return outcome
+
+
+def incomplete(findings: Sequence[Mapping[str, Any]]) -> str | None:
+    """One line naming the tables a stored report lacks (failed completeness checks)."""
+    lacking = [f for f in findings if f.get("check") == "completeness"
+               and f.get("status") == "failed"]
+    if not lacking:
+        return None
+    return "stored incomplete: " + "; ".join(f"{f['subject']}: {f['message']}" for f in lacking)
 
 
 def ingest_file(path: Path, stores: Stores, engine: str = "both",
