@@ -382,22 +382,23 @@ def test_two_runs_on_a_new_database_at_once(tmp_path):
     """Both runs look at the new database while a third connection holds its write lock, as
     the first lkj does while it writes the schema: both find it empty (the race, made
     certain), the first to get the lock creates the schema, the other must use it."""
-    folder = tmp_path / "bad"
-    folder.mkdir()
-    (folder / "empty.pdf").write_bytes(b"")
+    folders = [tmp_path / f"bad-{i}" for i in (1, 2)]
+    for i, folder in enumerate(folders, 1):  # a file of its own each: a row of its own each
+        folder.mkdir()
+        (folder / f"empty-{i}.pdf").write_bytes(b"")
     db = tmp_path / "lkj.sqlite"
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("PRAGMA journal_mode = WAL")  # what open_store does before the schema
     holder.execute("BEGIN IMMEDIATE")
     try:
-        procs = [_start_run(folder, db) for _ in range(2)]
+        procs = [_start_run(folder, db) for folder in folders]
         time.sleep(6)  # both have opened the database and wait for the lock
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    for p in procs:
+    for i, (p, folder) in enumerate(zip(procs, folders, strict=True), 1):
         _, err = p.communicate(timeout=120)
-        assert err.splitlines() == [f"Error: {folder / 'empty.pdf'}: empty file (0 bytes)"]
+        assert err.splitlines() == [f"Error: {folder / f'empty-{i}.pdf'}: empty file (0 bytes)"]
         assert p.returncode == 1
     with connect(db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM ingest_errors").fetchone()[0] == 2

@@ -103,6 +103,32 @@ def test_run_goes_on_after_a_bad_file_and_records_it(tmp_path):
         assert [r["source_file"] for r in csv.DictReader(fh)] == ["a-download.pdf"]
 
 
+def test_a_file_stored_at_last_leaves_no_ingest_error(tmp_path):
+    """A time-limit failure is the file's row; a re-run with room stores it and clears the
+    row; the database and the CSV folder agree."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLE_2023, folder / SAMPLE_2023.name)
+    db, out = tmp_path / "x.sqlite", tmp_path / "csv"
+
+    def errors() -> tuple[list, list]:
+        with sqlite3.connect(db) as conn:
+            in_db = conn.execute("SELECT source_file, reason FROM ingest_errors").fetchall()
+        with open(out / "ingest_errors.csv", encoding="utf-8") as fh:
+            in_csv = [(r["source_file"], r["reason"]) for r in csv.DictReader(fh)]
+        return in_db, in_csv
+
+    for _ in range(2):  # the same failure twice: still one row
+        proc = lkj("run", folder, "--db", db, "--csv", out, "--time-limit", "0.01",
+                   "--engine", "pdfplumber")
+        assert proc.returncode == 1
+    failed = [(SAMPLE_2023.name, "took longer than the time limit (0.01 s)")]
+    assert errors() == (failed, failed)
+    proc = lkj("run", folder, "--db", db, "--csv", out, "--engine", "pdfplumber")
+    assert proc.returncode == 0, proc.stderr
+    assert errors() == ([], [])
+
+
 # --- lkj load --------------------------------------------------------------------------------
 
 def test_load_conflict_then_replace(tmp_path):

@@ -209,6 +209,29 @@ def test_ingest_errors_are_rows(store, tmp_path):
     assert row["at"].endswith("+00:00")
 
 
+def test_a_file_has_one_ingest_errors_row_its_latest(store, tmp_path):
+    """A re-run's failure replaces the same file's earlier row (same name and bytes); a file
+    stored at last has none; other files' rows stay."""
+    record = store.module.record_ingest_error
+    sha = "a" * 64
+
+    def rows() -> list[tuple]:
+        return sorted((r["source_file"], r["sha256"], r["reason"])
+                      for r in store.module.read_table(store.conn, "ingest_errors"))
+
+    record(store.conn, tmp_path / "slow.pdf", sha, "took longer than the time limit (1 s)")
+    record(store.conn, tmp_path / "empty.pdf", None, "empty file (0 bytes)")
+    record(store.conn, tmp_path / "empty.pdf", None, "empty file (0 bytes)")
+    record(store.conn, tmp_path / "slow.pdf", "b" * 64, "other bytes, another row")
+    record(store.conn, tmp_path / "slow.pdf", sha, "took longer than the time limit (2 s)")
+    assert rows() == [("empty.pdf", None, "empty file (0 bytes)"),
+                      ("slow.pdf", sha, "took longer than the time limit (2 s)"),
+                      ("slow.pdf", "b" * 64, "other bytes, another row")]
+    record(store.conn, tmp_path / "slow.pdf", sha, None)  # stored at last
+    assert rows() == [("empty.pdf", None, "empty file (0 bytes)"),
+                      ("slow.pdf", "b" * 64, "other bytes, another row")]
+
+
 # --- random records --------------------------------------------------------------------------
 
 _number = st.one_of(st.none(), st.integers(min_value=-(2**63), max_value=2**63 - 1),

@@ -125,13 +125,19 @@ def load_extraction(folder: Path | str, extraction: Any,
 
 
 def record_ingest_error(folder: Path | str, path: Path | str, sha256: str | None,
-                        reason: str) -> None:
-    """Append a row to DIR/ingest_errors.csv."""
+                        reason: str | None) -> None:
+    """As lkj.load.sqlite.record_ingest_error, in DIR/ingest_errors.csv: one row per file
+    (name and bytes), its latest attempt's; reason None clears it."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    columns = store_columns()["ingest_errors"]
+    name, where = Path(path).name, (columns.index("source_file"), columns.index("sha256"))
     rows = read_rows(folder, "ingest_errors")
-    next_id = max((int(r[0]) for r in rows if r and r[0].isdigit()), default=0) + 1
-    rec = {"id": next_id, "source_file": Path(path).name, "sha256": sha256, "reason": reason,
-           "at": utc_now()}
-    _write_all(folder, {"ingest_errors": rows + [_text_row(store_columns()["ingest_errors"],
-                                                            rec)]})
+    kept = [r for r in rows if (r[where[0]], r[where[1]]) != (name, sha256 or "")]
+    if reason is None and len(kept) == len(rows):
+        return  # nothing to clear: no file written
+    folder.mkdir(parents=True, exist_ok=True)
+    if reason is not None:
+        next_id = max((int(r[0]) for r in rows if r and r[0].isdigit()), default=0) + 1
+        kept.append(_text_row(columns, {"id": next_id, "source_file": name, "sha256": sha256,
+                                        "reason": reason, "at": utc_now()}))
+    _write_all(folder, {"ingest_errors": kept})

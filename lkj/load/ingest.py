@@ -115,7 +115,8 @@ class Stores:
                                                         replace)))
         return out
 
-    def record_error(self, path: Path, sha256: str | None, reason: str) -> None:
+    def record_error(self, path: Path, sha256: str | None, reason: str | None) -> None:
+        """The file's ingest_errors row in every store (reason None: no row, it is fine)."""
         if self.conn is not None:
             self.store.record_ingest_error(self.conn, path, sha256, reason)
         if self.csv_dir is not None:
@@ -188,8 +189,8 @@ def store_one(stores: Stores, path: Path, sha: str | None, extraction: Any,
         outcome.notes.append(f"not stored (no place in the store): {', '.join(first.unstored)}")
     if first.status != "unchanged":
         outcome.warning = incomplete(findings or [])
-        if outcome.warning:
-            stores.record_error(path, sha, outcome.warning)
+        # a warning is this file's row now; None clears the row of an earlier failed attempt
+        stores.record_error(path, sha, outcome.warning)
     return outcome
 
 

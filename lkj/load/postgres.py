@@ -413,14 +413,18 @@ def load_extraction(conn: PgConnection, extraction: Any,
 
 
 def record_ingest_error(conn: PgConnection, path: Path | str, sha256: str | None,
-                        reason: str) -> None:
-    """Keep a row for a file that could not be stored: which file, its hash if known, why."""
+                        reason: str | None) -> None:
+    """As lkj.load.sqlite.record_ingest_error: one row per file (name and bytes), its
+    latest attempt's; reason None clears it."""
     row = {"source_file": Path(path).name, "sha256": sha256,
-           "reason": reason.replace("\x00", "\\x00"), "at": utc_now()}
+           "reason": reason and reason.replace("\x00", "\\x00"), "at": utc_now()}
     try:
         with conn.engine.begin() as db:
-            db.execute(sa.text("INSERT INTO ingest_errors (source_file, sha256, reason, at) "
-                               "VALUES (:source_file, :sha256, :reason, :at)"), row)
+            db.execute(sa.text("DELETE FROM ingest_errors WHERE source_file = :source_file "
+                               "AND sha256 IS NOT DISTINCT FROM :sha256"), row)
+            if reason is not None:
+                db.execute(sa.text("INSERT INTO ingest_errors (source_file, sha256, reason, "
+                                   "at) VALUES (:source_file, :sha256, :reason, :at)"), row)
     except sa_exc.DBAPIError as exc:
         raise StoreError(f"{conn.url}: {_reason(exc)}") from exc
 

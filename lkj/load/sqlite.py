@@ -328,14 +328,19 @@ def _sync_indicators(conn: sqlite3.Connection) -> None:
 
 
 def record_ingest_error(conn: sqlite3.Connection, path: Path | str, sha256: str | None,
-                        reason: str) -> None:
-    """Keep a row for a file that could not be stored: which file, its hash if known, why."""
+                        reason: str | None) -> None:
+    """Keep a row for a file that could not be stored (or was stored incomplete): which file,
+    its hash if known, why. A file has one row, its latest attempt's (the same name and
+    bytes again replace it); reason None clears it (the file is now stored whole)."""
     with_tx = not conn.in_transaction
     if with_tx:
         conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.execute("INSERT INTO ingest_errors (source_file, sha256, reason, at) "
-                     "VALUES (?, ?, ?, ?)", (Path(path).name, sha256, reason, utc_now()))
+        conn.execute("DELETE FROM ingest_errors WHERE source_file = ? AND sha256 IS ?",
+                     (Path(path).name, sha256))
+        if reason is not None:
+            conn.execute("INSERT INTO ingest_errors (source_file, sha256, reason, at) "
+                         "VALUES (?, ?, ?, ?)", (Path(path).name, sha256, reason, utc_now()))
         if with_tx:
             conn.execute("COMMIT")
     except BaseException:
