@@ -259,7 +259,7 @@ def make_bad_page_tree(folder: Path) -> Path:
 #: Tesseract the reason says how to install it.
 SCANNED_REASON = ("no LKj tables found" if shutil.which("tesseract") else
                   "no text layer (a scanned PDF) and Tesseract OCR is not installed: "
-                  "apt-get install tesseract-ocr tesseract-ocr-ind")
+                  "apt-get install tesseract-ocr tesseract-ocr-ind tesseract-ocr-script-latn")
 
 #: name -> (builder, the reason `lkj` gives, exactly)
 BAD_INPUTS: dict[str, tuple[Callable[[Path], Path], str]] = {

@@ -5,8 +5,10 @@ of cells with spans (`lkj.extract.raster`). Tesseract then reads:
 
 1. the page around the tables (captions, titles, running text) as text lines, Indonesian;
 2. every table cell, each cut out and stacked on one sheet, so that a word belongs to exactly
-   one cell; once with each of two models (English, Indonesian): where they disagree, the
-   cell is uncertain;
+   one cell; once with each of three models (English, Indonesian, and the Latin-script model
+   trained on every language written in the Latin alphabet): where they disagree, the cell is
+   uncertain. The two language models share blind spots (both read a printed 'q', rare in
+   their languages, as 'g', and surely: "Baloq" as "Balog"); the script model does not;
 3. the cells that hold figures, once more, restricted to digits, separators and the unit
    words read in pass 2 (`88.73%` must not come back as `88.73Yo`).
 
@@ -16,7 +18,8 @@ Every OCR cell carries Tesseract's confidence (`Cell.confidence`, percent); the 
 `LOW_CONFIDENCE` are named on their table and rows by `lkj.extract.confidence`.
 
 OpenCV, numpy and pypdfium2 are imported on use (the `ocr` extra); the `tesseract` binary and
-its models come from the system: `apt-get install tesseract-ocr tesseract-ocr-ind`.
+its models come from the system: `apt-get install tesseract-ocr tesseract-ocr-ind
+tesseract-ocr-script-latn`.
 """
 
 from __future__ import annotations
@@ -48,8 +51,8 @@ if TYPE_CHECKING:
 LOW_CONFIDENCE = 80.0
 #: Resolution pages are rendered at for OCR (Tesseract reads best at about 300 dpi).
 OCR_DPI = 300
-#: How to get Tesseract and its Indonesian model (Debian / Ubuntu).
-INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-ind"
+#: How to get Tesseract and the models it reads with (Debian / Ubuntu).
+INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-ind tesseract-ocr-script-latn"
 #: Cells are stacked on sheets no taller than this (pixels) for one Tesseract run each.
 MAX_SHEET_HEIGHT = 12000
 #: A page counts as scanned when images cover this share of it and it has no text layer.
@@ -78,8 +81,10 @@ class OcrSettings:
     dpi: int = OCR_DPI
     lang: str = "ind"  # the page around the tables: Indonesian prose and captions
     #: Table cells are read once with each model; where they disagree the cell is uncertain.
-    #: English first: the Debian `ind` model reads "%" as "Yo" or "96".
-    cell_langs: tuple[str, ...] = ("eng", "ind")
+    #: English first: the Debian `ind` model reads "%" as "Yo" or "96". The Latin-script
+    #: model last: it errs where the language models do not (a letter rare in English and
+    #: Indonesian, read as a common one by both), so it catches their sure misreadings.
+    cell_langs: tuple[str, ...] = ("eng", "ind", "Latin")
     figure_lang: str = "eng"  # figure cells, read again restricted to figure characters
     low_confidence: float = LOW_CONFIDENCE
     tesseract: str = "tesseract"
@@ -116,8 +121,8 @@ def check_tesseract(settings: OcrSettings | None = None) -> None:
                                       *settings.cell_langs]).split("+"))
     missing = [lang for lang in wanted if lang not in _languages(exe)]
     if missing:
-        raise OcrUnavailable(f"Tesseract has no {'+'.join(missing)!r} language model: "
-                             f"{INSTALL_HINT}")
+        raise OcrUnavailable(f"Tesseract has no {', '.join(map(repr, missing))} language "
+                             f"model{'s' * (len(missing) > 1)}: {INSTALL_HINT}")
 
 
 @lru_cache(maxsize=4)
