@@ -135,5 +135,73 @@ def page_text(page: Any) -> str:
         return ""
 
 
+#: The pdfminer attributes of a character that pdfplumber copies into its char dicts and
+#: that text extraction can read (colours and colour spaces are left out: text never reads
+#: them, and resolving them is most of pdfplumber's cost per character).
+_CHAR_ATTRS = ("adv", "fontname", "size", "upright", "x0", "y0", "x1", "y1", "width", "height",
+               "matrix", "mcid", "tag")
+
+
+def _layout_objects(objs: Any) -> Any:
+    """pdfminer layout objects in pdfplumber's order, containers (forms) opened."""
+    from pdfminer.layout import LTContainer
+
+    for obj in objs:
+        if isinstance(obj, LTContainer):
+            yield from _layout_objects(obj._objs)
+        else:
+            yield obj
+
+
+def rulings(page: Any) -> int:
+    """How many ruling lines and rectangles the page draws (pdfplumber's page.lines and
+    page.rects), counted on its pdfminer layout without building pdfplumber's objects."""
+    return sum(type(o).__name__ in ("LTLine", "LTRect")
+               for o in _layout_objects(page.layout._objs))
+
+
+def light_chars(page: Any) -> list[dict[str, Any]]:
+    """The page's characters as pdfplumber's `page.chars` has them, for every key its text
+    extraction reads (text, x0, x1, top, bottom, doctop, upright, fontname, size, ...),
+    built straight from the pdfminer layout: the same numbers by the same arithmetic
+    (pdfplumber.page.Page.process_object, MediaBox offset included), at about half the
+    cost, because colours are not resolved. tests/test_extract_sample.py holds the two
+    equal, key for key, on every page of the samples and a corpus."""
+    from pdfminer.layout import LTChar
+    from pdfplumber.page import fix_fontname_bytes
+
+    height, doctop, number = page.height, page.initial_doctop, page.page_number
+    mb_x0, mb_top = page.mediabox[:2]
+    out = []
+    for obj in _layout_objects(page.layout._objs):
+        if not isinstance(obj, LTChar):
+            continue
+        char = {k: getattr(obj, k) for k in _CHAR_ATTRS if hasattr(obj, k)}
+        if isinstance(char.get("fontname"), bytes):
+            char["fontname"] = fix_fontname_bytes(char["fontname"])
+        char.update(object_type="char", page_number=number, text=obj.get_text())
+        char["top"] = (height - char["y1"]) + mb_top
+        char["bottom"] = (height - char["y0"]) + mb_top
+        char["doctop"] = doctop + char["top"]
+        if mb_x0 != 0:
+            char["x0"] += mb_x0
+            char["x1"] += mb_x0
+        out.append(char)
+    return out
+
+
+def light_text_map(page: Any) -> Any:
+    """pdfplumber's text map of the page (what page.extract_text and extract_text_lines
+    read) from light_chars; None when pdfminer cannot read the page."""
+    from pdfplumber import utils
+
+    try:
+        chars = light_chars(page)
+    except Exception:  # a broken content stream: as page_text, no text
+        return None
+    return utils.chars_to_textmap(chars, layout_bbox=page.bbox, layout_width=page.width,
+                                  layout_height=page.height)
+
+
 def has_text_layer(texts: list[str]) -> bool:
     return any(len("".join(t.split())) >= MIN_TEXT_CHARS for t in texts)

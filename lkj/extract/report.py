@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Any
 
 from lkj.extract import engines
 from lkj.extract.contents import Listed, listed_tables
-from lkj.extract.document import ReportError, check_file, has_text_layer, open_pdf, page_text
+from lkj.extract.document import (
+    ReportError,
+    check_file,
+    has_text_layer,
+    light_text_map,
+    open_pdf,
+    page_text,
+    rulings,
+)
 from lkj.extract.locate import LocatedTable, locate_tables
 from lkj.extract.narrative import Line, PageLines, extract_claims
 from lkj.extract.normalise import Rows, normalise_table
@@ -115,9 +123,10 @@ def identify(page_texts: list[str], path: Path, sha256: str) -> dict[str, Any]:
 
 
 def _may_hold_table(page: Any) -> bool:
-    """Cheap pre-filter: a ruled table needs ruling lines or rectangles."""
+    """Cheap pre-filter: a ruled table needs ruling lines or rectangles (counted on the
+    pdfminer layout, before pdfplumber builds its objects)."""
     try:
-        return len(page.rects) + len(page.lines) >= 4
+        return rulings(page) >= 4
     except Exception:  # a broken content stream (page_text gave ""): no table read there
         return False
 
@@ -147,7 +156,15 @@ def extract_report(path: Path | str, engine: str = "both",
     path = Path(path)
     source = check_file(path)
     with open_pdf(path) as pdf:
-        texts = [page_text(p) for p in pdf.pages]
+        # Only pages that may hold a table get pdfplumber's full objects (rulings, chars
+        # with colours); the others are read from the pdfminer layout as text alone.
+        candidates = [p for p in pdf.pages if _may_hold_table(p)]
+        wanted = {p.page_number for p in candidates}
+        maps = {p.page_number: light_text_map(p) for p in pdf.pages
+                if p.page_number not in wanted}
+        texts = [page_text(p) if p.page_number in wanted else
+                 (maps[p.page_number].as_string if maps[p.page_number] is not None else "")
+                 for p in pdf.pages]
         scanned, ocr_read, ocr_notes = _read_scanned(path, pdf, texts, ocr_pages, ocr_settings)
         for number, ocr_page in ocr_read.items():
             texts[number - 1] = ocr_page.text
@@ -162,7 +179,6 @@ def extract_report(path: Path | str, engine: str = "both",
         if broken:
             note = f"unreadable page(s) {','.join(map(str, broken))}: no tables read there"
             report["flags"] = "; ".join(filter(None, [report["flags"], note]))
-        candidates = [p for p in pdf.pages if _may_hold_table(p)]
         heights = {p.page_number: p.height for p in pdf.pages}
         per_page = []
         for page in candidates:
@@ -185,7 +201,8 @@ def extract_report(path: Path | str, engine: str = "both",
             if any(seg.engine == "ocr" for seg in t.segments):
                 t.engine = "ocr" if all(seg.engine == "ocr" for seg in t.segments) \
                     else f"{t.engine}+ocr"
-        prose = _running_text(pdf, located, {n: op.lines for n, op in ocr_read.items()})
+        prose = _running_text(pdf, located, {n: op.lines for n, op in ocr_read.items()},
+                              maps)
     unknown = [t for t in located if not t.family]
     located = [t for t in located if t.family]
     if not located:
@@ -270,10 +287,12 @@ def _pages(numbers: list[int]) -> str:
 
 
 def _running_text(pdf: Any, located: list[LocatedTable],
-                  ocr_lines: dict[int, list[dict]] | None = None) -> PageLines:
+                  ocr_lines: dict[int, list[dict]] | None = None,
+                  text_maps: dict[int, Any] | None = None) -> PageLines:
     """Each page's lines with its tables and their captions cut out: what the report says
     in prose. Bold lines are marked (headings name the subject of what follows); OCR gives
-    no font, so lines of scanned pages are never bold."""
+    no font, so lines of scanned pages are never bold. `text_maps` are the light text maps
+    of pages without tables (lkj.extract.document.light_text_map)."""
     boxes: dict[int, list[tuple]] = {}
     for table in located:
         for i, seg in enumerate(table.segments):
@@ -288,11 +307,16 @@ def _running_text(pdf: Any, located: list[LocatedTable],
                 if not any(top - 1 <= ln["top"] and ln["bottom"] <= bottom + 1
                            for top, bottom in cut)]))
             continue
+        light = (text_maps or {}).get(page.page_number, False)
         cropped = page
         for top, bottom in boxes.get(page.page_number, []):
             cropped = cropped.outside_bbox((0, top, page.width, bottom))
         try:
-            lines = cropped.extract_text_lines(return_chars=True)
+            if light is not False and not boxes.get(page.page_number):
+                lines = light.extract_text_lines(strip=True, return_chars=True) \
+                    if light is not None else []
+            else:
+                lines = cropped.extract_text_lines(return_chars=True)
         except Exception:  # one unreadable page must not sink the report
             lines = []
         out.append((page.page_number, [Line(ln["text"], _is_bold(ln["chars"])) for ln in lines]))
