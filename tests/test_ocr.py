@@ -202,6 +202,24 @@ def test_low_confidence_cells_named_on_tables(scanned_2023):
         assert len([f for f in table.flags if f.startswith("low OCR")]) == len(low)
 
 
+def test_claims_have_the_headings_of_the_text_layer(scanned_2023, extraction_2023):
+    """OCR has no fonts: headings are found by their thicker strokes (bold), so that a claim
+    on a scanned page sits under the heading it has in the text layer (quote marks aside:
+    OCR drops a doubted closing one)."""
+    def by_key(claims):
+        return {(c["page"], c["measure"], c["stated_raw"]): c for c in claims}
+
+    want, got = by_key(extraction_2023.claims), by_key(scanned_2023.claims)
+    on_ocr_pages = [k for k in want if k[0] in scanned_2023.ocr_pages]
+    assert len(on_ocr_pages) >= 10 and set(on_ocr_pages) <= set(got)
+
+    def plain(heading):
+        return re.sub(r"[“”\"]", "", heading or "")
+
+    assert {k: plain(got[k]["heading"]) for k in on_ocr_pages} == {
+        k: plain(want[k]["heading"]) for k in on_ocr_pages}
+
+
 def test_text_layer_cells_have_no_confidence(extraction_2023):
     assert all(c.confidence is None for t in extraction_2023.tables for c in t.grid.cells)
     assert not any(confidence.FLAG_PREFIX in (r.get("flags") or "")
@@ -358,6 +376,32 @@ def test_two_readings_that_disagree_make_a_cell_uncertain():
     assert ocr._pick(("88.73Yo", 70.0), ("88.73%", 95.0), low) == ("88.73%", 95.0)
     text, conf = ocr._pick(("1.000", 90.0), ("1,000", 95.0), low)
     assert conf < low
+
+
+def test_bold_lines_by_their_strokes():
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    def drawn(stroke: int) -> np.ndarray:
+        img = Image.new("L", (1400, 90), 236)
+        ImageDraw.Draw(img).text((10, 10), "Realisasi anggaran tahun 2023", fill=20,
+                                 font_size=48, stroke_width=stroke, stroke_fill=20)
+        return np.asarray(img)
+
+    regular, bold = ocr.stroke_width(drawn(0)), ocr.stroke_width(drawn(1))
+    assert bold > ocr.BOLD_STROKE * regular
+    assert ocr.stroke_width(np.full((20, 50), 236, dtype=np.uint8)) is None
+
+    def page(lines):
+        return ocr.OcrPage(1, [{"text": t, "stroke": w} for t, w in lines], [], 0.0)
+
+    body = [("Realisasi anggaran tahun 2023 sebesar 88.73% dari pagu", regular)] * 10
+    pages = [page([*body, ("C. REALISASI ANGGARAN", bold), ("(88.73%).", bold)])]
+    ocr.mark_bold(pages)
+    assert [ln["bold"] for ln in pages[0].lines] == [False] * 10 + [True, False]
+    few = [page([body[0], ("C. REALISASI ANGGARAN", bold)])]  # too little text to judge
+    ocr.mark_bold(few)
+    assert not any(ln["bold"] for ln in few[0].lines)
 
 
 def test_settings_are_checked():

@@ -291,8 +291,9 @@ def _running_text(pdf: Any, located: list[LocatedTable],
                   text_maps: dict[int, Any] | None = None) -> PageLines:
     """Each page's lines with its tables and their captions cut out: what the report says
     in prose. Bold lines are marked (headings name the subject of what follows); OCR gives
-    no font, so lines of scanned pages are never bold. `text_maps` are the light text maps
-    of pages without tables (lkj.extract.document.light_text_map)."""
+    no font, so a line of a scanned page is bold where its strokes are thicker than the body
+    text's (`lkj.extract.ocr.mark_bold`). `text_maps` are the light text maps of pages
+    without tables (lkj.extract.document.light_text_map)."""
     boxes: dict[int, list[tuple]] = {}
     for table in located:
         for i, seg in enumerate(table.segments):
@@ -303,7 +304,7 @@ def _running_text(pdf: Any, located: list[LocatedTable],
         if ocr_lines and page.page_number in ocr_lines:
             cut = boxes.get(page.page_number, [])
             out.append((page.page_number, [
-                Line(ln["text"], False) for ln in ocr_lines[page.page_number]
+                Line(ln["text"], ln.get("bold", False)) for ln in ocr_lines[page.page_number]
                 if not any(top - 1 <= ln["top"] and ln["bottom"] <= bottom + 1
                            for top, bottom in cut)]))
             continue
