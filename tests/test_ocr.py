@@ -34,7 +34,7 @@ NOT_COMPARED = {"report_id", "flags"}
 #: Cells OCR reads right but flags all the same (under the threshold): the price of flagging
 #: every misreading. Upper bounds, as measured, so that the flagging cannot grow silently
 #: (most are header words and lone numbers a model reads apart: "Triwulan Il", "1.").
-MAX_CORRECT_BUT_FLAGGED = {"2023": 23, "2022": 20}
+MAX_CORRECT_BUT_FLAGGED = {"2023": 23, "2022": 22}
 INSTALL = "apt-get install tesseract-ocr tesseract-ocr-ind tesseract-ocr-script-latn"
 
 
@@ -174,8 +174,8 @@ def test_cells_equal_or_flagged(scan_pair):
     read right (at most MAX_CORRECT_BUT_FLAGGED: an upper bound, not a target).
 
     Sure misreadings are flagged too: in the 2023 scan (Tabel 2.3 row 12) the English and
-    Indonesian models both read 'Baloq' as 'Balog' at 92%; the Latin-script model reads it
-    otherwise, and the cell is flagged."""
+    Indonesian models both read 'Baloq' as 'Balog' at 92%; the Latin-script model, which
+    checks the cells they read alike, reads it otherwise, and the cell is flagged."""
     text, scanned = scan_pair
     result = compare_cells(text.tables, scanned.tables)
     assert result["unflagged"] == []
@@ -369,9 +369,10 @@ def test_two_readings_that_disagree_make_a_cell_uncertain():
     text, conf, same = ocr._agree([("Triwulan I", 64.0), ("Triwulan II", 91.0)], low)
     assert (text, conf, same) == ("Triwulan II", 64.0, False)
     assert ocr._agree([("Balog", 92.0), ("Balog.", 95.0)], low)[1] == low - 1
-    # a third model that reads a glyph otherwise makes a sure reading of two models uncertain
-    assert ocr._agree([("Balog", 93.0), ("Balog", 91.0), ("Baloq", 71.0)], low) == (
-        "Balog", 71.0, False)
+    # a check model that reads a cell otherwise makes it uncertain, its text unchanged
+    assert ocr._checked(("Balog", 92.0), "Balog", ("Baloq", 78.0), low) == ("Balog", 78.0)
+    assert ocr._checked(("Balog", 92.0), "Balog", ("Balog", 85.0), low) == ("Balog", 92.0)
+    assert ocr._checked(("88.73%", 95.0), "88.73Yo", ("Ba", 90.0), low) == ("88.73%", low - 1)
     # the figure reading fixes a symbol but must not change digits or separators silently
     assert ocr._pick(("88.73Yo", 70.0), ("88.73%", 95.0), low) == ("88.73%", 95.0)
     text, conf = ocr._pick(("1.000", 90.0), ("1,000", 95.0), low)

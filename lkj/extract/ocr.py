@@ -5,12 +5,16 @@ of cells with spans (`lkj.extract.raster`). Tesseract then reads:
 
 1. the page around the tables (captions, titles, running text) as text lines, Indonesian;
 2. every table cell, each cut out and stacked on one sheet, so that a word belongs to exactly
-   one cell; once with each of three models (English, Indonesian, and the Latin-script model
-   trained on every language written in the Latin alphabet): where they disagree, the cell is
-   uncertain. The two language models share blind spots (both read a printed 'q', rare in
-   their languages, as 'g', and surely: "Baloq" as "Balog"); the script model does not;
+   one cell; once with each of two models (English, Indonesian): where they disagree, the
+   cell is uncertain;
 3. the cells that hold figures, once more, restricted to digits, separators and the unit
-   words read in pass 2 (`88.73%` must not come back as `88.73Yo`).
+   words read in pass 2 (`88.73%` must not come back as `88.73Yo`);
+4. the cells with letters that both models read alike, once more by the Latin-script model
+   (trained on every language written in the Latin alphabet): where it reads them otherwise,
+   the cell is uncertain. The two language models share blind spots (both read a printed
+   'q', rare in their languages, as 'g', and surely: "Baloq" as "Balog"); this one does not.
+   It reads with the language models' alphabet (`CHECK_CHARS`) and only doubts: the text
+   kept is the language models'.
 
 The result has the shapes of the text-layer path (`FoundTable` with a `Grid`, engine "ocr",
 and pdfplumber-like text line dicts), so locating, normalising and checking work unchanged.
@@ -29,6 +33,7 @@ import io
 import os
 import re
 import shutil
+import string
 import subprocess
 import threading
 import time
@@ -64,6 +69,9 @@ UNIT_WORDS = frozenset(numbers.COUNT_UNITS | numbers.SCORE_UNITS
                        | {"rp", "persen", "ribu", "rb", "juta", "jt", "miliar", "milyar",
                           "triliun", "org"})
 _TOKEN_PUNCT = "()[]:;,.-–"
+#: What the check model may read (step 4): the alphabet the language models write. The
+#: script model also knows letters such as 'Ł', which it reads for a plain 'L' at times.
+CHECK_CHARS = string.ascii_letters + string.digits + string.punctuation + " “”‘’–—•°"
 #: A text line whose strokes are this much thicker than the body text's is bold. On the
 #: synthetic 150 dpi scans bold lines measure 1.11-1.33 times the body's and lines of running
 #: text at most 1.06; lines in capitals that are not bold (a table of contents) may pass.
@@ -90,10 +98,14 @@ class OcrSettings:
     dpi: int = OCR_DPI
     lang: str = "ind"  # the page around the tables: Indonesian prose and captions
     #: Table cells are read once with each model; where they disagree the cell is uncertain.
-    #: English first: the Debian `ind` model reads "%" as "Yo" or "96". The Latin-script
-    #: model last: it errs where the language models do not (a letter rare in English and
-    #: Indonesian, read as a common one by both), so it catches their sure misreadings.
-    cell_langs: tuple[str, ...] = ("eng", "ind", "Latin")
+    #: English first: the Debian `ind` model reads "%" as "Yo" or "96".
+    cell_langs: tuple[str, ...] = ("eng", "ind")
+    #: Cells with letters that the cell models read alike are read again with this model;
+    #: where it reads them otherwise the cell is uncertain (None: no such check). A model of
+    #: the script, not of a language: it errs where the language models do not (a letter
+    #: rare in English and Indonesian read as a common one by both), so it catches their
+    #: sure misreadings.
+    check_lang: str | None = "Latin"
     figure_lang: str = "eng"  # figure cells, read again restricted to figure characters
     low_confidence: float = LOW_CONFIDENCE
     tesseract: str = "tesseract"
@@ -108,7 +120,8 @@ class OcrSettings:
             raise ValueError(f"workers must be >= 0, got {self.workers}")
         if not self.cell_langs:
             raise ValueError("cell_langs needs at least one Tesseract model")
-        for lang in (self.lang, self.figure_lang, *self.cell_langs):
+        for lang in (self.lang, self.figure_lang, *self.cell_langs,
+                     *filter(None, [self.check_lang])):
             if not re.fullmatch(r"[A-Za-z_]+(\+[A-Za-z_]+)*", lang):
                 raise ValueError(f"languages are Tesseract model names like 'ind', got {lang!r}")
 
@@ -126,8 +139,8 @@ def check_tesseract(settings: OcrSettings | None = None) -> None:
     exe = shutil.which(settings.tesseract)
     if exe is None:
         raise OcrUnavailable(f"Tesseract OCR is not installed: {INSTALL_HINT}")
-    wanted = dict.fromkeys("+".join([settings.lang, settings.figure_lang,
-                                      *settings.cell_langs]).split("+"))
+    wanted = dict.fromkeys("+".join([settings.lang, settings.figure_lang, *settings.cell_langs,
+                                      *filter(None, [settings.check_lang])]).split("+"))
     missing = [lang for lang in wanted if lang not in _languages(exe)]
     if missing:
         raise OcrUnavailable(f"Tesseract has no {', '.join(map(repr, missing))} language "
@@ -387,6 +400,16 @@ def _agree(readings: list[tuple[str, float | None]], low: float
     return best[0], min([c for _, c in readings if c is not None] + [low - 1]), False
 
 
+def _checked(kept: tuple[str, float | None], read: str, check: tuple[str, float | None],
+             low: float) -> tuple[str, float | None]:
+    """A cell's kept reading after a check reading of the same cell: unchanged where the
+    check reads what the cell models read (`read`), else below `low` (and as unsure as the
+    check), its text unchanged: a check only doubts."""
+    if join_lines(check[0]) == join_lines(read):
+        return kept
+    return kept[0], min(c for c in (kept[1], check[1], low - 1) if c is not None)
+
+
 def _skeleton(text: str) -> str:
     """Digits and separators: what a figure's value depends on ('%' is left out: it is what
     the free reading gets wrong and the figure reading is there to fix)."""
@@ -460,6 +483,12 @@ def read_image(gray: np.ndarray, page_number: int, settings: OcrSettings) -> Ocr
     for whitelist, group in by_whitelist.items():
         for k, ws in _read_sheet(group, settings, settings.figure_lang, whitelist).items():
             texts[k] = _pick(texts[k], _cell_text(ws, low), low)
+    # 4. the cells with letters the models read alike, by the script model: a check only
+    if settings.check_lang:
+        alike = [(k, c) for k, c in crops if agreed[k][2]
+                 and any(ch.isalpha() for ch in agreed[k][0])]
+        for k, ws in _read_sheet(alike, settings, settings.check_lang, CHECK_CHARS).items():
+            texts[k] = _checked(texts[k], agreed[k][0], _cell_text(ws, low), low)
 
     found = []
     for ti, s in enumerate(shapes):
