@@ -278,16 +278,38 @@ def test_prefetch_gives_the_same_results_as_read_many(files):
 
 
 def test_closing_a_prefetch_stops_its_workers_at_once(files, monkeypatch):
+    """Local reading runs in a reader process that forks the workers (grandchildren here):
+    closing ends them all, and the reader process is reaped."""
     monkeypatch.setattr(batch, "read_one",
                         lambda path, engine: (time.sleep(60), ReadResult(path, "read"))[1])
-    before = children()
+    me = os.getpid()
+    before = set(batch._descendants(me))
     prefetch = batch.Prefetch(read_many, ENGINE, 2, None)
     prefetch.feed(files)
-    assert _wait_for(lambda: len(children() - before) == 2)
+    # the reader process and its two workers
+    assert _wait_for(lambda: len(set(batch._descendants(me)) - before) == 3)
     start = time.monotonic()
     prefetch.close()
     assert time.monotonic() - start < 10
-    assert children() == before
+    assert _wait_for(lambda: set(batch._descendants(me)) <= before, 5)
+
+
+def test_workers_are_not_forked_from_the_callers_process(files, tmp_path, monkeypatch):
+    """The caller's process may run threads (great expectations, the result receiver) while
+    workers start: a fork copies their locks. Workers are children of the reader process."""
+    marks = tmp_path / "parents"
+    marks.mkdir()
+
+    def read_one(path: Path, engine: str) -> ReadResult:
+        (marks / f"{os.getppid()}").touch()
+        return ReadResult(path, "read", None, 0.0)
+
+    monkeypatch.setattr(batch, "read_one", read_one)
+    with batch.Prefetch(read_many, ENGINE, 2, None) as prefetch:
+        prefetch.feed(files)
+        [prefetch.next() for _ in files]
+        reader = prefetch._process.pid
+    assert {int(p.name) for p in marks.iterdir()} == {reader} != {os.getpid()}
 
 
 def test_an_error_in_the_reader_reaches_the_caller(files):

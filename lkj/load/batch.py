@@ -264,18 +264,61 @@ def read_many(paths: Iterable[Path], engine: str = "both", jobs: int | None = No
             r.conn.close()
 
 
+class _StopWhen:
+    """read_many's stop in the reader process: the batch's event, or its parent gone."""
+
+    def __init__(self, event: Any, parent: int) -> None:
+        self.event, self.parent = event, parent
+
+    def is_set(self) -> bool:
+        return self.event.is_set() or os.getppid() != self.parent
+
+
+def _reader_process(conn: Connection, engine: str, jobs: int | None, limits: Limits | None,
+                    stop: Any, parent: int) -> None:
+    """Body of Prefetch's reader process: read each list of paths it is sent with
+    read_many (forking a worker per file from this single-threaded process) and send the
+    results back, in order. Ends at None, at stop, or when its parent is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    until = _StopWhen(stop, parent)
+    try:
+        while not until.is_set():
+            if not conn.poll(1.0):
+                continue
+            paths = conn.recv()
+            if paths is None:
+                break
+            try:
+                for result in read_many(paths, engine, jobs, limits, stop=until):
+                    conn.send(result)
+            except Exception as exc:  # a reader bug: the caller's to raise
+                conn.send(exc)
+                break
+    except (EOFError, OSError):  # the parent went away
+        pass
+    finally:
+        conn.close()
+
+
 class Prefetch:
     """Reading that goes on while the caller works: paths are fed in, results come out in
     the order fed, and the workers read the next files while the caller checks and stores
     the last ones (instead of waiting for it at every chunk).
 
-    `read` is `read_many` or a reader with its signature (a cluster's). It runs in one
-    background thread, which owns the worker processes; `close()` (or leaving the `with`)
-    stops it within a second and kills its workers. An error in the thread is raised again
-    by the `next()` that would have returned the result.
+    Local reading (`read` is `read_many`) runs in a reader process forked here, before the
+    caller does anything else: it forks a worker per file from its own single thread. The
+    workers are never forked from this process while its main thread runs great
+    expectations, SQLite or OpenSSL: a fork copies the locks another thread holds, and a
+    worker that needs one of them waits forever (seen: two files of a 500-file batch hung
+    until their time limit when workers were forked from a thread of this process). A
+    thread here only receives the results, so that the reader process never waits for the
+    caller. Another reader (a cluster's, with read_many's signature) forks nothing here and
+    runs in a thread.
 
-    Memory: results wait here until taken, so the caller bounds it by how far ahead it
-    feeds (ingest_many feeds one chunk ahead).
+    `close()` (or leaving the `with`) stops the reading within a second and kills its
+    workers. An error in the reader is raised again by the `next()` that would have
+    returned the result. Memory: results wait here until taken, so the caller bounds it by
+    how far ahead it feeds (ingest_many feeds one chunk ahead).
     """
 
     _END = object()
@@ -287,9 +330,21 @@ class Prefetch:
         self._inbox: queue.SimpleQueue = queue.SimpleQueue()
         self._outbox: queue.SimpleQueue = queue.SimpleQueue()
         self._stop = threading.Event()
+        self._process = self._conn = None
         if read is read_many:
-            _preload(engine)  # here, not in the thread: the imports are done before any fork
-        self._thread = threading.Thread(target=self._run, name="lkj-reader", daemon=True)
+            ctx = _context()
+            _preload(engine)  # once, in the reader process's image: every worker has them
+            self._conn, theirs = ctx.Pipe(duplex=True)
+            self._process_stop = ctx.Event()
+            self._process = ctx.Process(
+                target=_reader_process, name="lkj-reader",
+                args=(theirs, engine, jobs, limits, self._process_stop, os.getpid()))
+            self._process.start()  # not a daemon: daemons may not start the workers
+            theirs.close()
+            target = self._receive
+        else:
+            target = self._run
+        self._thread = threading.Thread(target=target, name="lkj-reader", daemon=True)
         self._thread.start()
 
     def __enter__(self) -> Prefetch:
@@ -300,7 +355,11 @@ class Prefetch:
 
     def feed(self, paths: list[Path]) -> None:
         """Queue these files for reading, after those fed before."""
-        if paths:
+        if not paths:
+            return
+        if self._conn is not None:
+            self._conn.send([Path(p) for p in paths])
+        else:
             self._inbox.put(list(paths))
 
     def next(self) -> ReadResult:
@@ -314,10 +373,35 @@ class Prefetch:
 
     def close(self) -> None:
         self._stop.set()
-        self._inbox.put(self._END)
+        if self._process is not None:
+            self._process_stop.set()
+            try:
+                self._conn.send(None)
+            except OSError:  # it has ended already
+                pass
+            self._process.join(10)
+            if self._process.is_alive():  # stuck: its workers go with it
+                _kill(self._process)
+                self._process.join()
+            self._conn.close()
+        else:
+            self._inbox.put(self._END)
         self._thread.join()
 
+    def _receive(self) -> None:
+        """Thread: move what the reader process sends into the outbox, until it ends."""
+        try:
+            while True:
+                self._outbox.put(self._conn.recv())
+        except (EOFError, OSError):  # the reader process ended (or close() closed the pipe)
+            pass
+        except BaseException as exc:  # e.g. a result that cannot be unpickled here
+            self._outbox.put(exc)
+        finally:
+            self._outbox.put(self._END)
+
     def _run(self) -> None:
+        """Thread: run a reader that forks nothing here (a cluster's) over what is fed."""
         try:
             while not self._stop.is_set():
                 paths = self._inbox.get()
