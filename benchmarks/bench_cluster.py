@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         db = Path(tmp) / "out.sqlite"
         base = [str(LKJ), "run", str(folder), "--db", str(db), "--silent"]
         clusters = {w: LocalCluster(n_workers=w, threads_per_worker=1, processes=True,
-                                    host="127.0.0.1", dashboard_address=None,
+                                    host="127.0.0.1", dashboard_address=":0",
                                     silence_logs=logging.ERROR)
                     for w in args.workers}
         try:
