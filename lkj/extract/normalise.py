@@ -166,6 +166,8 @@ def normalise_table(table: LocatedTable, report_id: str, year: int | None) -> Ro
     handler = _HANDLERS.get(table.family or "")
     if handler is None:
         return rows
+    if table.family == "quarterly" and (doubt := quarter_header_doubt(table)):
+        table.flags.append(doubt)
     data_no = 0
     for r in _data_rows(table):
         if _is_total_row(table, r):
@@ -209,6 +211,26 @@ def _iku_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: 
     rows.iku.append(rec)
 
 
+def quarter_header_doubt(table: LocatedTable) -> str | None:
+    """Why the quarter headers of a quarterly table cannot be trusted, or None.
+
+    Under each of target and realisasi the quarters must come once each, in order (TW I,
+    TW II, ...). A quarter named twice or out of order is a misprint or a misread (OCR reads
+    'TW II' as 'TWI'): the quarters of that table's rows are then flagged, not guessed from
+    the columns' order."""
+    problems = []
+    for role in ("target", "realisasi"):
+        cols = [c for c in table.header.columns if c.role == role and c.quarter]
+        quarters = [c.quarter for c in cols]
+        if quarters != sorted(set(quarters)):
+            labels = ", ".join(repr(c.label) for c in cols)
+            problems.append(f"{role} quarters read as {labels}")
+    if not problems:
+        return None
+    return ("quarter headers uncertain (a quarter named twice or out of order: "
+            f"{'; '.join(problems)}): quarters of its rows flagged quarter:header_uncertain")
+
+
 def _quarterly_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: int,
                    rows: Rows) -> None:
     indicator = _text(table, r, _col(table, "indicator"))
@@ -217,6 +239,7 @@ def _quarterly_row(table: LocatedTable, report_id: str, year: int | None, r: int
     sasaran = _text(table, r, _col(table, "sasaran")) or None
     quarters = sorted({c.quarter for c in table.header.columns if c.quarter})
     raws = [table.grid.text(r, c.index) for c in table.header.columns if c.quarter]
+    doubt = quarter_header_doubt(table) is not None
     kind = row_kind(indicator, raws)
     for q in quarters:
         t_raw = _text(table, r, _col(table, "target", quarter=q))
@@ -228,7 +251,9 @@ def _quarterly_row(table: LocatedTable, report_id: str, year: int | None, r: int
             "target": num(target), "target_unit": target.unit, "target_note": target.note,
             "realisasi": num(real), "realisasi_unit": real.unit, "realisasi_note": real.note,
             "target_raw": t_raw or None, "realisasi_raw": r_raw or None,
-            "flags": _flags(target=target, realisasi=real) or None,
+            "flags": "; ".join(filter(None, [_flags(target=target, realisasi=real),
+                                             "quarter:header_uncertain" if doubt else None]))
+            or None,
         })
         rows.quarterly.append(rec)
 
