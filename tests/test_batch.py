@@ -343,3 +343,31 @@ def test_ingest_outcomes_do_not_depend_on_the_chunks(files, tmp_path, chunk):
     assert [o[1] for o in whole] == ["loaded", "unchanged", "loaded", "failed", "loaded",
                                      "loaded"]
     assert outcomes(chunk, tmp_path / f"chunks-of-{chunk}.sqlite") == whole
+
+
+def test_a_prefetch_never_closed_does_not_hang_the_exit(files, tmp_path):
+    """A caller that dies with its Prefetch open (kept alive by a traceback) still exits:
+    the reader process is stopped before multiprocessing waits for its children."""
+    script = tmp_path / "leave_open.py"
+    script.write_text(f"""
+import time
+from pathlib import Path
+from lkj.load import batch
+
+def slow(path, engine):
+    time.sleep(60)
+    return batch.ReadResult(path, "read")
+
+batch.read_one = slow
+KEEP = batch.Prefetch(batch.read_many, "pdfplumber", 2, None)
+KEEP.feed([Path({str(files[0])!r}), Path({str(files[1])!r})])
+time.sleep(1)
+""")
+    import subprocess
+    import sys
+
+    start = time.monotonic()
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert time.monotonic() - start < 20

@@ -10,6 +10,7 @@ whatever the number of processes.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import multiprocessing as mp
 import os
@@ -341,6 +342,10 @@ class Prefetch:
                 args=(theirs, engine, jobs, limits, self._process_stop, os.getpid()))
             self._process.start()  # not a daemon: daemons may not start the workers
             theirs.close()
+            # multiprocessing joins a non-daemon child at exit: a Prefetch never closed (its
+            # caller died with an exception that keeps it alive) must not make that wait
+            # forever. atexit runs this before multiprocessing's own exit hook.
+            atexit.register(self.close)
             target = self._receive
         else:
             target = self._run
@@ -372,6 +377,10 @@ class Prefetch:
         return item
 
     def close(self) -> None:
+        if self._process is not None:
+            atexit.unregister(self.close)
+        if self._stop.is_set() and not self._thread.is_alive():
+            return  # closed before
         self._stop.set()
         if self._process is not None:
             self._process_stop.set()
