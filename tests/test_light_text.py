@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from badfiles import _raw_pdf
 from conftest import ROOT, SAMPLES
 
 from lkj.extract.document import light_chars, light_text_map, rulings
@@ -24,7 +25,7 @@ import corpus  # noqa: E402  (benchmarks/corpus.py)
 
 def _offset_mediabox(dst: Path) -> Path:
     """A one-page PDF whose MediaBox starts at (36, 72), with text in two fonts, a rotated
-    word and ruling lines, written by hand (cross-reference offsets counted)."""
+    word and ruling lines, written by hand (tests/badfiles.py's writer)."""
     content = (b"BT /F1 12 Tf 100 700 Td (Tabel 2.3 Kegiatan Sosialisasi) Tj ET\n"
                b"BT /F2 10 Tf 100 680 Td (JUMLAH 1.250 Orang) Tj ET\n"
                b"BT /F1 9 Tf 0 1 -1 0 300 500 Tm (miring) Tj ET\n"
@@ -38,16 +39,7 @@ def _offset_mediabox(dst: Path) -> Path:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Times-Bold >>",
     ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for i, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    dst.write_bytes(bytes(out))
+    dst.write_bytes(_raw_pdf(objects))
     return dst
 
 
