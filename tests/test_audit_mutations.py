@@ -151,6 +151,26 @@ def test_quarters_fires_alone(clean):
     assert f.iloc[0].computed - f.iloc[0].stated == pytest.approx(5)
 
 
+@pytest.mark.parametrize("flag", ["quarter:header_uncertain", "quarter:by_position"])
+def test_quarters_failing_under_doubted_headers_is_a_warning(clean, flag):
+    """Quarters kept as read from headers that name a quarter twice may sum the wrong
+    columns: the failure is said to rest on them, as a warning. Quarters taken from four
+    columns' order are sure: the failure stays an error."""
+    m = copy(clean)
+    q = m["quarterly"]
+    i = q.index[(q.value_kind == "count") & (q.quarter == 2) & q.realisasi.notna()][0]
+    q.at[i, "realisasi"] = q.at[i, "realisasi"] + 5
+    table = q.at[i, "table_id"]
+    q.loc[q.table_id == table, "flags"] = flag
+    (f,) = fails(m).itertuples()
+    if flag == "quarter:header_uncertain":
+        assert f.severity == "warning"
+        assert f.message.endswith(f"; the quarter headers of Tabel {table} are uncertain "
+                                  "(see its flags): quarters as read")
+    else:
+        assert f.severity == "error" and "uncertain" not in f.message
+
+
 def test_budget_fires_alone(clean):
     m = copy(clean)
     b = m["budget"]

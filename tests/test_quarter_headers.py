@@ -1,5 +1,8 @@
 """A quarterly table whose quarter headers name a quarter twice (a misprint, or OCR reading
-'TW II' as 'TWI') has its rows' quarters flagged, not guessed from the columns' order."""
+'TW II' as 'TWI') is flagged, and so is every row. Four quarter columns can only be TW I-IV
+in order: the quarters are then taken from the columns' order (`quarter:by_position`); fewer
+columns do not say which quarters they are, and the quarters stay as read
+(`quarter:header_uncertain`), the column that repeats a quarter named on the table."""
 
 from __future__ import annotations
 
@@ -8,6 +11,10 @@ import sys
 import pytest
 from conftest import ROOT, SAMPLES
 
+from lkj.extract.grid import Cell, Grid
+from lkj.extract.header import analyse_header
+from lkj.extract.locate import LocatedTable
+from lkj.extract.normalise import normalise_table
 from lkj.extract.report import extract_report
 
 sys.path.insert(0, str(ROOT / "samples" / "tools"))
@@ -47,7 +54,51 @@ def misprinted(tmp_path_factory):
 def test_a_quarter_named_twice_flags_the_table_and_every_row(misprinted):
     table, rows = _quarterly(misprinted)
     (note,) = [f for f in table.flags if "quarter headers" in f]
-    assert note.startswith("quarter headers uncertain (a quarter named twice or out of order: "
-                           "target quarters read as 'target tw i', 'target tw i', ")
-    assert "realisasi quarters" not in note  # the realisasi headers are sound
-    assert rows and all("quarter:header_uncertain" in r["flags"] for r in rows)
+    assert note == ("quarter headers uncertain (a quarter named twice or out of order: target "
+                    "quarters read as 'target tw i', 'target tw i', 'target tw iii', 'target "
+                    "tw iv'): four quarter columns each, so quarters taken from the columns' "
+                    "order; rows flagged quarter:by_position")
+    assert rows and all("quarter:by_position" in r["flags"] for r in rows)
+    # the misprinted header cell, and the other target quarter headers, are doubted
+    assert sorted(table.doubted_cells) == [(1, 3), (1, 4), (1, 5), (1, 6)]
+
+
+def test_four_quarter_columns_read_by_position_as_printed_elsewhere(misprinted):
+    """Apart from the flag, the rows are those of the sound report: no value moves."""
+    _, sound = _quarterly(extract_report(SAMPLES / "lkj-bp3mi-ntb-2024.pdf",
+                                         engine="pdfplumber"))
+    _, rows = _quarterly(misprinted)
+
+    def strip(r):
+        flags = [f for f in (r["flags"] or "").split("; ") if f and f != "quarter:by_position"]
+        return {**r, "report_id": None, "flags": "; ".join(flags) or None}
+
+    assert [strip(r) for r in rows] == [strip(r) for r in sound]
+
+
+def _three_quarter_table(quarters: list[str]) -> LocatedTable:
+    """Target and realisasi over three quarter columns each (a report of TW II-IV)."""
+    top = ["NO", "SASARAN STRATEGIS", "INDIKATOR KINERJA UTAMA"]
+    cells = [Cell(t, 0, c, rowspan=2) for c, t in enumerate(top)]
+    cells += [Cell("Target", 0, 3, colspan=3), Cell("Realisasi", 0, 6, colspan=3)]
+    cells += [Cell(q, 1, 3 + c) for c, q in enumerate(quarters + ["TW II", "TW III", "TW IV"])]
+    data = ["1", "Meningkatnya pelindungan", "Jumlah PMI", "10", "20", "30", "11", "22", "33"]
+    cells += [Cell(t, 2, c) for c, t in enumerate(data)]
+    grid = Grid(3, 9, cells)
+    return LocatedTable("9.1", 1, "Capaian triwulan", [], grid, analyse_header(grid),
+                        "quarterly")
+
+
+def test_fewer_than_four_quarters_stay_as_read_and_the_lost_column_is_named():
+    sound = normalise_table(_three_quarter_table(["TW II", "TW III", "TW IV"]), "r", 2024)
+    assert [(r["quarter"], r["target"], r["realisasi"], r["flags"]) for r in sound.quarterly] \
+        == [(2, 10, 11, None), (3, 20, 22, None), (4, 30, 33, None)]
+    table = _three_quarter_table(["TW II", "TW II", "TW IV"])
+    rows = normalise_table(table, "r", 2024).quarterly
+    assert [(r["quarter"], r["target"], r["realisasi"]) for r in rows] == [
+        (2, 10, 11), (3, None, 22), (4, 30, 33)]
+    assert all(r["flags"] == "quarter:header_uncertain" for r in rows)
+    (note,) = table.flags
+    assert note.endswith("quarters of its rows flagged quarter:header_uncertain; column(s) 5 "
+                         "not read into rows")
+    assert sorted(table.doubted_cells) == [(1, 3), (1, 4), (1, 5)]

@@ -219,6 +219,18 @@ def _with_ocr(outcome: Outcome, doubts: list[str]) -> Outcome:
     return outcome
 
 
+def _with_quarter_doubt(outcome: Outcome, rows: pd.DataFrame) -> Outcome:
+    """A failed quarters outcome on rows whose quarters are as read from headers that name a
+    quarter twice or out of order (`quarter:header_uncertain`): the sum may be of the wrong
+    columns, so it is said, and only a warning."""
+    if outcome.holds is False and any("quarter:header_uncertain" in str(f or "")
+                                      for f in rows.get("flags", [])):
+        outcome.message += (f"; the quarter headers of Tabel {rows.iloc[0].table_id} are "
+                            "uncertain (see its flags): quarters as read")
+        outcome.severity = "warning"
+    return outcome
+
+
 # ---------------------------------------------------------------------------------------
 # 1. Stated totals
 # ---------------------------------------------------------------------------------------
@@ -456,15 +468,16 @@ def check_quarters(iku: pd.DataFrame, quarterly: pd.DataFrame) -> Iterator[Outco
                        f"{ref[field + '_raw']!r}")
                 doubts = ocr_doubts(rows, {field: f"{field}_raw"}) + ocr_doubts(
                     pd.DataFrame([ref]), {field: f"{field}_raw"})
-                yield _with_ocr(Outcome(rid, "quarters", subject, *where, annual, computed,
-                                        holds, msg, "sum of quarters"), doubts)
+                yield _with_quarter_doubt(_with_ocr(Outcome(
+                    rid, "quarters", subject, *where, annual, computed, holds, msg,
+                    "sum of quarters"), doubts), rows)
             elif kind == "score" and stated_q:
                 q, last = stated_q[-1]
                 holds = abs(last - annual) < 1e-9
                 msg = (f"Triwulan {q} states {_fmt(last)}; Tabel {ref.table_id} states "
                        f"{ref[field + '_raw']!r}")
-                yield Outcome(rid, "quarters", subject, *where, annual, last, holds, msg,
-                              "last quarter")
+                yield _with_quarter_doubt(Outcome(rid, "quarters", subject, *where, annual,
+                                                  last, holds, msg, "last quarter"), rows)
             else:
                 yield Outcome(rid, "quarters", subject, *where, annual, None, None,
                               f"{kind} values are not additive over quarters: not checked")

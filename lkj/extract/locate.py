@@ -45,6 +45,11 @@ class LocatedTable:
     flags: list[str] = field(default_factory=list)
     verified: bool | None = None  # True/False once a second engine read the same cells
     caption_top: float | None = None  # where the caption starts, above the first segment
+    #: Flags every output row of this table gets (set by normalisation: quarter:by_position).
+    row_flags: list[str] = field(default_factory=list)
+    #: Cells a rule doubts although they were read (grid row, col) -> why: a misread that
+    #: every OCR model shares, found from what the table must say (quarters in order).
+    doubted_cells: dict[tuple[int, int], str] = field(default_factory=dict)
 
     @property
     def pages(self) -> list[int]:

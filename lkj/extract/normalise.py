@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -166,8 +166,8 @@ def normalise_table(table: LocatedTable, report_id: str, year: int | None) -> Ro
     handler = _HANDLERS.get(table.family or "")
     if handler is None:
         return rows
-    if table.family == "quarterly" and (doubt := quarter_header_doubt(table)):
-        table.flags.append(doubt)
+    if table.family == "quarterly":
+        settle_quarters(table)
     data_no = 0
     for r in _data_rows(table):
         if _is_total_row(table, r):
@@ -216,19 +216,69 @@ def quarter_header_doubt(table: LocatedTable) -> str | None:
 
     Under each of target and realisasi the quarters must come once each, in order (TW I,
     TW II, ...). A quarter named twice or out of order is a misprint or a misread (OCR reads
-    'TW II' as 'TWI'): the quarters of that table's rows are then flagged, not guessed from
-    the columns' order."""
-    problems = []
+    'TW II' as 'TWI')."""
+    groups = _doubted_quarter_groups(table)
+    if not groups:
+        return None
+    return "a quarter named twice or out of order: " + "; ".join(
+        f"{role} quarters read as {', '.join(repr(c.label) for c in cols)}"
+        for role, cols in groups.items())
+
+
+def _doubted_quarter_groups(table: LocatedTable) -> dict[str, list[Column]]:
+    """Role -> its quarter columns, left to right, for the roles whose quarters are not
+    named once each in order."""
+    out = {}
     for role in ("target", "realisasi"):
         cols = [c for c in table.header.columns if c.role == role and c.quarter]
         quarters = [c.quarter for c in cols]
         if quarters != sorted(set(quarters)):
-            labels = ", ".join(repr(c.label) for c in cols)
-            problems.append(f"{role} quarters read as {labels}")
-    if not problems:
-        return None
-    return ("quarter headers uncertain (a quarter named twice or out of order: "
-            f"{'; '.join(problems)}): quarters of its rows flagged quarter:header_uncertain")
+            out[role] = cols
+    return out
+
+
+def settle_quarters(table: LocatedTable) -> None:
+    """Decide the quarters of a quarterly table whose quarter headers are in doubt
+    (`quarter_header_doubt`), and say so on the table and on its rows.
+
+    Four quarter columns under target (or realisasi) can only be TW I-IV in order: their
+    quarters are then taken from the columns' order and every row is flagged
+    `quarter:by_position`. With fewer, the order does not say which quarters they are: the
+    quarters stay as read, every row is flagged `quarter:header_uncertain`, and a column
+    whose quarter was named before is named on the table as not read into rows. Either way
+    the header cells naming the doubted quarters are recorded in `table.doubted_cells`."""
+    groups = _doubted_quarter_groups(table)
+    if not groups:
+        return
+    why = quarter_header_doubt(table)
+    header_rows = set(table.header.header_rows)
+    for cols in groups.values():
+        for col in cols:
+            for r in header_rows:
+                cell = table.grid.at(r, col.index)
+                if cell is not None and families.quarter_of(cell.text) is not None:
+                    table.doubted_cells[(cell.row, cell.col)] = "quarter header uncertain"
+    if all(len(cols) == 4 for cols in groups.values()):
+        by_index = {c.index: i + 1 for cols in groups.values() for i, c in enumerate(cols)}
+        table.header = replace(table.header, columns=tuple(
+            replace(c, quarter=by_index[c.index]) if c.index in by_index else c
+            for c in table.header.columns))
+        table.flags.append(f"quarter headers uncertain ({why}): four quarter columns each, "
+                           "so quarters taken from the columns' order; rows flagged "
+                           "quarter:by_position")
+        table.row_flags.append("quarter:by_position")
+        return
+    seen: set[tuple[str, int]] = set()
+    dropped = []
+    for col in table.header.columns:
+        if col.role in groups and col.quarter:
+            if (col.role, col.quarter) in seen:
+                dropped.append(str(col.index + 1))
+            seen.add((col.role, col.quarter))
+    lost = f"; column(s) {', '.join(dropped)} not read into rows" if dropped else ""
+    table.flags.append(f"quarter headers uncertain ({why}): quarters of its rows flagged "
+                       f"quarter:header_uncertain{lost}")
+    table.row_flags.append("quarter:header_uncertain")
 
 
 def _quarterly_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: int,
@@ -239,7 +289,6 @@ def _quarterly_row(table: LocatedTable, report_id: str, year: int | None, r: int
     sasaran = _text(table, r, _col(table, "sasaran")) or None
     quarters = sorted({c.quarter for c in table.header.columns if c.quarter})
     raws = [table.grid.text(r, c.index) for c in table.header.columns if c.quarter]
-    doubt = quarter_header_doubt(table) is not None
     kind = row_kind(indicator, raws)
     for q in quarters:
         t_raw = _text(table, r, _col(table, "target", quarter=q))
@@ -252,8 +301,7 @@ def _quarterly_row(table: LocatedTable, report_id: str, year: int | None, r: int
             "realisasi": num(real), "realisasi_unit": real.unit, "realisasi_note": real.note,
             "target_raw": t_raw or None, "realisasi_raw": r_raw or None,
             "flags": "; ".join(filter(None, [_flags(target=target, realisasi=real),
-                                             "quarter:header_uncertain" if doubt else None]))
-            or None,
+                                             *table.row_flags])) or None,
         })
         rows.quarterly.append(rec)
 
