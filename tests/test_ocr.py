@@ -1,10 +1,12 @@
-"""Scanned reports: OCR reads the synthetic scans of the 2023 and 2022 samples as the text
-layer reads the PDFs, and every value it reads differently is flagged as uncertain.
+"""Scanned reports: OCR reads the synthetic scans of the four samples as the text layer reads
+the PDFs, and every value it reads differently is flagged as uncertain.
 
 The scans (`samples/scanned/lkj-bp3mi-ntb-YEAR-scan.pdf`, made by samples/tools/scan.py: 150
 dpi, grey paper, dust, a stamp, pages turned by 0.5-1 degree, JPEG) have no text layer. The
 tests read their first two pages and the pages with tables (OCR is slow) and compare every
 table cell, and every output row column by column, with the text-layer reading of the PDF.
+A space next to a mark ("5 %" or "5%", "Rp. 1" or "Rp.1") is not compared: its width is not
+readable on a scan, and what it could change, the value, is compared exactly.
 Needs the `tesseract` binary with the `ind`, `eng` and `Latin` models (`.ci/run` installs
 them).
 """
@@ -26,7 +28,7 @@ from lkj.extract.document import MIN_TEXT_CHARS, ReportError
 from lkj.extract.grid import join_lines
 
 SCAN_2023 = SAMPLES / "scanned" / "lkj-bp3mi-ntb-2023-scan.pdf"
-YEARS = ["2023", "2022"]  # the samples with a synthetic scan
+YEARS = ["2023", "2022", "2021", "2024"]  # the samples with a synthetic scan
 FRONT_PAGES = [1, 2]  # cover and foreword: the report's identity
 ROW_TABLES = ["iku", "quarterly", "events", "budget", "stated_totals"]
 #: Columns that are not read from a cell (compared elsewhere or set per reading).
@@ -34,7 +36,7 @@ NOT_COMPARED = {"report_id", "flags"}
 #: Cells OCR reads right but flags all the same (under the threshold): the price of flagging
 #: every misreading. Upper bounds, as measured, so that the flagging cannot grow silently
 #: (most are header words and lone numbers a model reads apart: "Triwulan Il", "1.").
-MAX_CORRECT_BUT_FLAGGED = {"2023": 23, "2022": 22}
+MAX_CORRECT_BUT_FLAGGED = {"2023": 23, "2022": 22, "2021": 17, "2024": 17}
 INSTALL = "apt-get install tesseract-ocr tesseract-ocr-ind tesseract-ocr-script-latn"
 
 
@@ -82,8 +84,13 @@ def _key(name: str, rec: dict) -> tuple:
     return rec["table_id"], rec["table_part"], rec["row"], rec.get("quarter")
 
 
+_SPACE_BY_MARK = re.compile(r"\s+(?=[^\w\s])|(?<=[^\w\s])\s+")
+
+
 def _value(v):
-    return join_lines(v) if isinstance(v, str) else v
+    """A value as compared: text with its lines joined and without the spaces next to a
+    mark; numbers as they are."""
+    return _SPACE_BY_MARK.sub("", join_lines(v)) if isinstance(v, str) else v
 
 
 def compare_rows(name: str, text_rows: list[dict], ocr_rows: list[dict]) -> dict:
@@ -112,14 +119,16 @@ def compare_cells(text_tables: list, ocr_tables: list) -> dict:
     those that read differently, flagged or not."""
     want = {(t.table_id, t.part): {(c.row, c.col): c.text for c in t.grid.cells}
             for t in text_tables}
+    # a cell is flagged when its confidence is low or a rule doubts it (quarters in order)
     out: dict = {"equal": [], "correct_flagged": [], "flagged": [], "unflagged": []}
     kinds = {(True, False): "equal", (True, True): "correct_flagged",
              (False, True): "flagged", (False, False): "unflagged"}
     for table in ocr_tables:
         low = set(map(id, confidence.low_confidence_cells(table)))
+        low |= {id(c) for c in table.grid.cells if (c.row, c.col) in table.doubted_cells}
         for cell in table.grid.cells:
-            printed = want[(table.table_id, table.part)].get((cell.row, cell.col)) or ""
-            same = join_lines(cell.text) == join_lines(printed)
+            printed = want.get((table.table_id, table.part), {}).get((cell.row, cell.col)) or ""
+            same = _value(cell.text) == _value(printed)
             out[kinds[same, id(cell) in low]].append(
                 (confidence.cell_label(table, cell), cell.text, printed))
     return out
@@ -150,13 +159,14 @@ def test_report_identified_and_marked_as_ocr(scanned_2023, extraction_2023):
     assert "not read (OCR limited to pages" in got["flags"]  # the pages the test skips
 
 
-def test_same_tables_found(scanned_2023, extraction_2023):
+def test_same_tables_found(scan_pair):
     def shape(t):
         return t.table_id, t.part, t.family, t.pages, t.n_rows
 
-    assert [shape(t) for t in scanned_2023.tables] == [shape(t) for t in extraction_2023.tables]
-    assert {t.engine for t in scanned_2023.tables} == {"ocr"}
-    assert {t.verified for t in scanned_2023.tables} == {None}  # camelot cannot read images
+    text, scanned = scan_pair
+    assert [shape(t) for t in scanned.tables] == [shape(t) for t in text.tables]
+    assert {t.engine for t in scanned.tables} == {"ocr"}
+    assert {t.verified for t in scanned.tables} == {None}  # camelot cannot read images
 
 
 @pytest.mark.parametrize("name", ROW_TABLES)
@@ -166,7 +176,18 @@ def test_rows_equal_or_flagged(scan_pair, name):
     result = compare_rows(name, getattr(text.rows, name), getattr(scanned.rows, name))
     assert result["missing"] == [] and result["extra"] == []
     assert result["unflagged"] == {}
-    assert len(result["equal"]) >= 0.5 * len(getattr(text.rows, name))
+    # not everything flagged: a third at least, table by table (an events table's row number
+    # spans its rows, and one misread "7." flags them all: 5 of 15 in the 2021 scan) ...
+    assert len(result["equal"]) >= len(getattr(text.rows, name)) / 3
+
+
+def test_most_rows_read_exactly(scan_pair):
+    """... and three rows in four over the whole report."""
+    text, scanned = scan_pair
+    results = [compare_rows(name, getattr(text.rows, name), getattr(scanned.rows, name))
+               for name in ROW_TABLES]
+    equal = sum(len(r["equal"]) for r in results)
+    assert equal >= 0.75 * sum(len(getattr(text.rows, name)) for name in ROW_TABLES)
 
 
 def test_cells_equal_or_flagged(scan_pair):
@@ -377,6 +398,26 @@ def test_two_readings_that_disagree_make_a_cell_uncertain():
     assert ocr._pick(("88.73Yo", 70.0), ("88.73%", 95.0), low) == ("88.73%", 95.0)
     text, conf = ocr._pick(("1.000", 90.0), ("1,000", 95.0), low)
     assert conf < low
+
+
+def test_specks_at_the_ends_of_a_line_are_left_out():
+    def word(text, conf=95.0, top=0, bottom=30, x0=0):
+        return ocr.Word(text, conf, x0, top, x0 + 10 * len(text), bottom, (1, 1, 1))
+
+    caption = [word("Tabel", x0=20), word("3.9", x0=80)]
+    # a speck read as a full stop at 87%, a third of the line's height: not a word
+    speck = word(".", conf=87.0, top=22, bottom=30)
+    assert ocr._trimmed([speck, *caption], 80.0) == ["Tabel", "3.9"]
+    # the same mark as tall as the words stays (it is print), and so does a list dash
+    assert ocr._trimmed([word("."), *caption], 80.0) == [".", "Tabel", "3.9"]
+    dash = word("-", conf=90.0, top=14, bottom=17)
+    assert ocr._trimmed([dash, word("Aula", x0=20)], 80.0) == ["-", "Aula"]
+    # a minus sign before a figure is not a speck
+    assert ocr._trimmed([dash, word("8,6", x0=20)], 80.0) == ["-", "8,6"]
+    # a doubted mark goes wherever it is; a small letter (a speck read as "a") too
+    assert ocr._trimmed([*caption, word("'", conf=40.0)], 80.0) == ["Tabel", "3.9"]
+    assert ocr._trimmed([*caption, word("a", top=24, bottom=30, x0=120)], 80.0) == [
+        "Tabel", "3.9"]
 
 
 def test_bold_lines_by_their_strokes():

@@ -314,25 +314,30 @@ def _cell_text(words: list[Word], low: float = LOW_CONFIDENCE) -> tuple[str, flo
 
 #: Marks that dust, a stamp's edge or a ruling remnant turn into (a list dash is not one).
 _SPECK_MARKS = "“”‘’\"'`*~^°·|_¢©®"
+#: Marks a speck is read as that never open a line on their own (unlike "-", "+", "•", "(",
+#: or an opening quote).
+_DOTS = frozenset(".,:;·")
 
 
 def _trimmed(line: list[Word], low: float) -> list[str]:
     """The words of one line without the doubtful marks at its ends: a word of marks only
     that Tesseract doubts, a letter or two a third the height of the line's other words (a
-    speck read as "a"), or speck marks glued to the first or last word ('“Tabel') when
-    doubted."""
+    speck read as "a"), a word of marks that small opening the line (a speck read as "." at
+    87%: no line of text starts with a lone full stop; bullets are kept), or speck marks
+    glued to the first or last word ('“Tabel') when doubted."""
     heights = sorted(w.bottom - w.top for w in line)
     tall = heights[len(heights) // 2] if len(line) > 1 else 0
 
-    def stray(w: Word) -> bool:
+    def stray(w: Word, first: bool = False) -> bool:
         marks = not any(ch.isalnum() for ch in w.text)
-        return (marks and w.conf < low) or (
-            not marks and len(w.text) <= 2 and (w.bottom - w.top) * 3 < tall)
+        small = (w.bottom - w.top) * 3 < tall
+        return (marks and w.conf < low) or (small and (
+            (not marks and len(w.text) <= 2) or (first and set(w.text) <= _DOTS)))
 
     line = list(line)
     while line and stray(line[-1]):
         line.pop()
-    while line and stray(line[0]) and not (
+    while line and stray(line[0], first=True) and not (
             line[0].text in "-–•" and len(line) > 1 and line[1].text[:1].isalpha()):
         line.pop(0)
     texts = [w.text for w in line]

@@ -27,7 +27,8 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 SAMPLES = Path(__file__).resolve().parents[1]
 OUT = SAMPLES / "scanned"
 #: The reports scanned by default (each result must stay under ~3 MB).
-DEFAULT_REPORTS = ("lkj-bp3mi-ntb-2023", "lkj-bp3mi-ntb-2022")
+DEFAULT_REPORTS = ("lkj-bp3mi-ntb-2023", "lkj-bp3mi-ntb-2022", "lkj-bp3mi-ntb-2021",
+                   "lkj-bp3mi-ntb-2024")
 SEED = 20240611
 #: 150 dpi grayscale JPEG at quality 65: an archive-grade office scan, and each scan under 3 MB.
 DPI, QUALITY = 150, 65
