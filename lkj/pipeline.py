@@ -176,17 +176,26 @@ def extract(report: Path, out_dir: Path, fmt: str, engine: str, silent: bool) ->
 @engine_option
 @report_errors
 def tables(report: Path, engine: str) -> None:
-    """List the tables found in REPORT.pdf: id, title, family, pages, rows, engine."""
+    """List the tables found in REPORT.pdf: id, title, family, pages, rows, engine, and how
+    many flags each has. The flags themselves (a cell OCR was unsure of, quarter headers in
+    doubt, a disagreement between the engines) follow on stderr, one per line, as notes."""
     from lkj.extract.report import extract_report
 
     result = extract_report(report, engine=engine)
     rows = [(t.table_id + (f" ({t.part})" if t.part > 1 else ""), t.title, t.family,
              ",".join(map(str, t.pages)), str(t.n_rows), t.engine,
-             {True: "yes", False: "NO", None: "-"}[t.verified]) for t in result.tables]
-    rows += [(t["table_id"], t["title"], "MISSING", "-", "0", "-", "-")
+             {True: "yes", False: "NO", None: "-"}[t.verified], str(len(t.flags)))
+            for t in result.tables]
+    rows += [(t["table_id"], t["title"], "MISSING", "-", "0", "-", "-", "1")
              for t in result.missing_tables]
-    head = ("table", "title", "family", "pages", "rows", "engine", "verified")
+    head = ("table", "title", "family", "pages", "rows", "engine", "verified", "flags")
     click.echo(format_table(head, rows, widths={1: 48}))
+    if result.report["flags"]:
+        click.echo(f"note: {report.name}: {result.report['flags']}", err=True)
+    for t in result.tables:
+        name = t.table_id + (f" part {t.part}" if t.part > 1 else "")
+        for flag in t.flags:
+            click.echo(f"note: Tabel {name}: {flag}", err=True)
     for t in result.missing_tables:
         click.echo(f"missing: Tabel {t['table_id']}: {t['flags']}", err=True)
 

@@ -196,11 +196,17 @@ def test_tables_lists_every_table():
     head, rule, *rows = proc.stdout.splitlines()
     spans = [m.span() for m in re.finditer(r"-+", rule)]
     cols = [head[a:b].strip() for a, b in spans]
-    assert cols == ["table", "title", "family", "pages", "rows", "engine", "verified"]
+    assert cols == ["table", "title", "family", "pages", "rows", "engine", "verified", "flags"]
     cells = [[row[a:b].strip() for a, b in spans] for row in rows]
     assert [(c[0], c[2]) for c in cells] == SAMPLE_TABLES
     assert {c[5] for c in cells} == {"pdfplumber"}
     assert {c[6] for c in cells} == {"-"}
+    # each table's flags are counted, and said one per line on stderr
+    counted = {c[0]: int(c[7]) for c in cells}
+    notes = [ln for ln in proc.stderr.splitlines() if ln.startswith("note: Tabel ")]
+    assert sum(counted.values()) == len(notes) > 0
+    assert notes == ["note: Tabel 2.3: repeated header dropped on page 15"]
+    assert counted["2.3"] == 1
 
 
 # --- bad inputs ----------------------------------------------------------------------------
