@@ -36,7 +36,7 @@ NOT_COMPARED = {"report_id", "flags"}
 #: Cells OCR reads right but flags all the same (under the threshold): the price of flagging
 #: every misreading. Upper bounds, as measured, so that the flagging cannot grow silently
 #: (most are header words and lone numbers a model reads apart: "Triwulan Il", "1.").
-MAX_CORRECT_BUT_FLAGGED = {"2023": 23, "2022": 22, "2021": 17, "2024": 17}
+MAX_CORRECT_BUT_FLAGGED = {"2023": 21, "2022": 20, "2021": 17, "2024": 16}
 INSTALL = "apt-get install tesseract-ocr tesseract-ocr-ind tesseract-ocr-script-latn"
 
 
@@ -176,18 +176,19 @@ def test_rows_equal_or_flagged(scan_pair, name):
     result = compare_rows(name, getattr(text.rows, name), getattr(scanned.rows, name))
     assert result["missing"] == [] and result["extra"] == []
     assert result["unflagged"] == {}
-    # not everything flagged: a third at least, table by table (an events table's row number
-    # spans its rows, and one misread "7." flags them all: 5 of 15 in the 2021 scan) ...
-    assert len(result["equal"]) >= len(getattr(text.rows, name)) / 3
+    # not everything flagged: half the rows at least, table by table (an events table's row
+    # number spans its rows, and one misread "7." flags them all: the 2021 scan had 5 of 15
+    # until doubted tiny cells were read again as black on white) ...
+    assert len(result["equal"]) >= 0.5 * len(getattr(text.rows, name))
 
 
 def test_most_rows_read_exactly(scan_pair):
-    """... and three rows in four over the whole report."""
+    """... and 85% of the rows over the whole report."""
     text, scanned = scan_pair
     results = [compare_rows(name, getattr(text.rows, name), getattr(scanned.rows, name))
                for name in ROW_TABLES]
     equal = sum(len(r["equal"]) for r in results)
-    assert equal >= 0.75 * sum(len(getattr(text.rows, name)) for name in ROW_TABLES)
+    assert equal >= 0.85 * sum(len(getattr(text.rows, name)) for name in ROW_TABLES)
 
 
 def test_cells_equal_or_flagged(scan_pair):

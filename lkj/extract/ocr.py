@@ -312,6 +312,9 @@ def _cell_text(words: list[Word], low: float = LOW_CONFIDENCE) -> tuple[str, flo
     return "\n".join(out), min(w.conf for w in words)
 
 
+#: A cell of at most this many characters (a row number "3.", a dash) is "tiny": where OCR
+#: doubts it, it is read once more as black on white.
+TINY_CELL = 3
 #: Marks that dust, a stamp's edge or a ruling remnant turn into (a list dash is not one).
 _SPECK_MARKS = "“”‘’\"'`*~^°·|_¢©®"
 #: Marks a speck is read as that never open a line on their own (unlike "-", "+", "•", "(",
@@ -488,6 +491,19 @@ def read_image(gray: np.ndarray, page_number: int, settings: OcrSettings) -> Ocr
     for whitelist, group in by_whitelist.items():
         for k, ws in _read_sheet(group, settings, settings.figure_lang, whitelist).items():
             texts[k] = _pick(texts[k], _cell_text(ws, low), low)
+    # 3b. tiny cells still in doubt ("3." read "Si", a lone "-" read as nothing): soft grey
+    # print that small is read better black on white; kept where every model reads the
+    # sharpened cell alike and surely, the standard any cell is held to
+    tiny = [(k, c) for k, c in crops
+            if len("".join(texts[k][0].split())) <= TINY_CELL and (texts[k][1] or 0) < low]
+    if tiny:
+        sharp = [(k, _black_on_white(c)) for k, c in tiny]
+        again = [{k: _cell_text(ws, low) for k, ws in _read_sheet(sharp, settings, lang).items()}
+                 for lang in settings.cell_langs]
+        for k, _ in tiny:
+            text, conf, same = _agree([r[k] for r in again], low)
+            if same and text and conf is not None and conf >= low:
+                texts[k] = (text, conf)
     # 4. the cells with letters the models read alike, by the script model: a check only
     if settings.check_lang:
         alike = [(k, c) for k, c in crops if agreed[k][2]
@@ -512,6 +528,13 @@ def read_image(gray: np.ndarray, page_number: int, settings: OcrSettings) -> Ocr
     page = OcrPage(page_number, lines, found, skew, time.perf_counter() - start)
     page.text = _reading_order_text(page)
     return page
+
+
+def _black_on_white(crop: np.ndarray) -> np.ndarray:
+    """A cell image as black print on white (Otsu's threshold)."""
+    import cv2
+
+    return cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
 
 
 def _refine_figures(words: list[Word], image: np.ndarray, settings: OcrSettings) -> list[Word]:
