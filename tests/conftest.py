@@ -27,6 +27,34 @@ def extraction_2023():
     return extract_report(SAMPLE_2023)
 
 
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("true", "1", "yes")
+
+
+def need_tesseract() -> None:
+    """Skip a test that needs Tesseract where it is missing; in CI (.ci/run installs it)
+    fail instead."""
+    from lkj.extract import ocr
+
+    try:
+        ocr.check_tesseract()
+    except ocr.OcrUnavailable as exc:
+        if in_ci():
+            pytest.fail(f"{exc} (.ci/run installs it)", pytrace=False)
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def scanned_2021_front():
+    """The first three pages of the 2021 scan read by OCR (Tabel 1 on page 3): a small
+    extraction with OCR cells."""
+    from lkj.extract.report import extract_report
+
+    need_tesseract()
+    return extract_report(SAMPLES / "scanned" / "lkj-bp3mi-ntb-2021-scan.pdf",
+                          ocr_pages=[1, 2, 3])
+
+
 @pytest.fixture(scope="session")
 def pg_url() -> str:
     """The PostgreSQL server of the tests: LKJ_TEST_PG_URL (`scripts/pg-test-server` starts
@@ -34,7 +62,7 @@ def pg_url() -> str:
     .ci/run starts the server, they fail instead."""
     url = os.environ.get("LKJ_TEST_PG_URL")
     if not url:
-        if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+        if in_ci():
             pytest.fail("LKJ_TEST_PG_URL is not set in CI: .ci/run must start "
                         "scripts/pg-test-server and export its URL", pytrace=False)
         pytest.skip('no PostgreSQL server: export LKJ_TEST_PG_URL="$(scripts/pg-test-server)"')

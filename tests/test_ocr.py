@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, need_tesseract
 
 from lkj.extract import confidence, ocr, raster
 from lkj.extract.document import MIN_TEXT_CHARS, ReportError
@@ -40,15 +40,6 @@ MAX_CORRECT_BUT_FLAGGED = {"2023": 21, "2022": 20, "2021": 17, "2024": 16}
 INSTALL = "apt-get install tesseract-ocr tesseract-ocr-ind tesseract-ocr-script-latn"
 
 
-def _need_tesseract() -> None:
-    try:
-        ocr.check_tesseract()
-    except ocr.OcrUnavailable as exc:
-        if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-            pytest.fail(f"{exc} (.ci/run installs it)", pytrace=False)
-        pytest.skip(str(exc))
-
-
 _SCANS: dict = {}
 
 
@@ -57,7 +48,7 @@ def _scan_pair(year: str, text=None) -> tuple:
     and the pages the text-layer reading found tables on. Read once per test module."""
     from lkj.extract.report import extract_report
 
-    _need_tesseract()
+    need_tesseract()
     if year not in _SCANS:
         text = text or extract_report(SAMPLES / f"lkj-bp3mi-ntb-{year}.pdf")
         scan = SAMPLES / "scanned" / f"lkj-bp3mi-ntb-{year}-scan.pdf"
@@ -224,6 +215,34 @@ def test_low_confidence_cells_named_on_tables(scanned_2023):
         assert len([f for f in table.flags if f.startswith("low OCR")]) == len(low)
 
 
+def test_every_ocr_cell_is_output_with_its_confidence(scan_pair):
+    """`ocr_cells`: one record per cell OCR read, its confidence as Tesseract gave it, and
+    flagged exactly where the table's flags name it (low confidence) or a rule doubts it."""
+    text, scanned = scan_pair
+    cells = {(c["table_id"], c["table_part"], c["grid_row"], c["col"]): c
+             for c in scanned.ocr_cells}
+    read = [(t, c) for t in scanned.tables for c in t.grid.cells if c.confidence is not None]
+    assert len(cells) == len(scanned.ocr_cells) == len(read) > 0
+    named = set()
+    for table, cell in read:
+        rec = cells[(table.table_id, table.part, cell.row + 1, cell.col + 1)]
+        assert rec["text"] == cell.text and rec["page"] == cell.page
+        # the output's data row number (none for a header or total cell)
+        assert rec["row"] == confidence.data_row_numbers(table).get(cell.row)
+        assert rec["confidence"] == pytest.approx(cell.confidence, abs=0.05)
+        low = cell.confidence < ocr.LOW_CONFIDENCE
+        doubted = (cell.row, cell.col) in table.doubted_cells
+        assert rec["flagged"] is (low or doubted)
+        assert (rec["doubt"] or "").count("low OCR confidence") == low
+        if low:
+            named.add(f"{confidence.cell_label(table, cell)} {join_lines(cell.text)!r}")
+    flags = {re.sub(r"^low OCR confidence: | \(\d+%\)$", "", f)
+             for t in scanned.tables for f in t.flags if f.startswith("low OCR confidence")}
+    assert named == flags
+    assert {r["row"] for r in scanned.ocr_cells} - {None}  # data rows are numbered
+    assert not text.ocr_cells  # a text layer has no OCR confidence
+
+
 def test_claims_have_the_headings_of_the_text_layer(scanned_2023, extraction_2023):
     """OCR has no fonts: headings are found by their thicker strokes (bold), so that a claim
     on a scanned page sits under the heading it has in the text layer (quote marks aside:
@@ -272,7 +291,7 @@ def mixed_2023(tmp_path_factory):
 def test_mixed_document_reads_only_the_scanned_page(mixed_2023, extraction_2023):
     from lkj.extract.report import extract_report
 
-    _need_tesseract()
+    need_tesseract()
     got = extract_report(mixed_2023, engine="pdfplumber")
     assert got.ocr_pages == [14]
     assert got.report["flags"] == "read by OCR (1 page: 14)"

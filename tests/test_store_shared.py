@@ -12,7 +12,16 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from stores import BACKENDS, VIEWS, backend, failures, fake_extraction, typed
+from stores import (
+    BACKENDS,
+    VIEWS,
+    backend,
+    failures,
+    fake_extraction,
+    pg_run,
+    sqlite_run,
+    typed,
+)
 
 from lkj.load.sqlite import store_table
 from lkj.schemas import contract, registry
@@ -22,7 +31,9 @@ OWN_SETTINGS = {"sqlite": {"foreign_keys": 1, "journal_mode": "wal"},
                 "postgresql": {"iku.target": "numeric", "iku.has_realisasi_column": "boolean"}}
 #: The tables whose rows belong to a report: deleted with it.
 REPORT_TABLES = ("tables", "iku", "quarterly", "events", "budget", "stated_totals", "claims",
-                 "findings")
+                 "ocr_cells", "findings")
+#: The tables each store schema added: a store of an older schema gets them when opened.
+ADDED_IN = {3: ("ocr_cells",)}
 
 
 # --- schema ----------------------------------------------------------------------------------
@@ -43,13 +54,74 @@ def test_a_newer_store_is_refused(store):
         store.module.open_store(where)
 
 
-def test_an_older_store_is_refused(store, monkeypatch):
+def _run(store, where, sql: str) -> None:
+    (sqlite_run if store.name == "sqlite" else pg_run)(where, sql)
+
+
+def _as_schema_2(store, where) -> None:
+    """Make a store of this lkj look like one an lkj of store schema 2 wrote."""
+    for version in sorted(ADDED_IN, reverse=True):
+        for table in ADDED_IN[version]:
+            _run(store, where, f"DROP TABLE {table}")
+    store.set_version(where, 2)
+
+
+def test_a_store_of_schema_2_gets_the_new_tables_and_keeps_its_reports(store, extraction_2023):
+    where = store.new_location()
+    conn = store.module.open_store(where)
+    assert store.module.load_extraction(conn, extraction_2023).status == "loaded"
+    before = store.module.read_table(conn, "iku", extraction_2023.report["report_id"])
+    conn.close()
+    _as_schema_2(store, where)
+    conn = store.module.open_store(where)  # upgraded in place
+    try:
+        assert store.stored_version(conn) == str(store.module.schema_version())
+        assert store.on_delete(conn) == {t: "CASCADE" for t in REPORT_TABLES}
+        rid = extraction_2023.report["report_id"]
+        assert store.module.read_table(conn, "iku", rid) == before
+        assert store.module.read_table(conn, "ocr_cells", rid) == []
+        result = store.module.load_extraction(conn, extraction_2023, replace=True)
+        assert result.status == "replaced" and result.unstored == ()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("how", ["older than 2", "a column missing"])
+def test_an_older_store_that_cannot_be_upgraded_is_refused_unchanged(store, how):
     where = store.new_location()
     store.module.open_store(where).close()
-    current = store.module.schema_version()
-    monkeypatch.setattr(store.module, "schema_version", lambda: current + 1)  # lkj moved on
+    if how == "older than 2":
+        store.set_version(where, 1)
+    else:  # an older lkj that wrote claims without heading: more than tables were added
+        _run(store, where, "ALTER TABLE claims DROP COLUMN heading")
+        _as_schema_2(store, where)
     with pytest.raises(store.module.StoreError, match="older lkj.*new database"):
         store.module.open_store(where)
+    assert not _has_table(store, where, "ocr_cells") or how == "older than 2"  # unchanged
+
+
+def _has_table(store, where, name: str) -> bool:
+    if store.name == "sqlite":
+        import sqlite3
+
+        raw = sqlite3.connect(where)
+        try:
+            return raw.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = ?",
+                               (name,)).fetchone()[0] > 0
+        finally:
+            raw.close()
+    import sqlalchemy as sa
+
+    from lkj.load import postgres as pg
+
+    engine = sa.create_engine(pg.engine_url(where))
+    try:
+        with engine.connect() as db:
+            return bool(db.exec_driver_sql(
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
+                "current_schema() AND table_name = %(n)s", {"n": name}).scalar())
+    finally:
+        engine.dispose()
 
 
 def test_a_foreign_database_is_refused(store):
@@ -62,11 +134,16 @@ def test_a_foreign_database_is_refused(store):
 
 # --- round trip ------------------------------------------------------------------------------
 
-def test_round_trip_cell_by_cell(store, extraction_2023):
-    result = store.module.load_extraction(store.conn, extraction_2023)
+@pytest.mark.parametrize("which", ["extraction_2023", "scanned_2021_front"])
+def test_round_trip_cell_by_cell(store, request, which):
+    """A text-layer report, and part of a scanned one (its OCR cells with their
+    confidence)."""
+    extraction = request.getfixturevalue(which)
+    result = store.module.load_extraction(store.conn, extraction)
     assert result.status == "loaded" and result.unstored == ()
-    rid = extraction_2023.report["report_id"]
-    for name, (columns, records) in extraction_2023.columned().items():
+    assert (result.rows["ocr_cells"] > 0) is (which == "scanned_2021_front")
+    rid = extraction.report["report_id"]
+    for name, (columns, records) in extraction.columned().items():
         table = store_table(name)
         got = [[row[c] for c in columns]
                for row in store.module.read_table(store.conn, table, rid)]

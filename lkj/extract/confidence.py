@@ -65,6 +65,29 @@ def table_flags(table: LocatedTable, threshold: float = LOW_CONFIDENCE) -> list[
             f"({c.confidence:.0f}%)" for c in low_confidence_cells(table, threshold)]
 
 
+def cell_records(tables: Sequence[LocatedTable], report_id: str,
+                 threshold: float = LOW_CONFIDENCE) -> list[dict[str, Any]]:
+    """Every cell OCR read, as an `ocr_cells` record: where it is (the output's data row
+    number, or none for a header or total cell; grid row and column from 1), its text and
+    Tesseract's confidence, and whether it is flagged: under the threshold ("low OCR
+    confidence") or doubted by a rule of its table (`LocatedTable.doubted_cells`)."""
+    out = []
+    for table in tables:
+        numbers_ = data_row_numbers(table)
+        for cell in sorted(table.grid.cells, key=lambda c: (c.row, c.col)):
+            if cell.confidence is None:
+                continue
+            doubts = (["low OCR confidence"] if cell.confidence < threshold else []) + (
+                [table.doubted_cells[(cell.row, cell.col)]]
+                if (cell.row, cell.col) in table.doubted_cells else [])
+            out.append({
+                "report_id": report_id, "table_id": table.table_id, "table_part": table.part,
+                "row": numbers_.get(cell.row), "grid_row": cell.row + 1, "col": cell.col + 1,
+                "page": cell.page, "text": cell.text, "confidence": round(cell.confidence, 1),
+                "flagged": bool(doubts), "doubt": "; ".join(doubts) or None})
+    return out
+
+
 #: What an "ocr_low_confidence:<field>" flag on an output row covers: the columns read from
 #: that cell or decided by it. The field is the row's value column (events: "date" for the
 #: date range). The audit can map a failed statement's column to the flags that doubt it.

@@ -56,6 +56,8 @@ class Extraction:
     #: Tables the report's DAFTAR TABEL lists that were not read: `tables` records with no
     #: pages and 0 rows, their flags saying why.
     missing_tables: list[dict] = field(default_factory=list)
+    #: Every table cell read by OCR, with its confidence (`ocr_cells` records).
+    ocr_cells: list[dict] = field(default_factory=list)
 
     def records(self) -> dict[str, list[dict]]:
         rid = self.report["report_id"]
@@ -67,7 +69,7 @@ class Extraction:
         return {"report": [self.report], "tables": tables, "iku": self.rows.iku,
                 "quarterly": self.rows.quarterly, "events": self.rows.events,
                 "budget": self.rows.budget, "stated_totals": self.rows.stated_totals,
-                "claims": self.claims}
+                "claims": self.claims, "ocr_cells": self.ocr_cells}
 
     def columned(self) -> dict[str, tuple[list[str], list[dict]]]:
         """Each output table as (columns in contract order, records)."""
@@ -217,11 +219,14 @@ def extract_report(path: Path | str, engine: str = "both",
 
         threshold = (ocr_settings or ocr.OcrSettings()).low_confidence
         confidence.flag_low_confidence(located, rows, threshold)
+        cells = confidence.cell_records(located, report["report_id"], threshold)
+    else:
+        cells = []
     claims = extract_claims(prose, report["report_id"])
     missing = missing_tables(listed_tables(texts), located, unknown, report["report_id"])
     return Extraction(report, located, rows, texts, time.perf_counter() - start,
                       engine, sorted({p for t in located for p in t.pages}), claims,
-                      sorted(ocr_read), missing)
+                      sorted(ocr_read), missing, cells)
 
 
 def missing_tables(listed: list[Listed], located: list[LocatedTable],

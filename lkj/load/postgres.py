@@ -33,12 +33,15 @@ from psycopg.types.json import Jsonb
 from sqlalchemy import exc as sa_exc
 
 from lkj.load.sqlite import (
+    UPGRADABLE_FROM,
     LoadResult,
     StoreError,
     loaded_result,
+    older_store,
     sql_value,
     store_columns,
     store_records,
+    upgrade_statements,
     utc_now,
 )
 from lkj.schemas import registry
@@ -242,11 +245,35 @@ def _check_schema(db: sa.Connection, shown: str, create: bool) -> None:
             db.connection.driver_connection.execute(schema_sql())
             version = want
     if version < want:
-        raise StoreError(f"{shown}: written by an older lkj (store schema {version}; this "
-                         f"lkj uses {want}): load the reports into a new database")
+        _upgrade(db, shown, version, want)
     if version > want:
         raise StoreError(f"{shown}: written by a newer lkj (store schema {version}; this "
                          f"lkj reads {want}): upgrade lkj")
+
+
+def _upgrade(db: sa.Connection, shown: str, version: int, want: int) -> None:
+    """Bring a store of an older schema to this one inside the caller's transaction, where
+    the newer schema only adds tables (`upgrade_statements`); else refuse, changing
+    nothing (the caller's transaction rolls back)."""
+    if version < UPGRADABLE_FROM:
+        raise older_store(shown, version, want)
+    _lock(db, "lkj:schema")  # two lkj upgrading the same store: the second finds it done
+    version = _stored_version(db, shown) or version
+    if version == want:
+        return
+
+    def tables() -> dict[str, tuple[str, ...]]:
+        return {t: tuple(c for c in cols if c != "rowid") for t, cols in _kinds(db).items()}
+
+    statements = upgrade_statements(schema_sql(), tables())
+    if statements is None:
+        raise older_store(shown, version, want)
+    for statement in statements:
+        db.exec_driver_sql(statement)  # no parameters: no % escaping
+    if tables() != store_columns():
+        raise older_store(shown, version, want)
+    db.exec_driver_sql("UPDATE lkj_meta SET value = %(v)s WHERE key = 'schema_version'",
+                       {"v": str(want)})
 
 
 def _kinds(db: sa.Connection) -> dict[str, dict[str, str]]:

@@ -85,6 +85,35 @@ def store_columns() -> dict[str, tuple[str, ...]]:
 
 
 #: URL schemes that name a PostgreSQL store where a database file goes (--db).
+#: The oldest store schema a newer lkj upgrades in place. Every version since only added
+#: tables, which are created when the store is opened; anything else (a column added,
+#: renamed or dropped) needs a new store, and `older_store` says so.
+UPGRADABLE_FROM = 2
+
+
+def upgrade_statements(script: str, have: Mapping[str, Sequence[str]]) -> list[str] | None:
+    """The statements of a store schema `script` that create the tables an older store
+    lacks, with their indexes, in the script's order: the in-place upgrade of a store whose
+    tables (`have`: table -> its columns) all stand unchanged in the script. None where one
+    does not (a table changed shape or is gone): that store cannot be upgraded in place."""
+    want = store_columns()
+    if set(have) - set(want) or any(tuple(cols) != want[t] for t, cols in have.items()):
+        return None
+    missing = {t for t in want if t not in have}
+    out = []
+    for statement in re.sub(r"--[^\n]*", "", script).split(";"):
+        statement = statement.strip()
+        m = re.match(r"CREATE TABLE (\w+)|CREATE INDEX \w+ ON (\w+)", statement)
+        if m and (m.group(1) or m.group(2)) in missing:
+            out.append(statement)
+    return out
+
+
+def older_store(shown: str, version: int, want: int) -> StoreError:
+    return StoreError(f"{shown}: written by an older lkj (store schema {version}; this lkj "
+                      f"uses {want}): load the reports into a new database")
+
+
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 
 
@@ -170,8 +199,8 @@ def open_store(path: Path | str, create: bool = True) -> sqlite3.Connection:
         elif version == 0:
             raise StoreError(f"{path}: not an lkj store (a SQLite database with other tables)")
         elif version < want:
-            raise StoreError(f"{path}: written by an older lkj (store schema {version}; this "
-                             f"lkj uses {want}): load the reports into a new database")
+            _upgrade(conn, str(path), version, want)
+            _wal(conn)
         elif version > want:
             raise StoreError(f"{path}: written by a newer lkj (store schema {version}; this "
                              f"lkj reads {want}): upgrade lkj")
@@ -185,6 +214,36 @@ def open_store(path: Path | str, create: bool = True) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _table_columns(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    names = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
+    return {n: tuple(r[1] for r in conn.execute(f'PRAGMA table_info("{n}")')) for n in names}
+
+
+def _upgrade(conn: sqlite3.Connection, shown: str, version: int, want: int) -> None:
+    """Bring a store of an older schema to this one in one transaction, where the newer
+    schema only adds tables (`upgrade_statements`); else refuse, changing nothing."""
+    if version < UPGRADABLE_FROM:
+        raise older_store(shown, version, want)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version != want:  # else another lkj has just upgraded it
+            statements = upgrade_statements(schema_sql(), _table_columns(conn))
+            if statements is None:
+                raise older_store(shown, version, want)
+            for statement in statements:
+                conn.execute(statement)
+            if _table_columns(conn) != store_columns():
+                raise older_store(shown, version, want)
+            conn.execute(f"PRAGMA user_version = {int(want)}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
 def sql_value(value: Any) -> Any:

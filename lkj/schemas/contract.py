@@ -35,6 +35,11 @@ COLUMNS: dict[str, list[str]] = {
     # Figures the running text states (prose, tables cut out), with page and sentence.
     "claims": ["report_id", "page", "measure", "stated_value", "stated_unit", "stated_raw",
                "subject", "qualifier", "heading", "sentence"],
+    # Every table cell read by OCR, with Tesseract's confidence: the confidence of each value
+    # (a value's row and column are the flags' "Tabel 2.3 row 5 col 4"; header and total
+    # cells have no row). Text-layer cells have no confidence and are not listed.
+    "ocr_cells": ["report_id", "table_id", "table_part", "row", "grid_row", "col", "page",
+                  "text", "confidence", "flagged", "doubt"],
     # One row per check outcome: a failed check (a finding) or a check that held.
     "findings": ["report_id", "check", "severity", "status", "subject", "tables", "pages",
                  "stated", "computed", "difference", "formula", "message"],
@@ -51,12 +56,13 @@ NUMERIC: dict[str, tuple[str, ...]] = {
                "avg_capaian_pct"),
     "stated_totals": ("table_part", "page", "stated_value"),
     "claims": ("page", "stated_value"),
+    "ocr_cells": ("table_part", "row", "grid_row", "col", "page", "confidence"),
     "findings": ("difference",),
 }
 #: Boolean columns, written as true/false.
 BOOLEAN: dict[str, tuple[str, ...]] = {
     "tables": ("verified",), "iku": ("has_realisasi_column",),
-    "events": ("continues_previous",),
+    "events": ("continues_previous",), "ocr_cells": ("flagged",),
 }
 
 #: Severities of findings, least to most severe.
@@ -64,4 +70,4 @@ SEVERITIES = ["info", "warning", "error"]
 
 #: The tables `lkj extract` writes, in the order it lists them.
 OUTPUT_TABLES = ["report", "tables", "iku", "quarterly", "events", "budget", "stated_totals",
-                 "claims"]
+                 "claims", "ocr_cells"]

@@ -184,6 +184,23 @@ CREATE TABLE claims (
 ) STRICT;
 CREATE INDEX claims_report ON claims (report_id, page);
 
+-- Every table cell read by OCR, with its confidence (schema 3; a store of schema 2 gets this
+-- table when a newer lkj opens it: see lkj.load.sqlite.open_store).
+CREATE TABLE ocr_cells (
+    report_id  TEXT NOT NULL REFERENCES reports ON DELETE CASCADE,
+    table_id   TEXT NOT NULL,
+    table_part INTEGER NOT NULL,
+    "row"      INTEGER,
+    grid_row   INTEGER NOT NULL,
+    col        INTEGER NOT NULL,
+    page       INTEGER,
+    text       TEXT,
+    confidence ANY CHECK (typeof(confidence) IN ('integer', 'real', 'null')),
+    flagged    INTEGER NOT NULL CHECK (flagged IN (0, 1)),
+    doubt      TEXT
+) STRICT;
+CREATE INDEX ocr_cells_report ON ocr_cells (report_id, table_id, table_part, "row");
+
 -- One outcome of a check on a report: a finding, or a check that held.
 -- stated / computed / difference are ANY without a check: a number or a text as the check gave.
 CREATE TABLE findings (
@@ -301,4 +318,4 @@ SELECT r.agency_id, r.agency, r.year,
 FROM findings AS f
 JOIN reports AS r USING (report_id);
 
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;

@@ -195,6 +195,24 @@ CREATE TABLE claims (
 );
 CREATE INDEX claims_report ON claims (report_id, page);
 
+-- Every table cell read by OCR, with its confidence (schema 3; a store of schema 2 gets this
+-- table when a newer lkj opens it: see lkj.load.postgres.open_store).
+CREATE TABLE ocr_cells (
+    report_id  TEXT NOT NULL REFERENCES reports ON DELETE CASCADE,
+    table_id   TEXT NOT NULL,
+    table_part BIGINT NOT NULL,
+    "row"      BIGINT,
+    grid_row   BIGINT NOT NULL,
+    col        BIGINT NOT NULL,
+    page       BIGINT,
+    text       TEXT,
+    confidence NUMERIC,
+    flagged    BOOLEAN NOT NULL,
+    doubt      TEXT,
+    rowid      BIGINT GENERATED ALWAYS AS IDENTITY
+);
+CREATE INDEX ocr_cells_report ON ocr_cells (report_id, table_id, table_part, "row");
+
 -- One outcome of a check on a report: a finding, or a check that held.
 -- stated / computed are JSONB: a number or a text as the check gave (ANY in SQLite).
 CREATE TABLE findings (
@@ -301,4 +319,4 @@ CREATE TABLE lkj_meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-INSERT INTO lkj_meta (key, value) VALUES ('schema_version', '2');
+INSERT INTO lkj_meta (key, value) VALUES ('schema_version', '3');
