@@ -47,6 +47,9 @@ def test_check_a_pdf(tmp_path):
     assert ("14" in {p for _, p in hrefs}) and len({h for h, _ in hrefs}) == 1
     (href,) = {h for h, _ in hrefs}  # relative to the page, and it leads to the PDF
     assert (out / href).resolve() == SAMPLE_2023.resolve()
+    # the number printed at the foot of PDF page 14 (Tabel 2.3) follows it
+    assert f'<a href="{href}#page=14">14</a> (hal. 10)' in html
+    assert "#page=1\">1</a> (hal." not in html  # the cover prints no number
 
 
 def test_fail_on_levels(tmp_path):

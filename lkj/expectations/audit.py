@@ -177,8 +177,20 @@ def check_sources(sources: Iterable[Path], out_dir: Path, engine: str = "both") 
     written += write_tables(out_dir, {"findings": (cols, findings)}, "json")
     from lkj.expectations.html import render
 
-    written.append(render(findings, reports, out_dir / "findings.html", pdfs))
+    written.append(render(findings, reports, out_dir / "findings.html", pdfs,
+                          folios_of(frames.get("pages"))))
     return CheckRun(findings, reports, written)
+
+
+def folios_of(pages: pd.DataFrame | None) -> dict[str, dict[int, str]]:
+    """Report -> PDF page -> the folio printed on it, from a `pages` table."""
+    out: dict[str, dict[int, str]] = {}
+    if pages is None:
+        return out
+    for row in pages.itertuples():
+        if isinstance(row.folio, str) and row.folio:
+            out.setdefault(row.report_id, {})[int(row.page)] = row.folio
+    return out
 
 
 def error_count(findings: Iterable[dict[str, Any]], level: str = "error") -> int:

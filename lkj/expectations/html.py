@@ -1,7 +1,8 @@
 """The auditor's page: one self-contained HTML file of findings, each linked to its page.
 
 Plain HTML and a little CSS, no scripts and no network: it opens from a USB stick. A page
-number links to the PDF at that page (`file.pdf#page=N`), relative to where the HTML is.
+number links to the PDF at that page (`file.pdf#page=N`), relative to where the HTML is, and
+the number printed on that page follows it ("14 (hal. 10)") where the report prints one.
 """
 
 from __future__ import annotations
@@ -42,18 +43,26 @@ def _esc(v: Any) -> str:
     return html.escape(str(v))
 
 
-def _pages(pages: Any, pdf_href: str | None) -> str:
+def _pages(pages: Any, pdf_href: str | None, folios: dict[int, str] | None = None) -> str:
+    """PDF page numbers, each linked to its page where the PDF is known, and followed by
+    the number printed on it where the report prints one ("14 (hal. 10)")."""
     text = _esc(pages)
-    if not pdf_href or not text:
+    if not text:
         return text
-    links = [f'<a href="{html.escape(pdf_href)}#page={p}">{p}</a>' for p in text.split(",") if p]
-    return ", ".join(links)
+    out = []
+    for p in filter(None, (p.strip() for p in text.split(","))):
+        shown = f'<a href="{html.escape(pdf_href)}#page={p}">{p}</a>' if pdf_href else p
+        folio = (folios or {}).get(int(p)) if p.isdigit() else None
+        out.append(shown + (f" (hal. {html.escape(folio)})" if folio else ""))
+    return ", ".join(out)
 
 
 def render(findings: list[dict[str, Any]], reports: Iterable[dict[str, Any]],
-           out_path: Path, pdf_paths: dict[str, Path] | None = None) -> Path:
-    """Write the findings page to out_path; returns it."""
-    pdf_paths = pdf_paths or {}
+           out_path: Path, pdf_paths: dict[str, Path] | None = None,
+           folios: dict[str, dict[int, str]] | None = None) -> Path:
+    """Write the findings page to out_path; returns it. `folios`: per report, the number
+    printed on each PDF page (the `pages` table), shown beside the page."""
+    pdf_paths, folios = pdf_paths or {}, folios or {}
     rules = {e["meta"]["check"]: e["meta"] for e in load_suite("outcomes")["expectations"]}
     parts = [f"<!doctype html><meta charset=utf-8><title>lkj audit</title><style>{_CSS}</style>"]
     for report in reports:
@@ -77,7 +86,8 @@ def render(findings: list[dict[str, Any]], reports: Iterable[dict[str, Any]],
                      f"<div class=card><b>{len(held)}</b>statements verified</div>"
                      f"<div class=card><b>{len(unchecked)}</b>not checked</div></div>")
         parts.append("<h2>Findings</h2>")
-        parts.append(_table(failed, href, with_severity=True) if failed
+        mine_folios = folios.get(rid, {})
+        parts.append(_table(failed, href, mine_folios, with_severity=True) if failed
                      else "<p>No finding: every checked statement holds.</p>")
         parts.append("<h2>What each check verifies</h2><table><tr><th>check</th><th>rule</th>"
                      "<th>held</th><th>failed</th></tr>")
@@ -89,15 +99,16 @@ def render(findings: list[dict[str, Any]], reports: Iterable[dict[str, Any]],
         parts.append("</table>")
         if unchecked:
             parts.append(f"<h2>Not checked ({len(unchecked)})</h2>")
-            parts.append(_table(unchecked, href, with_severity=False))
+            parts.append(_table(unchecked, href, mine_folios, with_severity=False))
         parts.append(f"<details><summary><b>Verified statements ({len(held)})</b></summary>")
-        parts.append(_table(held, href, with_severity=False))
+        parts.append(_table(held, href, mine_folios, with_severity=False))
         parts.append("</details>")
     out_path.write_text("\n".join(parts) + "\n", encoding="utf-8")
     return out_path
 
 
-def _table(rows: list[dict[str, Any]], href: str | None, with_severity: bool) -> str:
+def _table(rows: list[dict[str, Any]], href: str | None, folios: dict[int, str],
+           with_severity: bool) -> str:
     head = ("<tr>" + ("<th>severity</th>" if with_severity else "") +
             "<th>check</th><th>subject</th><th>tables</th><th>pages</th><th>stated</th>"
             "<th>computed</th><th>difference</th><th>message</th></tr>")
@@ -106,7 +117,7 @@ def _table(rows: list[dict[str, Any]], href: str | None, with_severity: bool) ->
         sev = (f"<td><span class='sev {f['severity']}'>{_esc(f['severity'])}</span></td>"
                if with_severity else "")
         body.append(f"<tr>{sev}<td>{_esc(f['check'])}</td><td>{_esc(f['subject'])}</td>"
-                    f"<td>{_esc(f['tables'])}</td><td>{_pages(f['pages'], href)}</td>"
+                    f"<td>{_esc(f['tables'])}</td><td>{_pages(f['pages'], href, folios)}</td>"
                     f"<td class=num>{_esc(f['stated'])}</td>"
                     f"<td class=num>{_esc(f['computed'])}</td>"
                     f"<td class=num>{_esc(f['difference'])}</td>"

@@ -21,6 +21,7 @@ from lkj.extract.document import (
     page_text,
     rulings,
 )
+from lkj.extract.folios import printed_folios
 from lkj.extract.locate import LocatedTable, locate_tables
 from lkj.extract.narrative import Line, PageLines, extract_claims
 from lkj.extract.normalise import Rows, normalise_table
@@ -58,6 +59,8 @@ class Extraction:
     missing_tables: list[dict] = field(default_factory=list)
     #: Every table cell read by OCR, with its confidence (`ocr_cells` records).
     ocr_cells: list[dict] = field(default_factory=list)
+    #: PDF page -> the folio printed on it, where confirmed (lkj.extract.folios).
+    folios: dict[int, str] = field(default_factory=dict)
 
     def records(self) -> dict[str, list[dict]]:
         rid = self.report["report_id"]
@@ -69,7 +72,11 @@ class Extraction:
         return {"report": [self.report], "tables": tables, "iku": self.rows.iku,
                 "quarterly": self.rows.quarterly, "events": self.rows.events,
                 "budget": self.rows.budget, "stated_totals": self.rows.stated_totals,
-                "claims": self.claims, "ocr_cells": self.ocr_cells}
+                "claims": self.claims, "pages": [
+                    {"report_id": rid, "page": n, "folio": self.folios.get(n),
+                     "ocr": n in self.ocr_pages}
+                    for n in range(1, len(self.page_texts) + 1)],
+                "ocr_cells": self.ocr_cells}
 
     def columned(self) -> dict[str, tuple[list[str], list[dict]]]:
         """Each output table as (columns in contract order, records)."""
@@ -226,7 +233,7 @@ def extract_report(path: Path | str, engine: str = "both",
     missing = missing_tables(listed_tables(texts), located, unknown, report["report_id"])
     return Extraction(report, located, rows, texts, time.perf_counter() - start,
                       engine, sorted({p for t in located for p in t.pages}), claims,
-                      sorted(ocr_read), missing, cells)
+                      sorted(ocr_read), missing, cells, printed_folios(texts))
 
 
 def missing_tables(listed: list[Listed], located: list[LocatedTable],

@@ -92,19 +92,20 @@ UPGRADABLE_FROM = 2
 
 
 def upgrade_statements(script: str, have: Mapping[str, Sequence[str]]) -> list[str] | None:
-    """The statements of a store schema `script` that create the tables an older store
-    lacks, with their indexes, in the script's order: the in-place upgrade of a store whose
-    tables (`have`: table -> its columns) all stand unchanged in the script. None where one
-    does not (a table changed shape or is gone): that store cannot be upgraded in place."""
+    """The in-place upgrade of an older store whose tables (`have`: table -> its columns)
+    all stand unchanged in the store schema `script`: its views dropped, the tables it lacks
+    created with their indexes, and the views made again, in the script's order (views hold
+    no data). None where a table changed shape or is gone: no in-place upgrade."""
     want = store_columns()
     if set(have) - set(want) or any(tuple(cols) != want[t] for t, cols in have.items()):
         return None
     missing = {t for t in want if t not in have}
-    out = []
-    for statement in re.sub(r"--[^\n]*", "", script).split(";"):
-        statement = statement.strip()
-        m = re.match(r"CREATE TABLE (\w+)|CREATE INDEX \w+ ON (\w+)", statement)
-        if m and (m.group(1) or m.group(2)) in missing:
+    statements = [st.strip() for st in re.sub(r"--[^\n]*", "", script).split(";")]
+    views = [m.group(1) for st in statements if (m := re.match(r"CREATE VIEW (\w+)", st))]
+    out = [f'DROP VIEW IF EXISTS "{v}"' for v in reversed(views)]
+    for statement in statements:
+        m = re.match(r"CREATE TABLE (\w+)|CREATE INDEX \w+ ON (\w+)|CREATE VIEW", statement)
+        if m and (m.group(0) == "CREATE VIEW" or (m.group(1) or m.group(2)) in missing):
             out.append(statement)
     return out
 

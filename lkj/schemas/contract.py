@@ -35,6 +35,9 @@ COLUMNS: dict[str, list[str]] = {
     # Figures the running text states (prose, tables cut out), with page and sentence.
     "claims": ["report_id", "page", "measure", "stated_value", "stated_unit", "stated_raw",
                "subject", "qualifier", "heading", "sentence"],
+    # One row per PDF page: the number printed on it (folio: "iii", "10"; none where no
+    # neighbouring page confirms one) and whether it was read by OCR.
+    "pages": ["report_id", "page", "folio", "ocr"],
     # Every table cell read by OCR, with Tesseract's confidence: the confidence of each value
     # (a value's row and column are the flags' "Tabel 2.3 row 5 col 4"; header and total
     # cells have no row). Text-layer cells have no confidence and are not listed.
@@ -56,13 +59,14 @@ NUMERIC: dict[str, tuple[str, ...]] = {
                "avg_capaian_pct"),
     "stated_totals": ("table_part", "page", "stated_value"),
     "claims": ("page", "stated_value"),
+    "pages": ("page",),
     "ocr_cells": ("table_part", "row", "grid_row", "col", "page", "confidence"),
     "findings": ("difference",),
 }
 #: Boolean columns, written as true/false.
 BOOLEAN: dict[str, tuple[str, ...]] = {
     "tables": ("verified",), "iku": ("has_realisasi_column",),
-    "events": ("continues_previous",), "ocr_cells": ("flagged",),
+    "events": ("continues_previous",), "pages": ("ocr",), "ocr_cells": ("flagged",),
 }
 
 #: Severities of findings, least to most severe.
@@ -70,4 +74,4 @@ SEVERITIES = ["info", "warning", "error"]
 
 #: The tables `lkj extract` writes, in the order it lists them.
 OUTPUT_TABLES = ["report", "tables", "iku", "quarterly", "events", "budget", "stated_totals",
-                 "claims", "ocr_cells"]
+                 "claims", "pages", "ocr_cells"]

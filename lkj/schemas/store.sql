@@ -184,6 +184,16 @@ CREATE TABLE claims (
 ) STRICT;
 CREATE INDEX claims_report ON claims (report_id, page);
 
+-- One row per PDF page: the folio printed on it (where a neighbouring page confirms it) and
+-- whether it was read by OCR (schema 4; added to an older store when a newer lkj opens it).
+CREATE TABLE pages (
+    report_id  TEXT NOT NULL REFERENCES reports ON DELETE CASCADE,
+    page       INTEGER NOT NULL,
+    folio      TEXT,
+    ocr        INTEGER NOT NULL CHECK (ocr IN (0, 1)),
+    PRIMARY KEY (report_id, page)
+) STRICT;
+
 -- Every table cell read by OCR, with its confidence (schema 3; a store of schema 2 gets this
 -- table when a newer lkj opens it: see lkj.load.sqlite.open_store).
 CREATE TABLE ocr_cells (
@@ -318,4 +328,4 @@ SELECT r.agency_id, r.agency, r.year,
 FROM findings AS f
 JOIN reports AS r USING (report_id);
 
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;

@@ -195,6 +195,17 @@ CREATE TABLE claims (
 );
 CREATE INDEX claims_report ON claims (report_id, page);
 
+-- One row per PDF page: the folio printed on it (where a neighbouring page confirms it) and
+-- whether it was read by OCR (schema 4; added to an older store when a newer lkj opens it).
+CREATE TABLE pages (
+    report_id  TEXT NOT NULL REFERENCES reports ON DELETE CASCADE,
+    page       BIGINT NOT NULL,
+    folio      TEXT,
+    ocr        BOOLEAN NOT NULL,
+    rowid      BIGINT GENERATED ALWAYS AS IDENTITY,
+    PRIMARY KEY (report_id, page)
+);
+
 -- Every table cell read by OCR, with its confidence (schema 3; a store of schema 2 gets this
 -- table when a newer lkj opens it: see lkj.load.postgres.open_store).
 CREATE TABLE ocr_cells (
@@ -319,4 +330,4 @@ CREATE TABLE lkj_meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-INSERT INTO lkj_meta (key, value) VALUES ('schema_version', '3');
+INSERT INTO lkj_meta (key, value) VALUES ('schema_version', '4');
