@@ -302,6 +302,93 @@ def test_mixed_document_reads_only_the_scanned_page(mixed_2023, extraction_2023)
     assert result["unflagged"] == {}
 
 
+def _over_image(path: Path, invisible: bool) -> Path:
+    """One A4 page: a full-page image (page 8 of the 2024 scan) with a line of text over
+    it, drawn visible or invisible (text render mode 3, as a scanner's OCR layer)."""
+    import pypdfium2
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    doc = pypdfium2.PdfDocument(str(SAMPLES / "scanned" / "lkj-bp3mi-ntb-2024-scan.pdf"))
+    image = doc[7].render(scale=1, grayscale=True).to_pil()
+    doc.close()
+    size = landscape(A4)
+    c = canvas.Canvas(str(path), pagesize=size, invariant=1)
+    c.drawImage(ImageReader(image), 0, 0, *size)
+    text = c.beginText(40, 300)
+    text.setTextRenderMode(3 if invisible else 0)
+    for line in ("Tabel 2.3 Capaian Kinerja per Triwulan Tahun 2024 " * 2,) * 6:
+        text.textLine(line)
+    c.drawText(text)
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize("invisible", [True, False])
+def test_a_searchable_page_is_told_from_text_over_an_image(tmp_path, invisible):
+    """An invisible text layer over a page image is a scanner's OCR; visible text over an
+    image (a letterhead, a background) is the report's own text layer."""
+    import pdfplumber
+
+    path = _over_image(tmp_path / "page.pdf", invisible)
+    with pdfplumber.open(path) as pdf:
+        texts = [p.extract_text() or "" for p in pdf.pages]
+        assert len("".join(texts[0].split())) >= MIN_TEXT_CHARS  # it has a text layer
+        assert ocr.scanned_pages(pdf.pages, texts) == []
+        assert ocr.searchable_pages(path, pdf.pages, texts) == ([1] if invisible else [])
+
+
+@pytest.fixture(scope="module")
+def searchable_2024(tmp_path_factory):
+    """Pages 1 and 8 of the 2024 scan made "searchable" by Tesseract itself: the page image
+    with Tesseract's OCR as an invisible text layer (what scanners' OCR writes)."""
+    import pypdfium2
+
+    need_tesseract()
+    folder = tmp_path_factory.mktemp("searchable")
+    scan = pypdfium2.PdfDocument(str(SAMPLES / "scanned" / "lkj-bp3mi-ntb-2024-scan.pdf"))
+    out = pypdfium2.PdfDocument.new()
+    for n in (1, 8):
+        png = folder / f"page-{n}.png"
+        scan[n - 1].render(scale=150 / 72, grayscale=True).to_pil().save(png, dpi=(150, 150))
+        subprocess.run(["tesseract", str(png), str(folder / f"page-{n}"), "-l", "ind", "pdf"],
+                       check=True, capture_output=True, timeout=120)
+        one = pypdfium2.PdfDocument(str(folder / f"page-{n}.pdf"))
+        out.import_pages(one)
+        one.close()
+    path = folder / "lkj-synthetic-searchable-2024.pdf"
+    out.save(str(path))
+    for doc in (out, scan):
+        doc.close()
+    return path
+
+
+def test_a_searchable_scan_is_read_by_ocr(searchable_2024):
+    """Its text layer has no rulings (they are in the image): once refused ("no LKj tables
+    found"), it is read like a scan, and says that the scanner's text was not used."""
+    import pdfplumber
+
+    from lkj.extract.report import extract_report
+
+    with pdfplumber.open(searchable_2024) as pdf:  # the scanner's text is there
+        assert "Tabel 2.3" in (pdf.pages[1].extract_text() or "")
+    got = extract_report(searchable_2024, engine="pdfplumber")
+    assert got.ocr_pages == [1, 2]
+    assert "searchable scan: the scanner's invisible text layer of page(s) 1,2 not used" \
+        in got.report["flags"]
+    (table,) = got.tables
+    assert (table.table_id, table.engine) == ("2.3", "ocr")
+    text = extract_report(SAMPLES / "lkj-bp3mi-ntb-2024.pdf", engine="pdfplumber")
+
+    def unpaged(rows):
+        return [{**r, "page": None} for r in rows if r["table_id"] == "2.3"]
+
+    result = compare_rows("quarterly", unpaged(text.rows.quarterly), unpaged(got.rows.quarterly))
+    assert result["missing"] == [] and result["extra"] == [] and result["unflagged"] == {}
+    assert len(result["equal"]) >= 0.5 * len(unpaged(text.rows.quarterly))
+
+
 def test_missing_tesseract_says_how_to_install(monkeypatch, tmp_path, mixed_2023):
     from lkj.extract.report import extract_report
 

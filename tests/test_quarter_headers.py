@@ -54,10 +54,10 @@ def misprinted(tmp_path_factory):
 def test_a_quarter_named_twice_flags_the_table_and_every_row(misprinted):
     table, rows = _quarterly(misprinted)
     (note,) = [f for f in table.flags if "quarter headers" in f]
-    assert note == ("quarter headers uncertain (a quarter named twice or out of order: target "
-                    "quarters read as 'target tw i', 'target tw i', 'target tw iii', 'target "
-                    "tw iv'): four quarter columns each, so quarters taken from the columns' "
-                    "order; rows flagged quarter:by_position")
+    assert note == ("quarter headers uncertain (a quarter named twice, out of order or "
+                    "unreadable: target quarters read as 'target tw i', 'target tw i', "
+                    "'target tw iii', 'target tw iv'): four quarter columns each, so quarters "
+                    "taken from the columns' order; rows flagged quarter:by_position")
     assert rows and all("quarter:by_position" in r["flags"] for r in rows)
     # the misprinted header cell, and the other target quarter headers, are doubted
     assert sorted(table.doubted_cells) == [(1, 3), (1, 4), (1, 5), (1, 6)]
@@ -87,6 +87,41 @@ def _three_quarter_table(quarters: list[str]) -> LocatedTable:
     grid = Grid(3, 9, cells)
     return LocatedTable("9.1", 1, "Capaian triwulan", [], grid, analyse_header(grid),
                         "quarterly")
+
+
+def _four_quarter_table(quarters: list[str]) -> LocatedTable:
+    """Target and realisasi over four quarter columns each, the realisasi headers as given."""
+    top = ["NO", "SASARAN STRATEGIS", "INDIKATOR KINERJA UTAMA"]
+    cells = [Cell(t, 0, c, rowspan=2) for c, t in enumerate(top)]
+    cells += [Cell("Target", 0, 3, colspan=4), Cell("Realisasi", 0, 7, colspan=4)]
+    sound = ["TW I", "TW II", "TW III", "TW IV"]
+    cells += [Cell(q, 1, 3 + c) for c, q in enumerate(sound + quarters)]
+    data = ["1", "Meningkatnya pelindungan", "Jumlah PMI", "10", "20", "30", "40",
+            "11", "22", "33", "44"]
+    cells += [Cell(t, 2, c) for c, t in enumerate(data)]
+    grid = Grid(3, 11, cells)
+    return LocatedTable("9.2", 1, "Capaian triwulan", [], grid, analyse_header(grid),
+                        "quarterly")
+
+
+def test_a_quarter_header_that_does_not_read_as_one_is_doubted():
+    """OCR read 'TW III' as 'Tw II' and 'TW II' as 'TWh': the quarters that read are in
+    order (I, II, IV), but a quarter column does not name one; the four columns are read by
+    position, the realisasi of TW III where it stands."""
+    table = _four_quarter_table(["TW I", "TWh", "Tw II", "TW IV"])
+    rows = normalise_table(table, "r", 2024).quarterly
+    assert [(r["quarter"], r["target"], r["realisasi"]) for r in rows] == [
+        (1, 10, 11), (2, 20, 22), (3, 30, 33), (4, 40, 44)]
+    assert all(r["flags"] == "quarter:by_position" for r in rows)
+    (note,) = table.flags
+    assert "realisasi quarters read as 'realisasi tw i', 'realisasi twh', 'realisasi tw ii', " \
+           "'realisasi tw iv'" in note and "target quarters" not in note
+    assert sorted(table.doubted_cells) == [(1, 7), (1, 8), (1, 9), (1, 10)]
+    # a sound header, and a header word that is not a quarter, are not doubted
+    for words in (["TW I", "TW II", "TW III", "TW IV"], ["TW I", "TW II", "TW III", "Total"]):
+        sound = _four_quarter_table(words)
+        normalise_table(sound, "r", 2024)
+        assert sound.flags == [] and sound.doubted_cells == {}
 
 
 def test_fewer_than_four_quarters_stay_as_read_and_the_lost_column_is_named():

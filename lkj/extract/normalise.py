@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from lkj.extract.dates import parse_date_span
+from lkj.extract.grid import Cell, join_lines
 from lkj.extract.header import Column
 from lkj.extract.locate import LocatedTable
 from lkj.extract.numbers import Quantity, parse_quantity
@@ -220,19 +221,35 @@ def quarter_header_doubt(table: LocatedTable) -> str | None:
     groups = _doubted_quarter_groups(table)
     if not groups:
         return None
-    return "a quarter named twice or out of order: " + "; ".join(
+    return "a quarter named twice, out of order or unreadable: " + "; ".join(
         f"{role} quarters read as {', '.join(repr(c.label) for c in cols)}"
         for role, cols in groups.items())
 
 
+#: A header cell that seems to name a quarter but does not read as one ("TWh", "Triwulan
+#: Il" misread): the name of a quarter word, then a short remnant.
+_QUARTERISH = re.compile(r"^\s*(?:triwulan|trw|tw)\S{0,3}(?:\s+\S{1,4})?\s*$", re.IGNORECASE)
+
+
+def _quarter_cell(table: LocatedTable, col: Column) -> Cell | None:
+    """The header cell over a column that names a quarter, or seems to."""
+    for r in table.header.header_rows:
+        cell = table.grid.at(r, col.index)
+        if cell is not None and (families.quarter_of(cell.text) is not None
+                                 or _QUARTERISH.match(join_lines(cell.text))):
+            return cell
+    return None
+
+
 def _doubted_quarter_groups(table: LocatedTable) -> dict[str, list[Column]]:
     """Role -> its quarter columns, left to right, for the roles whose quarters are not
-    named once each in order."""
+    named once each in order (a quarter header that does not read as one counts)."""
     out = {}
     for role in ("target", "realisasi"):
-        cols = [c for c in table.header.columns if c.role == role and c.quarter]
+        cols = [c for c in table.header.columns
+                if c.role == role and (c.quarter or _quarter_cell(table, c))]
         quarters = [c.quarter for c in cols]
-        if quarters != sorted(set(quarters)):
+        if None in quarters or quarters != sorted(set(quarters)):
             out[role] = cols
     return out
 
@@ -245,19 +262,17 @@ def settle_quarters(table: LocatedTable) -> None:
     quarters are then taken from the columns' order and every row is flagged
     `quarter:by_position`. With fewer, the order does not say which quarters they are: the
     quarters stay as read, every row is flagged `quarter:header_uncertain`, and a column
-    whose quarter was named before is named on the table as not read into rows. Either way
+    whose quarter was named before, or does not read as one, is named on the table as not
+    read into rows. Either way
     the header cells naming the doubted quarters are recorded in `table.doubted_cells`."""
     groups = _doubted_quarter_groups(table)
     if not groups:
         return
     why = quarter_header_doubt(table)
-    header_rows = set(table.header.header_rows)
     for cols in groups.values():
         for col in cols:
-            for r in header_rows:
-                cell = table.grid.at(r, col.index)
-                if cell is not None and families.quarter_of(cell.text) is not None:
-                    table.doubted_cells[(cell.row, cell.col)] = "quarter header uncertain"
+            if (cell := _quarter_cell(table, col)) is not None:
+                table.doubted_cells[(cell.row, cell.col)] = "quarter header uncertain"
     if all(len(cols) == 4 for cols in groups.values()):
         by_index = {c.index: i + 1 for cols in groups.values() for i, c in enumerate(cols)}
         table.header = replace(table.header, columns=tuple(
@@ -271,8 +286,8 @@ def settle_quarters(table: LocatedTable) -> None:
     seen: set[tuple[str, int]] = set()
     dropped = []
     for col in table.header.columns:
-        if col.role in groups and col.quarter:
-            if (col.role, col.quarter) in seen:
+        if col.role in groups and col in groups[col.role]:
+            if not col.quarter or (col.role, col.quarter) in seen:
                 dropped.append(str(col.index + 1))
             seen.add((col.role, col.quarter))
     lost = f"; column(s) {', '.join(dropped)} not read into rows" if dropped else ""

@@ -651,24 +651,65 @@ def _reading_order_text(page: OcrPage) -> str:
 
 # --------------------------------------------------------------------------------- documents
 
+def _image_cover(page: Any) -> float:
+    """The share of a pdfplumber page its images cover (0.0 for an unreadable page, which
+    is reported elsewhere)."""
+    try:
+        images = page.images
+        area = float(page.width * page.height)
+    except Exception:
+        return 0.0
+    covered = sum(max(0.0, min(im["x1"], page.width) - max(im["x0"], 0))
+                  * max(0.0, min(im["bottom"], page.height) - max(im["top"], 0))
+                  for im in images)
+    return covered / area if area > 0 else 0.0
+
+
 def scanned_pages(pages: Sequence[Any], texts: Sequence[str]) -> list[int]:
     """Page numbers (1-based) with no usable text layer whose content is an image."""
     from lkj.extract.document import MIN_TEXT_CHARS
 
+    return [page.page_number for page, text in zip(pages, texts, strict=True)
+            if len("".join(text.split())) < MIN_TEXT_CHARS
+            and _image_cover(page) >= MIN_IMAGE_COVER]
+
+
+#: Share of a page's text objects drawn invisible (text render mode 3) from which the page
+#: is a scanner's "searchable" page: its text is the scanner's own OCR laid under the image.
+INVISIBLE_SHARE = 0.8
+
+
+def searchable_pages(path: Path | str, pages: Sequence[Any], texts: Sequence[str]
+                     ) -> list[int]:
+    """Page numbers (1-based) of a scanner's "searchable" pages: an image covering the page
+    and a text layer that is (almost) all invisible. That text is the scanner's OCR, without
+    a table's rulings (they are in the image) and of unknown quality: such a page is read by
+    lkj's OCR like a scan. Only pages with text over an image are opened with pdfium."""
+    from lkj.extract.document import MIN_TEXT_CHARS
+
+    maybe = [page.page_number for page, text in zip(pages, texts, strict=True)
+             if len("".join(text.split())) >= MIN_TEXT_CHARS
+             and _image_cover(page) >= MIN_IMAGE_COVER]
+    if not maybe:
+        return []
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
     out = []
-    for page, text in zip(pages, texts, strict=True):
-        if len("".join(text.split())) >= MIN_TEXT_CHARS:
-            continue
-        try:
-            images = page.images
-            area = float(page.width * page.height)
-        except Exception:  # an unreadable page is reported elsewhere
-            continue
-        covered = sum(max(0.0, min(im["x1"], page.width) - max(im["x0"], 0))
-                      * max(0.0, min(im["bottom"], page.height) - max(im["top"], 0))
-                      for im in images)
-        if area > 0 and covered / area >= MIN_IMAGE_COVER:
-            out.append(page.page_number)
+    doc = pypdfium2.PdfDocument(str(path))
+    try:
+        for n in maybe:
+            page = doc[n - 1]
+            try:
+                modes = [pdfium_c.FPDFTextObj_GetTextRenderMode(obj)
+                         for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT])]
+            finally:
+                page.close()
+            invisible = sum(m == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE for m in modes)
+            if modes and invisible >= INVISIBLE_SHARE * len(modes):
+                out.append(n)
+    finally:
+        doc.close()
     return out
 
 

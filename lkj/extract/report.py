@@ -177,6 +177,7 @@ def extract_report(path: Path | str, engine: str = "both",
         scanned, ocr_read, ocr_notes = _read_scanned(path, pdf, texts, ocr_pages, ocr_settings)
         for number, ocr_page in ocr_read.items():
             texts[number - 1] = ocr_page.text
+        candidates = [p for p in candidates if p.page_number not in ocr_read]
         if not has_text_layer(texts):
             raise ReportError(path, "no text layer and no page images to read (not a report?)"
                               if not scanned else "scanned pages gave no text")
@@ -271,7 +272,8 @@ def _read_scanned(path: Path, pdf: Any, texts: list[str], only: Collection[int] 
     """
     from lkj.extract import ocr
 
-    scanned = ocr.scanned_pages(pdf.pages, texts)
+    searchable = ocr.searchable_pages(path, pdf.pages, texts)
+    scanned = sorted(ocr.scanned_pages(pdf.pages, texts) + searchable)
     if not scanned:
         return [], {}, []
     wanted = [n for n in scanned if only is None or n in only]
@@ -291,6 +293,9 @@ def _read_scanned(path: Path, pdf: Any, texts: list[str], only: Collection[int] 
     if read:
         plural = "s" if len(read) != 1 else ""
         notes.insert(0, f"read by OCR ({len(read)} page{plural}: {_pages(sorted(read))})")
+        if over := [n for n in searchable if n in read]:
+            notes.insert(1, f"searchable scan: the scanner's invisible text layer of page(s) "
+                         f"{_pages(over)} not used (a table's rulings are in the image)")
     return scanned, read, notes
 
 
