@@ -230,7 +230,8 @@ def check(sources: tuple[Path, ...], out_dir: Path | None, fail_on: str, engine:
         raise click.ClickException(str(exc)) from exc
     failed = [f for f in run.findings if f["status"] == "failed"]
     if not silent:
-        rows = [(f["severity"], f["check"], f["tables"] or "", f["pages"] or "",
+        rows = [(f["severity"], f["check"], f["tables"] or "",
+                 _pages(f["pages"], run.folios.get(f["report_id"], {})),
                  _num(f["stated"]), _num(f["computed"]), _num(f["difference"]),
                  f["message"]) for f in failed]
         head = ("severity", "check", "tables", "pages", "stated", "computed", "diff", "message")
@@ -244,6 +245,14 @@ def check(sources: tuple[Path, ...], out_dir: Path | None, fail_on: str, engine:
                    f"{unchecked} not checked; details in {out_dir / 'findings.html'}")
     if fail_on != "never" and error_count(run.findings, fail_on):
         sys.exit(1)
+
+
+def _pages(pages: Any, folios: dict[int, str]) -> str:
+    """'14 (hal. 10)': PDF pages, each with the number printed on it where there is one."""
+    from lkj.expectations.audit import with_folios
+
+    return ", ".join(p + (f" (hal. {folio})" if folio else "")
+                     for p, folio in with_folios(pages, folios))
 
 
 def _num(v: Any) -> str:

@@ -34,6 +34,8 @@ def test_check_a_pdf(tmp_path):
     assert set(rule) <= {"-", " "}
     last = proc.stdout.splitlines()[-1]
     assert last.startswith("17 errors, 12 warnings; ") and "findings.html" in last
+    # each PDF page with the number printed on it (Tabel 2.3: pages 14 and 15)
+    assert "14 (hal. 10), 15 (hal. 11)" in proc.stdout
     for name in ("findings.csv", "findings.json", "findings.html", "iku.csv", "claims.csv"):
         assert (out / name).is_file(), name
     findings = read(out / "findings.csv")

@@ -9,7 +9,7 @@ or "not checked", so an auditor sees what was verified as well as what was not.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +144,8 @@ class CheckRun:
     findings: list[dict[str, Any]]
     reports: list[dict[str, Any]]
     written: list[Path]
+    #: Per report, the number printed on each PDF page (see `folios_of`).
+    folios: dict[str, dict[int, str]] = field(default_factory=dict)
 
 
 def check_sources(sources: Iterable[Path], out_dir: Path, engine: str = "both") -> CheckRun:
@@ -177,9 +179,9 @@ def check_sources(sources: Iterable[Path], out_dir: Path, engine: str = "both") 
     written += write_tables(out_dir, {"findings": (cols, findings)}, "json")
     from lkj.expectations.html import render
 
-    written.append(render(findings, reports, out_dir / "findings.html", pdfs,
-                          folios_of(frames.get("pages"))))
-    return CheckRun(findings, reports, written)
+    folios = folios_of(frames.get("pages"))
+    written.append(render(findings, reports, out_dir / "findings.html", pdfs, folios))
+    return CheckRun(findings, reports, written, folios)
 
 
 def folios_of(pages: pd.DataFrame | None) -> dict[str, dict[int, str]]:
@@ -190,6 +192,16 @@ def folios_of(pages: pd.DataFrame | None) -> dict[str, dict[int, str]]:
     for row in pages.itertuples():
         if isinstance(row.folio, str) and row.folio:
             out.setdefault(row.report_id, {})[int(row.page)] = row.folio
+    return out
+
+
+def with_folios(pages: Any, folios: dict[int, str]) -> list[tuple[str, str | None]]:
+    """A findings' `pages` ("4,14") as (PDF page, the folio printed on it or None)."""
+    out = []
+    for p in str(pages or "").split(","):
+        p = p.strip()
+        if p:
+            out.append((p, folios.get(int(p)) if p.isdigit() else None))
     return out
 
 

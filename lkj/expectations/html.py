@@ -46,13 +46,12 @@ def _esc(v: Any) -> str:
 def _pages(pages: Any, pdf_href: str | None, folios: dict[int, str] | None = None) -> str:
     """PDF page numbers, each linked to its page where the PDF is known, and followed by
     the number printed on it where the report prints one ("14 (hal. 10)")."""
-    text = _esc(pages)
-    if not text:
-        return text
+    from lkj.expectations.audit import with_folios
+
     out = []
-    for p in filter(None, (p.strip() for p in text.split(","))):
+    for p, folio in with_folios(pages, folios or {}):
+        p = html.escape(p)
         shown = f'<a href="{html.escape(pdf_href)}#page={p}">{p}</a>' if pdf_href else p
-        folio = (folios or {}).get(int(p)) if p.isdigit() else None
         out.append(shown + (f" (hal. {html.escape(folio)})" if folio else ""))
     return ", ".join(out)
 
