@@ -293,6 +293,17 @@ def clean_rows(clean_run) -> dict[str, dict[str, int]]:
     return rows
 
 
+def test_a_run_stores_every_page_with_its_folio(clean_run, clean_rows):
+    """The readers send back a lighter extraction (no page texts): every page of every
+    report is still stored, and the folios printed on them."""
+    with connect(clean_run.db) as conn:
+        for rid, pages in conn.execute("SELECT report_id, pages FROM reports"):
+            stored = conn.execute("SELECT page, folio FROM pages WHERE report_id = ? "
+                                  "ORDER BY page", (rid,)).fetchall()
+            assert [p for p, _ in stored] == list(range(1, pages + 1)), rid
+            assert sum(f is not None for _, f in stored) >= pages // 2, rid
+
+
 def _stored(db: Path) -> int:
     try:
         with connect(db) as conn:

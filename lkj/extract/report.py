@@ -75,7 +75,7 @@ class Extraction:
                 "claims": self.claims, "pages": [
                     {"report_id": rid, "page": n, "folio": self.folios.get(n),
                      "ocr": n in self.ocr_pages}
-                    for n in range(1, len(self.page_texts) + 1)],
+                    for n in range(1, int(self.report["pages"] or 0) + 1)],
                 "ocr_cells": self.ocr_cells}
 
     def columned(self) -> dict[str, tuple[list[str], list[dict]]]:
