@@ -243,6 +243,17 @@ def test_every_ocr_cell_is_output_with_its_confidence(scan_pair):
     assert not text.ocr_cells  # a text layer has no OCR confidence
 
 
+def test_printed_page_numbers_read_from_the_scan(scan_pair):
+    """A folio OCR gives is the one the text layer gives (a page number alone at the foot
+    is read on its own, a neighbouring page confirms it); and OCR gives most of those it
+    can (a page read whose neighbour was read too)."""
+    text, scanned = scan_pair
+    assert scanned.folios.items() <= text.folios.items()
+    read = set(scanned.ocr_pages)
+    able = [p for p in text.folios if p in read and (p - 1 in read or p + 1 in read)]
+    assert len(scanned.folios) >= 0.7 * len(able) > 0
+
+
 def test_claims_have_the_headings_of_the_text_layer(scanned_2023, extraction_2023):
     """OCR has no fonts: headings are found by their thicker strokes (bold), so that a claim
     on a scanned page sits under the heading it has in the text layer (quote marks aside:

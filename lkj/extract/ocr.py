@@ -511,6 +511,10 @@ def read_image(gray: np.ndarray, page_number: int, settings: OcrSettings) -> Ocr
         for k, ws in _read_sheet(alike, settings, settings.check_lang, CHECK_CHARS).items():
             texts[k] = _checked(texts[k], agreed[k][0], _cell_text(ws, low), low)
 
+    folio = _folio_line(gray, lines, shapes, settings)
+    if folio is not None:
+        lines.append(folio)
+
     found = []
     for ti, s in enumerate(shapes):
         cells = []
@@ -528,6 +532,50 @@ def read_image(gray: np.ndarray, page_number: int, settings: OcrSettings) -> Ocr
     page = OcrPage(page_number, lines, found, skew, time.perf_counter() - start)
     page.text = _reading_order_text(page)
     return page
+
+
+#: What a printed page number is made of: digits, or a roman numeral.
+FOLIO_CHARS = "0123456789ivxlcdm"
+
+
+def _folio_line(gray: np.ndarray, lines: list[dict], shapes: Sequence[Any],
+                settings: OcrSettings) -> dict | None:
+    """The page number printed alone at the foot of the page, as a text line (or None).
+
+    Read on its own: on the whole page Tesseract takes a lone "5" at the foot for dust. The
+    band below the lowest line of text and table (in the bottom 15% of the page) must hold
+    a small group of print at most an inch wide, which is read as black on white with
+    digits and roman letters only, and kept only at or over the confidence threshold
+    (lkj.extract.folios keeps a folio only where a neighbouring page confirms it)."""
+    import cv2
+    import numpy as np
+
+    dpi, low = settings.dpi, settings.low_confidence
+    to_pt = 72.0 / dpi
+    height = gray.shape[0]
+    floor = max([ln["bottom"] / to_pt for ln in lines] + [sh.bbox[3] for sh in shapes] + [0])
+    top, bottom = max(int(floor) + dpi // 30, int(0.85 * height)), height - dpi // 5
+    if bottom - top < dpi // 10:
+        return None
+    band = _black_on_white(gray[top:bottom])
+    _, _, stats, _ = cv2.connectedComponentsWithStats((band < 128).astype(np.uint8))
+    marks = [st for st in stats[1:] if dpi // 20 <= st[3] <= dpi // 3]
+    if not marks or len(marks) > 6:
+        return None
+    x0, y0 = min(m[0] for m in marks), min(m[1] for m in marks)
+    x1, y1 = max(m[0] + m[2] for m in marks), max(m[1] + m[3] for m in marks)
+    if x1 - x0 > dpi:
+        return None
+    pad = dpi // 10
+    crop = cv2.copyMakeBorder(band[max(0, y0 - 4):y1 + 4, max(0, x0 - 4):x1 + 4],
+                              pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+    words = tesseract_words(crop, settings, psm=7, whitelist=FOLIO_CHARS + FOLIO_CHARS.upper(),
+                            lang=settings.figure_lang)
+    text = "".join(w.text for w in words)
+    if not text or min(w.conf for w in words) < low:
+        return None
+    return {"text": text, "x0": x0 * to_pt, "x1": x1 * to_pt, "top": (top + y0) * to_pt,
+            "bottom": (top + y1) * to_pt, "confidence": min(w.conf for w in words)}
 
 
 def _black_on_white(crop: np.ndarray) -> np.ndarray:
