@@ -76,32 +76,30 @@ def test_four_quarter_columns_read_by_position_as_printed_elsewhere(misprinted):
     assert [strip(r) for r in rows] == [strip(r) for r in sound]
 
 
-def _three_quarter_table(quarters: list[str]) -> LocatedTable:
-    """Target and realisasi over three quarter columns each (a report of TW II-IV)."""
+def _quarter_table(target: list[str], realisasi: list[str]) -> LocatedTable:
+    """Target and realisasi over one quarter column per header given; one data row whose
+    targets are 10, 20, ... and realisasi 11, 22, ..."""
+    n = len(target)
     top = ["NO", "SASARAN STRATEGIS", "INDIKATOR KINERJA UTAMA"]
     cells = [Cell(t, 0, c, rowspan=2) for c, t in enumerate(top)]
-    cells += [Cell("Target", 0, 3, colspan=3), Cell("Realisasi", 0, 6, colspan=3)]
-    cells += [Cell(q, 1, 3 + c) for c, q in enumerate(quarters + ["TW II", "TW III", "TW IV"])]
-    data = ["1", "Meningkatnya pelindungan", "Jumlah PMI", "10", "20", "30", "11", "22", "33"]
+    cells += [Cell("Target", 0, 3, colspan=n), Cell("Realisasi", 0, 3 + n, colspan=n)]
+    cells += [Cell(q, 1, 3 + c) for c, q in enumerate(target + realisasi)]
+    data = ["1", "Meningkatnya pelindungan", "Jumlah PMI"]
+    data += [str(10 * (i + 1)) for i in range(n)] + [str(11 * (i + 1)) for i in range(n)]
     cells += [Cell(t, 2, c) for c, t in enumerate(data)]
-    grid = Grid(3, 9, cells)
+    grid = Grid(3, 3 + 2 * n, cells)
     return LocatedTable("9.1", 1, "Capaian triwulan", [], grid, analyse_header(grid),
                         "quarterly")
 
 
-def _four_quarter_table(quarters: list[str]) -> LocatedTable:
-    """Target and realisasi over four quarter columns each, the realisasi headers as given."""
-    top = ["NO", "SASARAN STRATEGIS", "INDIKATOR KINERJA UTAMA"]
-    cells = [Cell(t, 0, c, rowspan=2) for c, t in enumerate(top)]
-    cells += [Cell("Target", 0, 3, colspan=4), Cell("Realisasi", 0, 7, colspan=4)]
-    sound = ["TW I", "TW II", "TW III", "TW IV"]
-    cells += [Cell(q, 1, 3 + c) for c, q in enumerate(sound + quarters)]
-    data = ["1", "Meningkatnya pelindungan", "Jumlah PMI", "10", "20", "30", "40",
-            "11", "22", "33", "44"]
-    cells += [Cell(t, 2, c) for c, t in enumerate(data)]
-    grid = Grid(3, 11, cells)
-    return LocatedTable("9.2", 1, "Capaian triwulan", [], grid, analyse_header(grid),
-                        "quarterly")
+def _three_quarter_table(target: list[str]) -> LocatedTable:
+    """A report of TW II-IV, its target headers as given."""
+    return _quarter_table(target, ["TW II", "TW III", "TW IV"])
+
+
+def _four_quarter_table(realisasi: list[str]) -> LocatedTable:
+    """Four quarters, the realisasi headers as given."""
+    return _quarter_table(["TW I", "TW II", "TW III", "TW IV"], realisasi)
 
 
 def test_a_quarter_header_that_does_not_read_as_one_is_doubted():
