@@ -76,15 +76,11 @@ def store_columns() -> dict[str, tuple[str, ...]]:
     conn = sqlite3.connect(":memory:")
     try:
         conn.executescript(schema_sql())
-        names = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
-        return {n: tuple(r[1] for r in conn.execute(f'PRAGMA table_info("{n}")'))
-                for n in names}
+        return _table_columns(conn)
     finally:
         conn.close()
 
 
-#: URL schemes that name a PostgreSQL store where a database file goes (--db).
 #: The oldest store schema a newer lkj upgrades in place. Every version since only added
 #: tables, which are created when the store is opened; anything else (a column added,
 #: renamed or dropped) needs a new store, and `older_store` says so.
@@ -115,6 +111,7 @@ def older_store(shown: str, version: int, want: int) -> StoreError:
                       f"uses {want}): load the reports into a new database")
 
 
+#: URL schemes that name a PostgreSQL store where a database file goes (--db).
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 
 
@@ -218,6 +215,7 @@ def open_store(path: Path | str, create: bool = True) -> sqlite3.Connection:
 
 
 def _table_columns(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    """Each table of a SQLite database and its columns, in order."""
     names = [r[0] for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
     return {n: tuple(r[1] for r in conn.execute(f'PRAGMA table_info("{n}")')) for n in names}
