@@ -727,6 +727,20 @@ def scanned_pages(pages: Sequence[Any], texts: Sequence[str]) -> list[int]:
 INVISIBLE_SHARE = 0.8
 
 
+def _has_xobjects(page: Any) -> bool:
+    """Whether a pdfplumber page's resources name any XObject (an image, or a form that may
+    hold one), read from its resource dictionary: asking for `page.images` would make
+    pdfplumber parse every object of the page, which the text of a page without tables is
+    read without (lkj.extract.document.light_chars)."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        resources = resolve1(page.page_obj.resources) or {}
+        return bool(resolve1(resources.get("XObject")))
+    except Exception:  # an unreadable page is reported elsewhere
+        return False
+
+
 def searchable_pages(path: Path | str, pages: Sequence[Any], texts: Sequence[str]
                      ) -> list[int]:
     """Page numbers (1-based) of a scanner's "searchable" pages: an image covering the page
@@ -736,7 +750,7 @@ def searchable_pages(path: Path | str, pages: Sequence[Any], texts: Sequence[str
     from lkj.extract.document import MIN_TEXT_CHARS
 
     maybe = [page.page_number for page, text in zip(pages, texts, strict=True)
-             if len("".join(text.split())) >= MIN_TEXT_CHARS
+             if len("".join(text.split())) >= MIN_TEXT_CHARS and _has_xobjects(page)
              and _image_cover(page) >= MIN_IMAGE_COVER]
     if not maybe:
         return []
