@@ -218,7 +218,10 @@ def quarter_header_doubt(table: LocatedTable) -> str | None:
     Under each of target and realisasi the quarters must come once each, in order (TW I,
     TW II, ...). A quarter named twice or out of order is a misprint or a misread (OCR reads
     'TW II' as 'TWI')."""
-    groups = _doubted_quarter_groups(table)
+    return _doubt_of(_doubted_quarter_groups(table))
+
+
+def _doubt_of(groups: dict[str, list[Column]]) -> str | None:
     if not groups:
         return None
     return "a quarter named twice, out of order or unreadable: " + "; ".join(
@@ -263,12 +266,12 @@ def settle_quarters(table: LocatedTable) -> None:
     `quarter:by_position`. With fewer, the order does not say which quarters they are: the
     quarters stay as read, every row is flagged `quarter:header_uncertain`, and a column
     whose quarter was named before, or does not read as one, is named on the table as not
-    read into rows. Either way
-    the header cells naming the doubted quarters are recorded in `table.doubted_cells`."""
+    read into rows. Either way the header cells naming the doubted quarters are recorded in
+    `table.doubted_cells`."""
     groups = _doubted_quarter_groups(table)
-    if not groups:
+    why = _doubt_of(groups)
+    if why is None:
         return
-    why = quarter_header_doubt(table)
     for cols in groups.values():
         for col in cols:
             if (cell := _quarter_cell(table, col)) is not None:
