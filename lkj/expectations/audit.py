@@ -133,6 +133,13 @@ def audit(extractions: Iterable[Any]) -> list[dict[str, Any]]:
             for rec in findings.to_dict("records")]
 
 
+def audit_failure(report_id: str, exc: BaseException) -> dict[str, Any]:
+    """The one finding of a report whose audit as a whole raised (the rules are guarded one
+    by one, see rules.evaluate; this is what is left: the suites themselves)."""
+    outcome = rules.could_not_run(report_id, "audit", exc).row()
+    return _row(outcome, "failed", "error")
+
+
 def _is_nan(v: Any) -> bool:
     return isinstance(v, float) and v != v
 

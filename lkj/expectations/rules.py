@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import math
 import re
+import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -81,8 +83,16 @@ def _val(v: Any) -> float | None:
         return None
 
 
+def _values(column: Iterable[Any]) -> list[float]:
+    """The numbers of a column, blanks left out. (pandas' own `map` would turn the blanks
+    back into NaN, which `is not None` lets through and every sum then carries.)"""
+    return [v for v in map(_val, column) if v is not None]
+
+
 def reproduces(stated: float, computed: float, raw: str | None) -> bool:
     """True when the computed figure, rounded or cut to the printed decimals, is the stated one."""
+    if not (math.isfinite(stated) and math.isfinite(computed)):
+        return False
     nd = decimals(raw or f"{stated}", "percent")
     nd = 2 if nd is None else nd
     scale = 10 ** nd
@@ -244,7 +254,7 @@ def check_totals(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
         bu = budget[(budget.report_id == s.report_id) & (budget.table_id == s.table_id)]
         subject = f"Tabel {s.table_id} {s.measure}"
         if s.measure == "participants" and len(ev):
-            computed = sum(v for v in ev.participants.map(_val) if v is not None)
+            computed = sum(_values(ev.participants))
             formula = f"sum of {len(ev)} rows"
             rows = ev
         elif s.measure == "locations" and len(ev):
@@ -254,7 +264,7 @@ def check_totals(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
                        "place above")
             rows = ev
         elif s.measure in ("pagu", "realisasi") and len(bu):
-            computed = sum(v for v in bu[s.measure].map(_val) if v is not None)
+            computed = sum(_values(bu[s.measure]))
             formula = f"sum of {len(bu)} budget lines"
             rows = bu
         else:
@@ -505,7 +515,7 @@ def check_budget(t: dict[str, pd.DataFrame], iku: pd.DataFrame) -> Iterator[Outc
         if avg is not None:
             members = iku[(iku.report_id == b.report_id) & (iku.table_id == b.table_id)
                           & (iku.sasaran == b.group)]
-            caps = [v for v in members.capaian_pct.map(_val) if v is not None]
+            caps = _values(members.capaian_pct)
             if not caps:
                 continue
             tries = {f"mean of {len(caps)} capaian": sum(caps) / len(caps)}
@@ -524,7 +534,7 @@ def check_budget(t: dict[str, pd.DataFrame], iku: pd.DataFrame) -> Iterator[Outc
     # parts of one table against a pagu stated by another table
     for (rid, tid), lines in budget.groupby(["report_id", "table_id"], sort=False):
         for measure in ("pagu",):
-            parts = [v for v in lines[measure].map(_val) if v is not None]
+            parts = _values(lines[measure])
             if len(parts) < 2:
                 continue
             computed = sum(parts)
@@ -556,7 +566,7 @@ def _budget_figure(t: dict[str, pd.DataFrame], rid: str, measure: str) -> tuple[
     budget = t["budget"][t["budget"].report_id == rid]
     best = None
     for tid, lines in budget.groupby("table_id", sort=False):
-        vals = [v for v in lines[measure].map(_val) if v is not None]
+        vals = _values(lines[measure])
         if vals and (best is None or sum(vals) > best[0]):
             best = (sum(vals), f"Tabel {tid} lines add up to {_fmt(sum(vals))}", str(tid),
                     _pages(lines.page))
@@ -620,7 +630,7 @@ def _narrative_events(c: Any, events: pd.DataFrame, stated: float,
     def measure(rows: pd.DataFrame) -> float:
         if c.measure == "locations":
             return float((~rows.continues_previous.map(_truthy)).sum())
-        return float(sum(v for v in rows.participants.map(_val) if v is not None))
+        return float(sum(_values(rows.participants)))
     scope = ev
     label = "all rows"
     if isinstance(c.qualifier, str) and c.qualifier:
@@ -739,23 +749,77 @@ def check_completeness(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
                           row.pages, None, int(rows), True, f"{int(rows)} rows read")
 
 
-CHECKS = ("completeness", "totals", "capaian", "consistency", "quarters", "budget", "narrative",
-          "plausibility")
+#: Each rule: its check, and how it is run on the tables (iku and quarterly with their
+#: indicator groups).
+RULES: tuple[tuple[str, Any], ...] = (
+    ("completeness", lambda t: check_completeness(t)),
+    ("totals", lambda t: check_totals(t)),
+    ("capaian", lambda t: check_capaian(t["iku"])),
+    ("consistency", lambda t: check_consistency(t["iku"])),
+    ("quarters", lambda t: check_quarters(t["iku"], t["quarterly"])),
+    ("budget", lambda t: check_budget(t, t["iku"])),
+    ("narrative", lambda t: check_narrative(t, t["iku"])),
+    ("plausibility", lambda t: check_plausibility(t, t["iku"])),
+)
+#: The checks, in the order findings are listed.
+CHECKS = tuple(check for check, _ in RULES)
+OUTCOME_COLUMNS = ["report_id", "check", "subject", "tables", "pages", "stated", "computed",
+                   "difference", "formula", "message", "holds", "severity_override"]
 
 
 def evaluate(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Run every rule over the tables of one or many reports: one outcome row per statement."""
-    iku, quarterly = with_indicator_groups(tables["iku"], tables["quarterly"])
+    """Run every rule over the tables of one or many reports: one outcome row per statement.
+
+    A rule that raises costs nothing to the other rules nor to the other reports: the batch
+    is evaluated again report by report, and the rule that raised on a report is that
+    report's finding (`check could not run: ...`, an error) while its other rules run."""
+    try:
+        outcomes = _evaluate(tables)
+    except Exception:
+        outcomes = []
+        for rid in dict.fromkeys(tables["report"].report_id):
+            outcomes += _evaluate(_only(tables, rid), rid)
+    return pd.DataFrame([o.row() for o in outcomes], columns=OUTCOME_COLUMNS)
+
+
+def _evaluate(tables: dict[str, pd.DataFrame], guarded: str | None = None) -> list[Outcome]:
+    """Every rule's outcomes. Guarded (the id of the one report in the tables), a rule that
+    raises is an outcome saying so instead of an exception."""
     outcomes: list[Outcome] = []
-    outcomes += check_completeness(tables)
-    outcomes += check_totals(tables)
-    outcomes += check_capaian(iku)
-    outcomes += check_consistency(iku)
-    outcomes += check_quarters(iku, quarterly)
-    outcomes += check_budget(tables, iku)
-    outcomes += check_narrative(tables, iku)
-    outcomes += check_plausibility(tables, iku)
-    return pd.DataFrame([o.row() for o in outcomes],
-                        columns=["report_id", "check", "subject", "tables", "pages", "stated",
-                                 "computed", "difference", "formula", "message", "holds",
-                                 "severity_override"])
+    try:
+        iku, quarterly = with_indicator_groups(tables["iku"], tables["quarterly"])
+        grouped = {**tables, "iku": iku, "quarterly": quarterly}
+    except Exception as exc:
+        if guarded is None:
+            raise
+        grouped, failure = None, exc
+    for check, rule in RULES:
+        if grouped is None:
+            outcomes.append(could_not_run(guarded, check, failure, "grouping indicators"))
+            continue
+        try:
+            outcomes += list(rule(grouped))
+        except Exception as exc:
+            if guarded is None:
+                raise
+            outcomes.append(could_not_run(guarded, check, exc))
+    return outcomes
+
+
+def _only(tables: dict[str, pd.DataFrame], report_id: str) -> dict[str, pd.DataFrame]:
+    """The tables' rows of one report."""
+    return {name: frame[frame.report_id == report_id] if "report_id" in frame else frame
+            for name, frame in tables.items()}
+
+
+def could_not_run(report_id: str, check: str, exc: BaseException,
+                  step: str | None = None) -> Outcome:
+    """The outcome of a check that raised on this report: an error naming the check and
+    where it failed (a bug of lkj's, or input it does not foresee; never a report's fault
+    hidden)."""
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    at = f"; at {Path(where.filename).name}:{where.lineno}" if where else ""
+    during = f" ({step})" if step else ""
+    return Outcome(report_id, check, f"{check} check", "", "", None, None, False,
+                   f"check could not run{during}: {type(exc).__name__}: {exc}{at}",
+                   severity="error")

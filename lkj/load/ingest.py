@@ -1,8 +1,9 @@
 """One file in, one outcome out: extract, check and store a report, and never stop a batch.
 
-`ingest_file` is what `lkj load` and `lkj run` do for each PDF. A file that cannot be read,
-checked or stored becomes an outcome with a reason and a row in ingest_errors, and the next
-file goes on. Only a store that cannot be used at all (StoreError) stops the batch.
+`ingest_many` is what `lkj load` and `lkj run` do with their PDFs. A file that cannot be
+read or stored becomes an outcome with a reason and a row in ingest_errors, a check that
+cannot run on a report becomes that report's finding, and the next file goes on. Only a
+store that cannot be used at all (StoreError) stops the batch.
 """
 
 from __future__ import annotations
@@ -203,38 +204,29 @@ def incomplete(findings: Sequence[Mapping[str, Any]]) -> str | None:
     return "stored incomplete: " + "; ".join(f"{f['subject']}: {f['message']}" for f in lacking)
 
 
-def ingest_file(path: Path, stores: Stores, engine: str = "both",
-                replace: bool = False) -> FileOutcome:
-    """Extract, check and store one PDF in this process; a failure is an outcome."""
-    from lkj.load.batch import read_one
-
-    path = Path(path)
-    sha, known = _known(stores, path, replace)
-    if known is not None:  # the same bytes are stored everywhere: nothing to read again
-        return known
-    read = read_one(path, engine)
-    if not read.ok:
-        return _failed(stores, path, sha, read.reason or "could not be read")
-    try:
-        findings = run_checks(read.extraction)
-    except Exception as exc:
-        return _failed(stores, path, sha, f"checks failed ({type(exc).__name__}: {exc})")
-    return store_one(stores, path, sha, read.extraction, findings, replace)
-
-
 def _check_batch(extractions: list[Any]) -> dict[int, list[dict[str, Any]] | None]:
     """Findings per extraction (by position), from one great-expectations run per batch.
 
     Reports that share a report_id (the same report twice in one batch) are checked apart,
-    so that their findings cannot mix."""
+    so that their findings cannot mix. A batch whose audit raises is checked again report by
+    report: the report on which it raises alone gets a finding saying so, and the others
+    their own findings, as if checked without it."""
     ids = [e.report["report_id"] for e in extractions]
     unique = [i for i, rid in enumerate(ids) if ids.count(rid) == 1]
     out: dict[int, list[dict[str, Any]] | None] = {}
     groups = [unique] + [[i] for i in range(len(ids)) if i not in unique]
-    for group in groups:
-        if not group:
-            continue
-        found = run_checks_many([extractions[i] for i in group])
+    todo = [group for group in groups if group]
+    while todo:
+        group = todo.pop(0)
+        try:
+            found = run_checks_many([extractions[i] for i in group])
+        except Exception as exc:
+            if len(group) > 1:
+                todo += [[i] for i in group]
+                continue
+            from lkj.expectations.audit import audit_failure
+
+            found = [audit_failure(ids[group[0]], exc)]
         for i in group:
             out[i] = None if found is None else [f for f in found
                                                   if f["report_id"] == ids[i]]
@@ -310,11 +302,7 @@ def _finish(stores: Stores, part: _Chunk, reads: dict[int, Any],
             replace: bool) -> Iterator[FileOutcome]:
     """Check a chunk's reports (one great-expectations run) and store them, in order."""
     good = [i for i in part.todo if reads[i].ok]
-    try:
-        checked = _check_batch([reads[i].extraction for i in good])
-        check_error = None
-    except Exception as exc:  # a checker bug fails these files, not the batch
-        checked, check_error = {}, f"checks failed ({type(exc).__name__}: {exc})"
+    checked = _check_batch([reads[i].extraction for i in good])
     by_good = dict(zip(good, range(len(good)), strict=True))
     for i, path in enumerate(part.paths):
         sha = part.shas[i]
@@ -322,8 +310,6 @@ def _finish(stores: Stores, part: _Chunk, reads: dict[int, Any],
             yield part.known[i]
         elif not reads[i].ok:
             yield _failed(stores, path, sha, reads[i].reason or "could not be read")
-        elif check_error:
-            yield _failed(stores, path, sha, check_error)
         else:
             yield store_one(stores, path, sha, reads[i].extraction, checked.get(by_good[i]),
                             replace)
