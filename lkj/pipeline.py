@@ -32,7 +32,8 @@ def engine_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def report_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a ReportError into `Error: FILE: reason` and exit 1."""
+    """Turn a ReportError, or an OS error on the way (a full disk, a read-only folder, an
+    --out under a file), into `Error: FILE: reason` and exit 1."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -42,8 +43,59 @@ def report_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except ReportError as exc:
             raise click.ClickException(str(exc)) from exc
+        except OSError as exc:
+            raise click.ClickException(os_error(exc)) from exc
 
     return wrapper
+
+
+def os_error(exc: OSError) -> str:
+    """An OS error in one line: the file, and what the system said."""
+    name = exc.filename if exc.filename is not None else ""
+    why = exc.strerror or str(exc)
+    if isinstance(exc, (FileExistsError, NotADirectoryError)) and name:
+        path = Path(name)
+        blocking = next((p for p in (path, *path.parents) if p.is_file()), None)
+        if blocking is not None:  # the system names the folder it could not make
+            name, why = str(blocking), "is a file, where a folder is needed"
+    return f"{name}: {why}" if name else why
+
+
+def limit_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--time-limit and --memory-limit, shared by every command that reads PDFs: each file is
+    read in a worker process under them."""
+    from lkj.load.batch import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
+
+    fn = click.option(
+        "--memory-limit", type=click.IntRange(min=0), default=DEFAULT_MEMORY_MB,
+        show_default=True, metavar="MIB",
+        help="Memory one file's reader may use (MiB; 0: no limit).",
+    )(fn)
+    return click.option(
+        "--time-limit", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_SECONDS,
+        show_default=True, metavar="SECONDS",
+        help="Time one page may take to read (opening the file too; a long report is not "
+             "cut for its length, a page that never ends is).",
+    )(fn)
+
+
+def _read(report: Path, engine: str, time_limit: float, memory_limit: int,
+          quiet: bool = False) -> Any:
+    """One PDF read in a limited worker (lkj.load.batch.read_file); on a terminal, the page
+    it is on is shown on stderr while it reads."""
+    from lkj.load.batch import Limits, read_file
+
+    shown = not quiet and sys.stderr.isatty()
+
+    def progress(path: Path, where: Any) -> None:
+        click.echo(f"\r\x1b[K{path.name}: {where}", err=True, nl=False)
+
+    try:
+        return read_file(report, engine, Limits(time_limit, memory_limit),
+                         progress if shown else None)
+    finally:
+        if shown:
+            click.echo("\r\x1b[K", err=True, nl=False)
 
 
 #: The store `lkj load`, `lkj run` and `lkj compare` use unless told otherwise.
@@ -106,6 +158,8 @@ def store_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except (StoreError, CompareError) as exc:
             raise click.ClickException(str(exc)) from exc
+        except OSError as exc:
+            raise click.ClickException(os_error(exc)) from exc
 
     return wrapper
 
@@ -143,14 +197,15 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
               show_default=True, help="Output file format.")
 @engine_option
+@limit_options
 @click.option("--silent", is_flag=True, help="Print nothing on success.")
 @report_errors
-def extract(report: Path, out_dir: Path, fmt: str, engine: str, silent: bool) -> None:
+def extract(report: Path, out_dir: Path, fmt: str, engine: str, time_limit: float,
+            memory_limit: int, silent: bool) -> None:
     """Extract the tables of REPORT.pdf into one file per output table in --out."""
-    from lkj.extract.report import extract_report
     from lkj.load.files import write_tables
 
-    result = extract_report(report, engine=engine)
+    result = _read(report, engine, time_limit, memory_limit, silent)
     written = write_tables(out_dir, result.columned(), fmt)
     if silent:
         return
@@ -174,14 +229,13 @@ def extract(report: Path, out_dir: Path, fmt: str, engine: str, silent: bool) ->
 @cli.command()
 @click.argument("report", type=click.Path(path_type=Path))
 @engine_option
+@limit_options
 @report_errors
-def tables(report: Path, engine: str) -> None:
+def tables(report: Path, engine: str, time_limit: float, memory_limit: int) -> None:
     """List the tables found in REPORT.pdf: id, title, family, pages, rows, engine, and how
     many flags each has. The flags themselves (a cell OCR was unsure of, quarter headers in
     doubt, a disagreement between the engines) follow on stderr, one per line, as notes."""
-    from lkj.extract.report import extract_report
-
-    result = extract_report(report, engine=engine)
+    result = _read(report, engine, time_limit, memory_limit)
     rows = [(t.table_id + (f" ({t.part})" if t.part > 1 else ""), t.title, t.family,
              ",".join(map(str, t.pages)), str(t.n_rows), t.engine,
              {True: "yes", False: "NO", None: "-"}[t.verified], str(len(t.flags)))
@@ -208,10 +262,11 @@ def tables(report: Path, engine: str) -> None:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error",
               show_default=True, help="Exit 1 when a finding of this severity or worse fails.")
 @engine_option
+@limit_options
 @click.option("--silent", is_flag=True, help="Print no findings table, only errors.")
 @report_errors
 def check(sources: tuple[Path, ...], out_dir: Path | None, fail_on: str, engine: str,
-          silent: bool) -> None:
+          time_limit: float, memory_limit: int, silent: bool) -> None:
     """Audit reports: where a report disagrees with itself.
 
     SOURCES are LKj PDFs or folders written by `lkj extract`. Every finding names its
@@ -225,7 +280,8 @@ def check(sources: tuple[Path, ...], out_dir: Path | None, fail_on: str, engine:
         out_dir = first if first.is_dir() and len(sources) == 1 else \
             Path("out") / f"{first.stem}-audit"
     try:
-        run = check_sources(sources, out_dir, engine)
+        run = check_sources(sources, out_dir, engine, functools.partial(
+            _read, time_limit=time_limit, memory_limit=memory_limit, quiet=silent))
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from exc
     failed = [f for f in run.findings if f["status"] == "failed"]
@@ -262,15 +318,9 @@ def _num(v: Any) -> str:
 
 
 def batch_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--jobs, --time-limit and --memory-limit, shared by the commands that read many files."""
-    fn = click.option(
-        "--memory-limit", type=click.IntRange(min=0), default=3072, show_default=True,
-        metavar="MIB", help="Memory one file's reader may use (MiB; 0: no limit).",
-    )(fn)
-    fn = click.option(
-        "--time-limit", type=click.FloatRange(min=0, min_open=True), default=300.0,
-        show_default=True, metavar="SECONDS", help="Time one file's reader may take.",
-    )(fn)
+    """--jobs, --cluster, --time-limit and --memory-limit, shared by the commands that read
+    many files."""
+    fn = limit_options(fn)
     fn = click.option(
         "--cluster", metavar="ADDRESS",
         help="Read the files on a Dask distributed cluster (tcp://HOST:8786) instead of "
@@ -309,17 +359,21 @@ def _ingest(files: list[Path], db: Path, csv_dir: Path | None, replace: bool, en
     outcomes = []
     start = time.monotonic()
 
+    reading: dict[Path, Any] = {}  # where each file being read is, kept by ingest_many
+
     def status(_: Any) -> str:
         done = len(outcomes)
         rate = done / max(time.monotonic() - start, 1e-9)
         failed = sum(not o.stored for o in outcomes)
-        return f"{rate:.2f} files/s" + (f", {failed} failed" if failed else "")
+        now = next(iter(reading.items()), None)  # the oldest file being read
+        return f"{rate:.2f} files/s" + (f", {failed} failed" if failed else "") + \
+            (f"; {now[0].name}: {now[1]}" if now else "")
 
     with Stores(db, csv_dir) as stores, _reader(cluster) as reader, click.progressbar(
             length=len(files), label="Reading", file=sys.stderr, hidden=not progress,
             item_show_func=status) as bar:
         for outcome in ingest_many(files, stores, engine, replace, jobs, limits,
-                                   reader=reader):
+                                   reader=reader, reading=reading):
             outcomes.append(outcome)
             bar.update(1, outcome)
             if not outcome.stored or outcome.warning:
@@ -375,7 +429,9 @@ def run(folder: Path, db: Path, csv_dir: Path | None, replace: bool, engine: str
     again after an interruption: stored files are skipped. Exit 1 if any file was not stored.
     """
     pattern = folder.rglob("*") if recursive else folder.iterdir()
-    files = sorted(p for p in pattern if p.suffix.lower() == ".pdf" and p.is_file())
+    # a folder named *.pdf is named as such (it is no file to read), unless -r reads into it
+    files = sorted(p for p in pattern if p.suffix.lower() == ".pdf"
+                   and (p.is_file() or not recursive))
     if not files:
         raise click.ClickException(f"{folder}: no *.pdf files")
     outcomes = _ingest(files, db, csv_dir, replace, engine, jobs, cluster, time_limit,

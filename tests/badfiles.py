@@ -400,3 +400,67 @@ def make_table_rows_missing(folder: Path) -> Path:
     """An LKj (a 2023 corpus variant) whose Tabel 2.3 has its caption and header, no rows."""
     return _variant_without(folder, "lkj-table-rows-missing.pdf", 907, "2.3",
                             keep_header=True)
+
+
+def inflation_bomb(gib: int) -> bytes:
+    """A zlib stream of `gib` GiB of zeros, built in a moment: the deflate of 16 MiB ended by
+    a full flush (which resets the dictionary) is the same bytes every time, so it is made
+    once and repeated, and the checksum is computed over the zeros chunk by chunk."""
+    import struct
+    import zlib
+
+    chunk = bytes(16 << 20)
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    unit = deflate.compress(chunk) + deflate.flush(zlib.Z_FULL_FLUSH)
+    copies = gib * 64
+    adler = 1
+    for _ in range(copies):
+        adler = zlib.adler32(chunk, adler)
+    return b"\x78\xda" + unit * copies + deflate.flush() + struct.pack(">I", adler)
+
+
+def make_inflation_bomb(folder: Path, gib: int = 8) -> Path:
+    """An LKj-like page whose second content stream inflates to `gib` GiB (a PDF bomb)."""
+    bomb = inflation_bomb(gib)
+    path = folder / "inflation-bomb.pdf"
+    path.write_bytes(_raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents [5 0 R 6 0 R] >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(_LKJ_CONTENT), _LKJ_CONTENT),
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(bomb), bomb),
+    ]))
+    return path
+
+
+def make_active_content(folder: Path) -> Path:
+    """An LKj-like page with JavaScript run on opening and a Launch action on a link: lkj
+    reads text and rulings only, so they are inert (no LKj tables: the page has none)."""
+    path = folder / "active-content.pdf"
+    path.write_bytes(_raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 6 0 R "
+        b"/Names << /JavaScript << /Names [(x) 6 0 R] >> >> >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R /Annots [7 0 R] "
+        b"/AA << /O 6 0 R >> >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(_LKJ_CONTENT), _LKJ_CONTENT),
+        b"<< /Type /Action /S /JavaScript "
+        b"/JS (app.alert\\('x'\\); this.exportDataObject\\({}\\)) >>",
+        b"<< /Type /Annot /Subtype /Link /Rect [72 760 300 780] "
+        b"/A << /S /Launch /F (cmd.exe) /Win << /F (cmd.exe) /P (/c calc) >> >> >>",
+    ]))
+    return path
+
+
+def make_bad_stream(folder: Path) -> Path:
+    """An LKj-like page whose only content stream claims /FlateDecode but holds bytes that
+    are no deflate data (a stream that fails to inflate)."""
+    junk = b"\x78\x9c" + bytes(range(7, 250)) * 4
+    path = folder / "bad-stream.pdf"
+    path.write_bytes(_one_page_pdf(content=junk).replace(
+        b"<< /Length %d >>" % len(junk), b"<< /Length %d /Filter /FlateDecode >>" % len(junk)))
+    return path

@@ -155,23 +155,29 @@ class CheckRun:
     folios: dict[str, dict[int, str]] = field(default_factory=dict)
 
 
-def check_sources(sources: Iterable[Path], out_dir: Path, engine: str = "both") -> CheckRun:
+def check_sources(sources: Iterable[Path], out_dir: Path, engine: str = "both",
+                  read: Any = None) -> CheckRun:
     """Audit PDFs (extracted first, their tables written to out_dir) and folders of CSVs
-    written by `lkj extract`; write findings.csv, findings.json and findings.html."""
-    from lkj.extract.report import extract_report
-    from lkj.load.files import read_tables, write_tables
+    written by `lkj extract`; write findings.csv, findings.json and findings.html.
+    `read(path, engine)` reads a PDF (default: lkj.extract.report.extract_report here;
+    the CLI reads in a limited worker)."""
+    from lkj.expectations.html import render
+    from lkj.load.files import read_tables, staged_folder, write_tables
+
+    if read is None:
+        from lkj.extract.report import extract_report as read
 
     parts: dict[str, list[pd.DataFrame]] = {}
     pdfs: dict[str, Path] = {}
-    written: list[Path] = []
+    tables: list[tuple[Path, Any]] = []  # (folder under out_dir, tables) of each PDF read
     sources = list(sources)
     for source in sources:
         if source.is_dir():
             frames = read_tables(source)
         else:
-            ex = extract_report(source, engine=engine)
-            target = out_dir if len(sources) == 1 else out_dir / ex.report["report_id"]
-            written += write_tables(target, ex.columned())
+            ex = read(source, engine)
+            tables.append((Path(".") if len(sources) == 1 else Path(ex.report["report_id"]),
+                           ex.columned()))
             frames = ex.frames()
             pdfs[ex.report["report_id"]] = source.resolve()
         for name, frame in frames.items():
@@ -182,12 +188,19 @@ def check_sources(sources: Iterable[Path], out_dir: Path, engine: str = "both") 
                 for rec in table.to_dict("records")]
     reports = frames["report"].to_dict("records")
     cols = contract.COLUMNS["findings"]
-    written += write_tables(out_dir, {"findings": (cols, findings)}, "csv")
-    written += write_tables(out_dir, {"findings": (cols, findings)}, "json")
-    from lkj.expectations.html import render
-
     folios = folios_of(frames.get("pages"))
-    written.append(render(findings, reports, out_dir / "findings.html", pdfs, folios))
+    out_dir = out_dir.resolve()
+    # every file in a folder beside out_dir first, then all moved in: a full disk or a kill
+    # midway leaves out_dir as it was, never one report's files beside another's (links
+    # made from the staging folder hold in out_dir: both sit in the same parent)
+    with staged_folder(out_dir) as staging:
+        written = []
+        for folder, columned in tables:
+            written += write_tables(staging / folder, columned)
+        written += write_tables(staging, {"findings": (cols, findings)}, "csv")
+        written += write_tables(staging, {"findings": (cols, findings)}, "json")
+        written.append(render(findings, reports, staging / "findings.html", pdfs, folios))
+    written = [out_dir / p.relative_to(staging) for p in written]
     return CheckRun(findings, reports, written, folios)
 
 

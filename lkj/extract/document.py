@@ -27,6 +27,45 @@ class ReportError(Exception):
         self.reason = reason
 
 
+def raise_out_of_memory(exc: BaseException) -> None:
+    """Raise the MemoryError an error is or wraps (pdfplumber wraps every pdfminer error,
+    MemoryError too, in a PdfminerException), so that a reader over its memory limit stops
+    with that reason and never reads on as if a stream held nothing. Other errors: return."""
+    for _ in range(8):  # a chain of wrappers, never a cycle
+        if isinstance(exc, MemoryError):
+            raise exc
+        inner = next((a for a in exc.args if isinstance(a, BaseException)), None)
+        exc = inner or exc.__cause__ or exc.__context__
+        if exc is None:
+            return
+
+
+#: Streams that failed to inflate since the list was last emptied, each as a reason.
+#: pdfminer, not strict, reads such a stream as empty without a word: it is told here.
+INFLATE_FAILURES: list[str] = []
+
+
+def _watch_inflation() -> None:
+    """Have pdfminer's fallback for a stream that fails to inflate tell INFLATE_FAILURES."""
+    import zlib
+
+    from pdfminer import pdftypes
+
+    real = pdftypes.decompress_corrupted
+    if getattr(real, "lkj_watched", False):
+        return
+
+    def decompress_corrupted(data: bytes) -> bytes:
+        try:
+            return real(data)
+        except zlib.error as exc:
+            INFLATE_FAILURES.append(f"a stream does not inflate ({exc})")
+            raise
+
+    decompress_corrupted.lkj_watched = True  # type: ignore[attr-defined]
+    pdftypes.decompress_corrupted = decompress_corrupted
+
+
 @dataclass(frozen=True)
 class SourceFile:
     path: Path
@@ -86,9 +125,11 @@ def open_pdf(path: Path):
     from pdfminer.pdfparser import PDFSyntaxError
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    _watch_inflation()
     try:
         pdf = pdfplumber.open(path)
     except Exception as exc:  # pdfminer raises many private types on broken files
+        raise_out_of_memory(exc)
         cause = _pdfminer_cause(exc)
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) \
                 or "password" in str(cause).lower() \
@@ -101,6 +142,7 @@ def open_pdf(path: Path):
         try:
             n_pages = len(pdf.pages)
         except Exception as exc:
+            raise_out_of_memory(exc)
             raise ReportError(path, f"damaged PDF ({_describe(_pdfminer_cause(exc))})") from exc
         if n_pages == 0:
             raise ReportError(path, "PDF has no pages")
@@ -131,7 +173,8 @@ def page_text(page: Any) -> str:
     """Text of a page, or "" when the page cannot be read."""
     try:
         return page.extract_text() or ""
-    except Exception:  # a broken content stream on one page must not sink the report
+    except Exception as exc:  # a broken content stream on one page must not sink the report
+        raise_out_of_memory(exc)
         return ""
 
 
@@ -197,7 +240,8 @@ def light_text_map(page: Any) -> Any:
 
     try:
         chars = light_chars(page)
-    except Exception:  # a broken content stream: as page_text, no text
+    except Exception as exc:  # a broken content stream: as page_text, no text
+        raise_out_of_memory(exc)
         return None
     return utils.chars_to_textmap(chars, layout_bbox=page.bbox, layout_width=page.width,
                                   layout_height=page.height)

@@ -37,7 +37,7 @@ import string
 import subprocess
 import threading
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lkj.extract import numbers, raster
+from lkj.extract.document import raise_out_of_memory
 from lkj.extract.engines import FoundTable
 from lkj.extract.grid import Cell, Grid, join_lines
 from lkj.schemas import families
@@ -705,7 +706,8 @@ def _image_cover(page: Any) -> float:
     try:
         images = page.images
         area = float(page.width * page.height)
-    except Exception:
+    except Exception as exc:
+        raise_out_of_memory(exc)
         return 0.0
     covered = sum(max(0.0, min(im["x1"], page.width) - max(im["x0"], 0))
                   * max(0.0, min(im["bottom"], page.height) - max(im["top"], 0))
@@ -737,7 +739,8 @@ def _has_xobjects(page: Any) -> bool:
     try:
         resources = resolve1(page.page_obj.resources) or {}
         return bool(resolve1(resources.get("XObject")))
-    except Exception:  # an unreadable page is reported elsewhere
+    except Exception as exc:  # an unreadable page is reported elsewhere
+        raise_out_of_memory(exc)
         return False
 
 
@@ -776,8 +779,10 @@ def searchable_pages(path: Path | str, pages: Sequence[Any], texts: Sequence[str
 
 
 def read_pages(path: Path | str, page_numbers: Collection[int],
-               settings: OcrSettings | None = None) -> dict[int, OcrPage]:
-    """Render and read the given pages (1-based) of a PDF, several pages at a time.
+               settings: OcrSettings | None = None,
+               done: Callable[[int], None] | None = None) -> dict[int, OcrPage]:
+    """Render and read the given pages (1-based) of a PDF, several pages at a time;
+    `done(n)` is told of each page read, in order.
 
     Each worker renders its page (pdfium is not thread-safe: one at a time, under a lock)
     and reads it; Tesseract runs as a subprocess, so the workers really run in parallel and
@@ -801,7 +806,11 @@ def read_pages(path: Path | str, page_numbers: Collection[int],
     try:
         with ThreadPoolExecutor(max_workers=settings.n_workers) as pool:
             wanted = sorted(set(page_numbers))
-            read = dict(zip(wanted, pool.map(work, wanted), strict=True))
+            read = {}
+            for n, page in zip(wanted, pool.map(work, wanted), strict=True):
+                read[n] = page
+                if done is not None:
+                    done(n)
         mark_bold(list(read.values()))
         return read
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING, Any
 from lkj.extract import engines
 from lkj.extract.contents import Listed, listed_tables
 from lkj.extract.document import (
+    INFLATE_FAILURES,
     ReportError,
     check_file,
     has_text_layer,
     light_text_map,
     open_pdf,
     page_text,
+    raise_out_of_memory,
     rulings,
 )
 from lkj.extract.folios import printed_folios
@@ -136,7 +138,8 @@ def _may_hold_table(page: Any) -> bool:
     pdfminer layout, before pdfplumber builds its objects)."""
     try:
         return rulings(page) >= 4
-    except Exception:  # a broken content stream (page_text gave ""): no table read there
+    except Exception as exc:  # a broken content stream (page_text gave ""): no table read there
+        raise_out_of_memory(exc)
         return False
 
 
@@ -144,41 +147,72 @@ def _unreadable(page: Any) -> bool:
     """Whether pdfminer fails on the page's content (a blank page is readable)."""
     try:
         page.layout  # noqa: B018 (parsing is the point)
-    except Exception:
+    except Exception as exc:
+        raise_out_of_memory(exc)
         return True
     return False
 
 
+#: What extract_report tells of its progress: (step, page number, pages in the file), once
+#: a page is begun. A limit on the time a page may take rests on it (lkj.load.batch).
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(step: str, page: int, pages: int) -> None:
+    pass
+
+
 def extract_report(path: Path | str, engine: str = "both",
                    ocr_pages: Collection[int] | None = None,
-                   ocr_settings: OcrSettings | None = None) -> Extraction:
+                   ocr_settings: OcrSettings | None = None,
+                   progress: Progress | None = None) -> Extraction:
     """Read one LKj PDF into tidy rows. Raises ReportError with a one-line reason.
 
     Pages without a text layer whose content is an image (scans) are read by OCR
     (`lkj.extract.ocr`, Tesseract). `ocr_pages` limits OCR to those page numbers (1-based;
     the other scanned pages are skipped and named in the report's flags), for tests and
     benchmarks; `ocr_settings` changes resolution, models or the confidence threshold.
+    `progress` is told of each page as it is begun, step by step (see Progress).
     """
     if engine not in ENGINE_CHOICES:
         raise ValueError(f"engine must be one of {ENGINE_CHOICES}, got {engine!r}")
     start = time.perf_counter()
     path = Path(path)
+    tell = progress or _no_progress
+    tell("opening", 0, 0)
     source = check_file(path)
     with open_pdf(path) as pdf:
+        n_pages = len(pdf.pages)
+
+        damaged: dict[int, str] = {}  # page -> a stream of it that failed to inflate
+        INFLATE_FAILURES.clear()
+
+        def pages(step: str, which: Any = None) -> Any:
+            for page in pdf.pages if which is None else which:
+                tell(step, page.page_number, n_pages)
+                yield page
+                if INFLATE_FAILURES:  # what reading that page met
+                    damaged.setdefault(page.page_number, INFLATE_FAILURES[0])
+                    INFLATE_FAILURES.clear()
+
         # Only pages that may hold a table get pdfplumber's full objects (rulings, chars
         # with colours); the others are read from the pdfminer layout as text alone.
-        candidates = [p for p in pdf.pages if _may_hold_table(p)]
+        candidates = [p for p in pages("reading") if _may_hold_table(p)]
         wanted = {p.page_number for p in candidates}
-        maps = {p.page_number: light_text_map(p) for p in pdf.pages
+        maps = {p.page_number: light_text_map(p) for p in pages("reading text")
                 if p.page_number not in wanted}
         texts = [page_text(p) if p.page_number in wanted else
                  (maps[p.page_number].as_string if maps[p.page_number] is not None else "")
                  for p in pdf.pages]
-        scanned, ocr_read, ocr_notes = _read_scanned(path, pdf, texts, ocr_pages, ocr_settings)
+        scanned, ocr_read, ocr_notes = _read_scanned(
+            path, pdf, texts, ocr_pages, ocr_settings, lambda n: tell("OCR", n, n_pages))
         for number, ocr_page in ocr_read.items():
             texts[number - 1] = ocr_page.text
         candidates = [p for p in candidates if p.page_number not in ocr_read]
         if not has_text_layer(texts):
+            if damaged:
+                n, why = min(damaged.items())
+                raise ReportError(path, f"no text to read: page {n}: {why}")
             raise ReportError(path, "no text layer and no page images to read (not a report?)"
                               if not scanned else "scanned pages gave no text")
         report = identify(texts, path, source.sha256)
@@ -190,10 +224,17 @@ def extract_report(path: Path | str, engine: str = "both",
             note = f"unreadable page(s) {','.join(map(str, broken))}: no tables read there"
             report["flags"] = "; ".join(filter(None, [report["flags"], note]))
         heights = {p.page_number: p.height for p in pdf.pages}
-        per_page = []
-        for page in candidates:
-            found = engines.pdfplumber_tables(page) if engine != "camelot" else []
-            per_page.append((page, page.extract_text_lines(), found))
+        per_page, lost = [], []
+        for page in pages("reading tables", candidates):
+            try:
+                found = engines.pdfplumber_tables(page) if engine != "camelot" else []
+                per_page.append((page, page.extract_text_lines(), found))
+            except Exception as exc:  # one odd object costs its page, not the report
+                raise_out_of_memory(exc)
+                lost.append(f"page {page.page_number}: tables not read "
+                            f"({type(exc).__name__}: {exc})")
+        if lost:
+            report["flags"] = "; ".join(filter(None, [report["flags"], *lost]))
         if engine == "camelot":
             by_page: dict[int, list] = {}
             for ft in engines.camelot_tables(path, [p.page_number for p in candidates], heights):
@@ -211,8 +252,12 @@ def extract_report(path: Path | str, engine: str = "both",
             if any(seg.engine == "ocr" for seg in t.segments):
                 t.engine = "ocr" if all(seg.engine == "ocr" for seg in t.segments) \
                     else f"{t.engine}+ocr"
-        prose = _running_text(pdf, located, {n: op.lines for n, op in ocr_read.items()},
-                              maps)
+        prose = _running_text(pages("reading text", pdf.pages), located,
+                              {n: op.lines for n, op in ocr_read.items()}, maps, report)
+        if damaged:
+            report["flags"] = "; ".join(filter(None, [report["flags"], *(
+                f"page {n}: {why}, what it draws is not read"
+                for n, why in sorted(damaged.items()))]))
     unknown = [t for t in located if not t.family]
     located = [t for t in located if t.family]
     if not located:
@@ -262,8 +307,8 @@ def missing_tables(listed: list[Listed], located: list[LocatedTable],
 
 
 def _read_scanned(path: Path, pdf: Any, texts: list[str], only: Collection[int] | None,
-                  settings: OcrSettings | None) -> tuple[list[int], dict[int, OcrPage],
-                                                         list[str]]:
+                  settings: OcrSettings | None, done: Callable[[int], None]
+                  ) -> tuple[list[int], dict[int, OcrPage], list[str]]:
     """OCR of the scanned pages: (scanned page numbers, what OCR read, report flags).
 
     No scanned page: OpenCV and Tesseract are not touched. A report that is all scans
@@ -280,7 +325,7 @@ def _read_scanned(path: Path, pdf: Any, texts: list[str], only: Collection[int] 
     notes = []
     skipped = [n for n in scanned if n not in wanted]
     try:
-        read = ocr.read_pages(path, wanted, settings) if wanted else {}
+        read = ocr.read_pages(path, wanted, settings, done) if wanted else {}
     except ocr.OcrError as exc:
         if not has_text_layer(texts):
             raise ReportError(path, f"no text layer (a scanned PDF) and {exc}") from exc
@@ -303,21 +348,23 @@ def _pages(numbers: list[int]) -> str:
     return ",".join(map(str, numbers))
 
 
-def _running_text(pdf: Any, located: list[LocatedTable],
+def _running_text(pages: Iterable[Any], located: list[LocatedTable],
                   ocr_lines: dict[int, list[dict]] | None = None,
-                  text_maps: dict[int, Any] | None = None) -> PageLines:
+                  text_maps: dict[int, Any] | None = None,
+                  report: dict[str, Any] | None = None) -> PageLines:
     """Each page's lines with its tables and their captions cut out: what the report says
     in prose. Bold lines are marked (headings name the subject of what follows); OCR gives
     no font, so a line of a scanned page is bold where its strokes are thicker than the body
     text's (`lkj.extract.ocr.mark_bold`). `text_maps` are the light text maps of pages
-    without tables (lkj.extract.document.light_text_map)."""
+    without tables (lkj.extract.document.light_text_map). A page whose text cannot be read
+    is named in the report's flags."""
     boxes: dict[int, list[tuple]] = {}
     for table in located:
         for i, seg in enumerate(table.segments):
             top = table.caption_top if i == 0 and table.caption_top is not None else seg.bbox[1]
             boxes.setdefault(seg.page, []).append((top, seg.bbox[3]))
-    out = []
-    for page in pdf.pages:
+    out, lost = [], []
+    for page in pages:
         if ocr_lines and page.page_number in ocr_lines:
             cut = boxes.get(page.page_number, [])
             out.append((page.page_number, [
@@ -326,18 +373,27 @@ def _running_text(pdf: Any, located: list[LocatedTable],
                            for top, bottom in cut)]))
             continue
         light = (text_maps or {}).get(page.page_number, False)
-        cropped = page
-        for top, bottom in boxes.get(page.page_number, []):
-            cropped = cropped.outside_bbox((0, top, page.width, bottom))
         try:
+            cropped = page
+            for top, bottom in boxes.get(page.page_number, []):
+                # a table drawn a hair past the page edge is cut where the page ends
+                x0, page_top, x1, page_bottom = page.bbox
+                top, bottom = max(top, page_top), min(bottom, page_bottom)
+                if bottom > top:
+                    cropped = cropped.outside_bbox((x0, top, x1, bottom))
             if light is not False and not boxes.get(page.page_number):
                 lines = light.extract_text_lines(strip=True, return_chars=True) \
                     if light is not None else []
             else:
                 lines = cropped.extract_text_lines(return_chars=True)
-        except Exception:  # one unreadable page must not sink the report
+        except Exception as exc:  # one unreadable page must not sink the report
+            raise_out_of_memory(exc)
             lines = []
+            lost.append(f"page {page.page_number}: running text not read "
+                        f"({type(exc).__name__}: {exc})")
         out.append((page.page_number, [Line(ln["text"], _is_bold(ln["chars"])) for ln in lines]))
+    if lost and report is not None:
+        report["flags"] = "; ".join(filter(None, [report["flags"], *lost]))
     return out
 
 

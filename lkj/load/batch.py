@@ -21,20 +21,24 @@ import threading
 import time
 import traceback
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-#: Default per-file limits: generous for a 300-page report, fatal for a decompression bomb.
+#: Default limits: generous for one page of a scan read by OCR, fatal for a decompression
+#: bomb or a page tree that never ends.
 DEFAULT_SECONDS = 300.0
 DEFAULT_MEMORY_MB = 3072
 
 
 @dataclass(frozen=True)
 class Limits:
-    """What one file may cost: wall-clock seconds, and MiB of address space its reader may
-    add to what the worker inherits from the parent (RLIMIT_AS; 0: no limit)."""
+    """What reading one file may cost: wall-clock seconds on one page (opening the file, and
+    each page of each step of reading it, see lkj.extract.report.Progress: so a long report
+    is never cut for its length, while a hostile one stops at its first endless page), and
+    MiB of address space its reader may add to what the worker inherits from the parent
+    (RLIMIT_AS; 0: no limit)."""
 
     seconds: float = DEFAULT_SECONDS
     memory_mb: int = DEFAULT_MEMORY_MB
@@ -44,6 +48,21 @@ class Limits:
             raise ValueError("the time limit must be more than 0 seconds")
         if self.memory_mb < 0:
             raise ValueError("the memory limit must be 0 (none) or more MiB")
+
+
+@dataclass
+class Where:
+    """Where a reader is in its file (the last progress it told): for the reasons that name
+    the page a limit was hit on."""
+
+    step: str = "opening"
+    page: int = 0
+    pages: int = 0
+
+    def __str__(self) -> str:
+        if not self.page:
+            return "opening the file" if self.step == "opening" else self.step
+        return f"{self.step} page {self.page} of {self.pages}"
 
 
 @dataclass
@@ -68,26 +87,44 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def read_one(path: Path, engine: str) -> ReadResult:
-    """Read one PDF in this process (no limits): what a worker does."""
+def read_one(path: Path, engine: str, progress: Any = None,
+             memory_mb: int = 0) -> ReadResult:
+    """Read one PDF in this process (no limits of its own): what a worker does. `progress`
+    (as extract_report's) is told of each page; `memory_mb` is the limit the process runs
+    under, named in the reason when the reading runs out of memory."""
     from lkj.extract.document import ReportError
     from lkj.extract.report import extract_report
 
+    where = Where()
+
+    def tell(step: str, page: int, pages: int) -> None:
+        where.step, where.page, where.pages = step, page, pages
+        if progress is not None:
+            progress(step, page, pages)
+
     start = time.perf_counter()
     try:
-        ex = extract_report(path, engine=engine)
+        ex = extract_report(path, engine=engine, progress=tell)
         ex.page_texts = []  # not needed downstream; keeps what crosses the pipe small
         return ReadResult(path, ex, None, time.perf_counter() - start)
     except ReportError as exc:
         return ReadResult(path, None, exc.reason, time.perf_counter() - start)
-    except MemoryError:
-        return ReadResult(path, None, "ran out of memory while reading",
-                          time.perf_counter() - start)
+    except MemoryError as exc:
+        limit = f"exceeded the memory limit ({memory_mb} MiB)" if memory_mb else \
+            "ran out of memory"
+        doing = f"decompressing page {where.page}" if _inflating(exc) and where.page else where
+        return ReadResult(path, None, f"{limit} while {doing}", time.perf_counter() - start)
     except Exception as exc:  # a reader bug is this file's failure, not the batch's
-        where = traceback.extract_tb(exc.__traceback__)[-1]
+        at = traceback.extract_tb(exc.__traceback__)[-1]
         return ReadResult(path, None, f"could not be read ({type(exc).__name__}: {exc}; at "
-                          f"{Path(where.filename).name}:{where.lineno})",
+                          f"{Path(at.filename).name}:{at.lineno}; {where})",
                           time.perf_counter() - start)
+
+
+def _inflating(exc: BaseException) -> bool:
+    """Whether the error rose from inflating a stream (pdfminer's filters)."""
+    return any(Path(f.filename).name == "pdftypes.py" and f.name == "decode"
+               for f in traceback.extract_tb(exc.__traceback__))
 
 
 def _address_space() -> int:
@@ -157,7 +194,11 @@ def _child(conn: Connection, path: Path, engine: str, memory_mb: int) -> None:
         # whatever the parent had imported when it forked
         limit = _address_space() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    result = read_one(path, engine)
+    def progress(step: str, page: int, pages: int) -> None:
+        # every page: a page that never ends must be named (a few microseconds a page)
+        conn.send_bytes(pickle.dumps(Where(step, page, pages)))
+
+    result = read_one(path, engine, progress, memory_mb)
     try:
         conn.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     except Exception as exc:  # e.g. MemoryError pickling a huge result
@@ -190,15 +231,19 @@ class _Running:
     process: Any
     conn: Connection
     started: float
+    #: When the worker last told of a new page, and which (the time limit runs from it).
+    alive: float = 0.0
+    where: Where = field(default_factory=Where)
 
 
 def read_many(paths: Iterable[Path], engine: str = "both", jobs: int | None = None,
-              limits: Limits | None = None, stop: threading.Event | None = None
-              ) -> Iterator[ReadResult]:
+              limits: Limits | None = None, stop: threading.Event | None = None,
+              progress: Any = None) -> Iterator[ReadResult]:
     """Read every path in a child process, at most `jobs` at once; yield in input order.
 
     Setting `stop` (from another thread) ends the reading within a second: the running
-    workers are killed and nothing more is yielded."""
+    workers are killed and nothing more is yielded. `progress(path, where)` is told where
+    each worker is (a few times a second at most)."""
     limits = limits or Limits()
     jobs = jobs or default_jobs()
     ctx = _context()
@@ -225,15 +270,22 @@ def read_many(paths: Iterable[Path], engine: str = "both", jobs: int | None = No
                 finally:
                     gc.unfreeze()
                 send.close()
-                running.append(_Running(path, index, proc, recv, time.monotonic()))
+                now = time.monotonic()
+                running.append(_Running(path, index, proc, recv, now, now))
             now = time.monotonic()
-            timeout = max(0.0, min(r.started + limits.seconds for r in running) - now)
+            timeout = max(0.0, min(r.alive + limits.seconds for r in running) - now)
             ready = wait([r.conn for r in running], timeout=min(timeout, 1.0))
             for r in list(running):
                 result = None
                 if r.conn in ready:
                     try:
                         result = pickle.loads(r.conn.recv_bytes())
+                        if isinstance(result, Where):  # news of its progress, not the end
+                            if (result.step, result.page) != (r.where.step, r.where.page):
+                                r.alive = time.monotonic()
+                            r.where, result = result, None
+                            if progress is not None:
+                                progress(r.path, r.where)
                     except (EOFError, OSError):
                         r.process.join(5)
                         code = r.process.exitcode
@@ -242,11 +294,13 @@ def read_many(paths: Iterable[Path], engine: str = "both", jobs: int | None = No
                         hint = f" (memory limit {limits.memory_mb} MiB?)" if limits.memory_mb \
                             else ""
                         result = ReadResult(r.path, None,
-                                            f"the reader crashed ({why}){hint}")
-                elif time.monotonic() - r.started > limits.seconds:
+                                            f"the reader crashed ({why}){hint} while "
+                                            f"{r.where}")
+                elif time.monotonic() - r.alive > limits.seconds:
                     _kill(r.process)
-                    result = ReadResult(r.path, None, f"took longer than the time limit "
-                                        f"({limits.seconds:g} s)", limits.seconds)
+                    result = ReadResult(r.path, None, f"exceeded the time limit "
+                                        f"({limits.seconds:g} s on one page) while "
+                                        f"{r.where}", time.monotonic() - r.started)
                 if result is not None:
                     r.conn.close()
                     r.process.join(5)
@@ -263,6 +317,19 @@ def read_many(paths: Iterable[Path], engine: str = "both", jobs: int | None = No
             _kill(r.process)
             r.process.join()
             r.conn.close()
+
+
+def read_file(path: Path, engine: str = "both", limits: Limits | None = None,
+              progress: Any = None) -> Any:
+    """Read one PDF in a worker process under the limits, as a batch reads each of its
+    files: what `lkj extract`, `tables` and `check` read a file with. Its extraction, or a
+    ReportError with the reason in one line. `progress(path, where)` as read_many's."""
+    from lkj.extract.document import ReportError
+
+    (result,) = read_many([Path(path)], engine, jobs=1, limits=limits, progress=progress)
+    if not result.ok:
+        raise ReportError(path, result.reason or "could not be read")
+    return result.extraction
 
 
 class _StopWhen:
@@ -282,6 +349,14 @@ def _reader_process(conn: Connection, engine: str, jobs: int | None, limits: Lim
     results back, in order. Ends at None, at stop, or when its parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     until = _StopWhen(stop, parent)
+    told = [0.0]
+
+    def progress(path: Path, where: Where) -> None:
+        now = time.monotonic()  # for the eye: a few times a second is enough
+        if now - told[0] >= 0.25:
+            told[0] = now
+            conn.send((path, where))
+
     try:
         while not until.is_set():
             if not conn.poll(1.0):
@@ -290,7 +365,8 @@ def _reader_process(conn: Connection, engine: str, jobs: int | None, limits: Lim
             if paths is None:
                 break
             try:
-                for result in read_many(paths, engine, jobs, limits, stop=until):
+                for result in read_many(paths, engine, jobs, limits, stop=until,
+                                        progress=progress):
                     conn.send(result)
             except Exception as exc:  # a reader bug: the caller's to raise
                 conn.send(exc)
@@ -332,6 +408,8 @@ class Prefetch:
         self._outbox: queue.SimpleQueue = queue.SimpleQueue()
         self._stop = threading.Event()
         self._process = self._conn = None
+        #: Where each file being read is (local reading only): path -> Where.
+        self.where: dict[Path, Where] = {}
         if read is read_many:
             ctx = _context()
             _preload(engine)  # once, in the reader process's image: every worker has them
@@ -398,10 +476,17 @@ class Prefetch:
         self._thread.join()
 
     def _receive(self) -> None:
-        """Thread: move what the reader process sends into the outbox, until it ends."""
+        """Thread: move what the reader process sends into the outbox, until it ends; news
+        of a worker's progress goes to `where` instead."""
         try:
             while True:
-                self._outbox.put(self._conn.recv())
+                item = self._conn.recv()
+                if isinstance(item, tuple):
+                    path, where = item
+                    self.where[path] = where
+                else:
+                    self.where.pop(getattr(item, "path", None), None)
+                    self._outbox.put(item)
         except (EOFError, OSError):  # the reader process ended (or close() closed the pipe)
             pass
         except BaseException as exc:  # e.g. a result that cannot be unpickled here

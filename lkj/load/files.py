@@ -12,7 +12,8 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,27 @@ def write_tables(out_dir: Path, tables: Mapping[str, tuple[list[str], list[Mappi
             os.replace(path, target)
             final.append(target)
         return final
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextmanager
+def staged_folder(out_dir: Path) -> Iterator[Path]:
+    """A folder to write into, beside out_dir, whose files become out_dir's all together
+    once the block ends without an error (a new out_dir is the staging folder renamed; an
+    existing one gets each file moved in, after every file was written); on an error,
+    out_dir is as it was and the staging folder is gone."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.lkj-", dir=out_dir.parent))
+    try:
+        yield staging
+        if not out_dir.exists():
+            os.rename(staging, out_dir)
+            return
+        for path in sorted(p for p in staging.rglob("*") if p.is_file()):
+            target = out_dir / path.relative_to(staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

@@ -268,7 +268,8 @@ def _plan(stores: Stores, paths: Sequence[Path], replace: bool) -> _Chunk:
 
 def ingest_many(paths: Sequence[Path], stores: Stores, engine: str = "both",
                 replace: bool = False, jobs: int | None = None, limits: Any = None,
-                chunk: int = 32, reader: Any = None) -> Iterator[FileOutcome]:
+                chunk: int = 32, reader: Any = None,
+                reading: dict[Path, Any] | None = None) -> Iterator[FileOutcome]:
     """Extract (in parallel worker processes, each with a time and memory limit), check
     (one great-expectations run per chunk of files) and store (one transaction per report)
     every file; yield one outcome per file, in order.
@@ -280,7 +281,8 @@ def ingest_many(paths: Sequence[Path], stores: Stores, engine: str = "both",
     neighbouring chunks are read twice and stored once, as within a chunk).
 
     `reader` reads the files (an object with batch.read_many's signature, e.g. a
-    cluster.ClusterReader); by default local worker processes."""
+    cluster.ClusterReader); by default local worker processes, and then `reading`, if
+    given, is kept up to date with where each file being read is (path -> batch.Where)."""
     from lkj.load import batch
 
     read = reader.read_many if reader is not None else batch.read_many
@@ -288,6 +290,8 @@ def ingest_many(paths: Sequence[Path], stores: Stores, engine: str = "both",
     if not starts:
         return
     with batch.Prefetch(read, engine, jobs, limits) as prefetch:
+        if reading is not None:
+            prefetch.where = reading
         ahead = _plan(stores, paths[:chunk], replace)
         prefetch.feed([ahead.paths[i] for i in ahead.todo])
         for start in starts:
