@@ -181,9 +181,13 @@ def qmark_to_format(sql: str) -> str:
     return "".join(out)
 
 
-def open_store(url: Path | str, create: bool = True) -> PgConnection:
+def open_store(url: Path | str, create: bool = True, readonly: bool = False
+               ) -> PgConnection:
     """Open (or create) an lkj store in the URL's database (its current schema): schema
-    version checked, as lkj.load.sqlite.open_store does for a file."""
+    version checked, as lkj.load.sqlite.open_store does for a file. `readonly` creates
+    nothing and reads in read-only transactions; a server's store is never on read-only
+    media, so an older one is upgraded as on any open."""
+    create = create and not readonly
     shown = shown_url(url)
     try:
         engine = sa.create_engine(engine_url(url))
@@ -208,6 +212,8 @@ def open_store(url: Path | str, create: bool = True) -> PgConnection:
         engine.dispose()
         raise StoreError(f"{shown}: an lkj store without {', '.join(missing[:5])}: "
                          "load the reports into a new database")
+    if readonly:
+        engine = engine.execution_options(postgresql_readonly=True)
     return PgConnection(engine, shown, kinds)
 
 

@@ -11,6 +11,7 @@ the store is exactly as it was before.
 from __future__ import annotations
 
 import math
+import os
 import re
 import sqlite3
 import sys
@@ -23,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import urlencode
 
 from lkj import __version__
 from lkj.schemas import registry
@@ -121,9 +123,27 @@ def is_postgres_url(db: Path | str) -> bool:
     return bool(colon) and scheme.split("+")[0].lower() in POSTGRES_SCHEMES
 
 
+#: A --db that begins like a URL (`scheme:`), and a Windows drive (`C:\`, a path).
+URL_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
+
+
+def check_location(db: Path | str) -> None:
+    """Refuse a --db that is a URL of another scheme than PostgreSQL's (file:, sqlite:,
+    http: ...): not taken for a file name, nor by SQLite for a URI of its own
+    (`file:x?mode=memory` would store nothing anywhere). `data/file:x` is a file."""
+    text = str(db)
+    if URL_LIKE.match(text) and not WINDOWS_DRIVE.match(text) and not is_postgres_url(text):
+        shown = re.sub(r"(/[^/:@]*:)[^/@]*@", r"\1***@", text)  # a password hidden
+        raise StoreError(f"{shown}: not a store: --db takes a SQLite file path or a "
+                         "postgresql:// URL")
+
+
 def backend(db: Path | str) -> ModuleType:
     """The store module for a --db: lkj.load.postgres for a PostgreSQL URL, else this one.
-    Both have the same functions (open_store, load_extraction, record_ingest_error ...)."""
+    Both have the same functions (open_store, load_extraction, record_ingest_error ...).
+    A --db that is neither a path nor a PostgreSQL URL is refused (`check_location`)."""
+    check_location(db)
     if not is_postgres_url(db):
         return sys.modules[__name__]
     try:
@@ -154,26 +174,32 @@ def _wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.05)
 
 
-def open_store(path: Path | str, create: bool = True) -> sqlite3.Connection:
+def open_store(path: Path | str, create: bool = True, readonly: bool = False
+               ) -> sqlite3.Connection:
     """Open (or create) an lkj store: WAL journal, foreign keys on, schema version checked.
 
     The connection is in autocommit mode; the loader opens its own transactions. A
     postgresql:// URL opens a PostgreSQL store instead (lkj.load.postgres.open_store), whose
-    connection answers the same `execute` reads.
+    connection answers the same `execute` reads. `readonly` (lkj compare) creates nothing,
+    changes nothing and reads a store on read-only media (`_reader`); an older store is
+    read as it is (`_read_older`), not upgraded.
     """
+    check_location(path)
     if is_postgres_url(path):
-        return backend(path).open_store(path, create)
+        return backend(path).open_store(path, create, readonly)
     path = Path(path)
+    if readonly and not path.exists():
+        raise StoreError(f"{path}: no such store")
     if not create and not path.exists():
         raise StoreError(f"{path}: no such database")
     if path.is_dir():
         raise StoreError(f"{path}: is a folder, not a database file")
     try:
-        if create:
+        if create and not readonly:
             path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, isolation_level=None)
+        conn = _reader(path) if readonly else _connect(path)
     except (OSError, sqlite3.Error) as exc:
-        raise StoreError(f"{path}: cannot be opened ({exc})") from exc
+        raise StoreError(f"{path}: {_cannot(exc)}") from exc
     try:
         # another lkj writing to the same store waits its turn instead of failing
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -183,7 +209,7 @@ def open_store(path: Path | str, create: bool = True) -> sqlite3.Connection:
             "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
         want = schema_version()
         if version == 0 and not has_tables:
-            if not create:
+            if not create or readonly:
                 raise StoreError(f"{path}: an empty database, not an lkj store")
             _wal(conn)
             try:
@@ -196,22 +222,86 @@ def open_store(path: Path | str, create: bool = True) -> sqlite3.Connection:
                     raise
         elif version == 0:
             raise StoreError(f"{path}: not an lkj store (a SQLite database with other tables)")
+        elif version < want and readonly:
+            _read_older(conn, str(path), version, want)
         elif version < want:
             _upgrade(conn, str(path), version, want)
             _wal(conn)
         elif version > want:
             raise StoreError(f"{path}: written by a newer lkj (store schema {version}; this "
                              f"lkj reads {want}): upgrade lkj")
-        else:
+        elif not readonly:
             _wal(conn)
+        if readonly:
+            conn.execute("PRAGMA query_only = ON")
     except sqlite3.DatabaseError as exc:
         conn.close()
-        what = "not a SQLite database" if "not a database" in str(exc) else "cannot be opened"
-        raise StoreError(f"{path}: {what} ({exc})") from exc
+        raise StoreError(f"{path}: {_cannot(exc)}") from exc
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _cannot(exc: BaseException) -> str:
+    """Why a file cannot be opened as a store, in a message."""
+    what = "not a SQLite database" if "not a database" in str(exc) else "cannot be opened"
+    return f"{what} ({exc})"
+
+
+def _connect(path: Path, **query: str) -> sqlite3.Connection:
+    """A connection to the file `path`, whatever characters its name holds: through a
+    file: URI of its own (query parameters quoted), never the name itself, which SQLite
+    reads as a URI where it begins with `file:`. `:memory:` is a database in memory."""
+    if str(path) == ":memory:":
+        return sqlite3.connect(":memory:", isolation_level=None)
+    uri = path.resolve().as_uri() + (f"?{urlencode(query)}" if query else "")
+    return sqlite3.connect(uri, uri=True, isolation_level=None)
+
+
+def _reader(path: Path) -> sqlite3.Connection:
+    """A connection that reads `path` and creates no file. Where the file and its folder
+    can be written: read-write without creating (mode=rw; query_only once opened), so that
+    SQLite removes the -wal and -shm it makes when the last connection closes (mode=ro would
+    leave them). Else mode=ro; on read-only media, where a WAL store's -shm cannot be made,
+    immutable=1, safe only while no -wal file holds changes not yet in the file."""
+    if all(os.access(p, os.W_OK) for p in (path, path.parent)):
+        return _opened(path, mode="rw")
+    try:
+        return _opened(path, mode="ro")
+    except sqlite3.OperationalError as exc:
+        wal = path.with_name(path.name + "-wal")
+        if "unable to open" not in str(exc):
+            raise
+        if wal.exists() and wal.stat().st_size:
+            raise StoreError(f"{path}: cannot be read here: its -wal file holds changes and "
+                             "no -shm file can be made beside it (copy the store, its -wal "
+                             "too, to a writable folder)") from exc
+    return _opened(path, mode="ro", immutable="1")
+
+
+def _opened(path: Path, **query: str) -> sqlite3.Connection:
+    """A connection that has read the file (SQLite opens it at the first read)."""
+    conn = _connect(path, **query)
+    try:
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _read_older(conn: sqlite3.Connection, shown: str, version: int, want: int) -> None:
+    """An older store read as it is, unchanged, where the newer schema only added tables
+    (`upgrade_statements`): the tables it lacks and this lkj's views made TEMP, this
+    connection's own, found before the store's. Else refused."""
+    have = _table_columns(conn)
+    statements = upgrade_statements(schema_sql(), have) if version >= UPGRADABLE_FROM else None
+    if statements is None:
+        raise older_store(shown, version, want)
+    for statement in statements:
+        if statement.startswith(("CREATE TABLE", "CREATE VIEW")):
+            conn.execute(statement.replace("CREATE", "CREATE TEMP", 1))
 
 
 def _table_columns(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
