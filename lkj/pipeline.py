@@ -509,7 +509,7 @@ def compare(db: Path, agency: str | None, indicator: str | None, csv_out: Path |
     from lkj.load.files import write_csv
     from lkj.load.sqlite import open_store
 
-    conn = open_store(db, create=False)
+    conn = open_store(db, readonly=True)
     try:
         rows = compare_rows(conn, agency=agency, indicator=indicator)
     finally:

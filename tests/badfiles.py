@@ -257,7 +257,8 @@ def make_bad_page_tree(folder: Path) -> Path:
 
 #: An image-only PDF is read by OCR (an image of a few LKj words is no report); without
 #: Tesseract the reason says how to install it.
-SCANNED_REASON = ("no LKj tables found" if shutil.which("tesseract") else
+SCANNED_REASON = ("no LKj tables found (2 ruled tables on pages 1,2, none of a family lkj "
+                  "knows)" if shutil.which("tesseract") else
                   "no text layer (a scanned PDF) and Tesseract OCR is not installed: "
                   "apt-get install tesseract-ocr tesseract-ocr-ind tesseract-ocr-script-latn")
 
@@ -463,4 +464,31 @@ def make_bad_stream(folder: Path) -> Path:
     path = folder / "bad-stream.pdf"
     path.write_bytes(_one_page_pdf(content=junk).replace(
         b"<< /Length %d >>" % len(junk), b"<< /Length %d /Filter /FlateDecode >>" % len(junk)))
+    return path
+
+
+def make_table_past_the_edge(folder: Path) -> Path:
+    """An LKj-like page whose ruled table's top border lies 0.12 pt above the page (seen in
+    real reports: pdfplumber then refuses to cut the table's box out of the page)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = folder / "table-past-the-edge.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    height = A4[1]
+    c.setFont("Helvetica", 11)
+    c.drawString(72, 700, "LAPORAN KINERJA BALAI PELAYANAN TAHUN 2023")
+    c.drawString(72, 680, "Capaian kinerja tahun ini dijelaskan di bawah.")
+    xs, ys = [72, 250, 350, 450, 520], [height + 0.12, height - 30, height - 60, height - 90]
+    for x in xs:
+        c.line(x, ys[0], x, ys[-1])
+    for y in ys:
+        c.line(xs[0], y, xs[-1], y)
+    rows = [["Indikator", "Target", "Realisasi", "Capaian"], ["Jumlah layanan", "100", "90",
+            "90%"], ["Nilai kepuasan", "80", "84", "105%"]]
+    for i, row in enumerate(rows):
+        for j, text in enumerate(row):
+            c.drawString(xs[j] + 3, ys[i + 1] + 10, text)
+    c.showPage()
+    c.save()
     return path

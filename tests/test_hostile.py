@@ -160,3 +160,14 @@ def test_a_folder_named_pdf_is_named_in_a_batch(tmp_path):
     proc = lkj("run", archive, "-r", "--db", tmp_path / "r.sqlite", *FAST)
     assert proc.returncode == 0, proc.stderr
     assert "1 files: 1 stored" in proc.stdout
+
+
+def test_a_table_a_hair_past_the_page_edge_is_read(tmp_path):
+    """Its box is cut where the page ends: the table and the page's text are read."""
+    from badfiles import make_table_past_the_edge
+
+    from lkj.extract.report import extract_report
+
+    ex = extract_report(make_table_past_the_edge(tmp_path), engine="pdfplumber")
+    assert [t.n_rows for t in ex.tables] == [2]
+    assert "not read" not in (ex.report["flags"] or "")

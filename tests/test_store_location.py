@@ -185,8 +185,6 @@ def test_a_wal_with_changes_on_read_only_media_is_refused(mount):
         store.open_store(where / "lkj.sqlite", readonly=True)
 
 
-@pytest.mark.xfail(strict=True, reason="lkj compare opens the store read-write: "
-                   "pipeline.compare to call open_store(db, readonly=True)")
 def test_lkj_compare_reads_read_only_media(loaded_store, mount, tmp_path):
     where, seal = mount
     db = Path(shutil.copy(loaded_store, where))

@@ -263,6 +263,12 @@ def extract_report(path: Path | str, engine: str = "both",
     if not located:
         what = "no LKj tables found" if _LKJ_WORDS.search("\n".join(texts)) else \
             "not an LKj (no performance-report words and no LKj tables)"
+        if unknown:  # tables, but none of a performance report's (a plan, a budget ...)
+            pages = sorted({p for t in unknown for p in t.pages})
+            where = f"{len(pages)} pages" if len(pages) > 6 else \
+                f"page{'s' if len(pages) > 1 else ''} {_pages(pages)}"
+            what += (f" ({len(unknown)} ruled table{'s' if len(unknown) > 1 else ''} on "
+                     f"{where}, none of a family lkj knows)")
         raise ReportError(path, what)
     rows = Rows()
     for table in located:
