@@ -239,3 +239,26 @@ def test_a_total_failing_on_a_doubted_ocr_cell_is_a_possible_misreading(clean, d
     else:
         assert f.iloc[0].severity == "error"
         assert "OCR" not in f.iloc[0].message
+
+
+@pytest.mark.parametrize("name, status, severity, said", [
+    # nothing states the polarity: lower-is-better fits, so a warning that says it is inferred
+    ("Jumlah pengaduan layanan", "warning", "warning", "polarity inferred from the fit"),
+    # the name states it (a word of families.LOWER_IS_BETTER_WORDS): the capaian holds
+    ("Penurunan jumlah pengaduan layanan", "held", None, "lower is better: its name"),
+])
+def test_a_lower_is_better_capaian_is_reproduced_and_says_how(clean, name, status, severity,
+                                                              said):
+    """A real report prints 61% for target 18, realisasi 25: (2 - 25/18) x 100 = 61.1."""
+    from lkj.expectations import rules
+
+    iku = clean["iku"][clean["iku"].capaian_pct.notna()].head(1).copy()
+    iku = iku.assign(indicator=name, target=18, target_raw="18", target_unit=None,
+                     realisasi=25, realisasi_raw="25", realisasi_unit=None, capaian_pct=61,
+                     capaian_raw="61%", value_kind="count", realisasi_labelled=None)
+    grouped, _ = rules.with_indicator_groups(iku, clean["quarterly"].iloc[0:0])
+    (out,) = rules.check_capaian(grouped)
+    assert out.formula == "(2 - realisasi / target) x 100"
+    assert out.computed == pytest.approx(61.1111, abs=1e-3)
+    assert (out.holds, out.severity) == ((True, None) if status == "held" else (False, "warning"))
+    assert said in out.message, out.message

@@ -160,14 +160,17 @@ def indicator_groups(names: Iterable[str]) -> dict[str, int]:
     return out
 
 
-def _lower_is_better(name: str) -> bool:
-    """Polarity: the registry's for a known indicator, else the name's own words."""
+def lower_is_better(name: str) -> str | None:
+    """Where it is stated that lower is better for this indicator ("the indicator's registry
+    entry", "its name"), else None: the registry's polarity for a known indicator, else the
+    name's own words (menurun, ...)."""
     known, how = registry.match_indicator(name)
     if known is not None and how in ("exact", "contains"):
         ind = registry.indicator(known)
         if ind is not None:
-            return ind.polarity == "lower_is_better"
-    return families.is_lower_better(name)
+            return "the indicator's registry entry" if ind.polarity == "lower_is_better" \
+                else None
+    return "its name" if families.is_lower_better(name) else None
 
 
 def with_indicator_groups(iku: pd.DataFrame, quarterly: pd.DataFrame) -> tuple[pd.DataFrame,
@@ -183,10 +186,13 @@ def with_indicator_groups(iku: pd.DataFrame, quarterly: pd.DataFrame) -> tuple[p
         for frame in (iku, quarterly):
             mask = frame.report_id == rid
             frame.loc[mask, "indicator_group"] = frame.loc[mask, "indicator"].map(groups)
-    lower = {(r, g) for r, g, ind in zip(iku.report_id, iku.indicator_group, iku.indicator,
-                                         strict=True) if _lower_is_better(ind)}
-    iku["group_lower_is_better"] = [(r, g) in lower for r, g in
-                                    zip(iku.report_id, iku.indicator_group, strict=True)]
+    lower: dict[tuple, str] = {}
+    for r, g, ind in zip(iku.report_id, iku.indicator_group, iku.indicator, strict=True):
+        if (r, g) not in lower and (said := lower_is_better(ind)):
+            lower[(r, g)] = said
+    keys = list(zip(iku.report_id, iku.indicator_group, strict=True))
+    iku["group_lower_is_better"] = [k in lower for k in keys]
+    iku["group_polarity_by"] = [lower.get(k) for k in keys]
     return iku, quarterly
 
 
@@ -383,10 +389,25 @@ def check_capaian(iku: pd.DataFrame) -> Iterator[Outcome]:
         hits = [name for name, v in cands.items() if reproduces(stated, v, row.capaian_raw)]
         capaian_hits = [h for h in hits if not h.startswith("year-on-year")]
         r = _val(row.realisasi)
+        inferred = [] if lower or capaian_hits else [
+            name for name, v in capaian_candidates(row, True).items()
+            if name not in cands and not name.startswith("year-on-year")
+            and reproduces(stated, v, row.capaian_raw)]
         if capaian_hits:
+            said = f" (lower is better: {row.group_polarity_by})" \
+                if lower and capaian_hits[0] != main else ""
             yield Outcome(row.report_id, "capaian", subject, *where, stated,
                           _round(cands[capaian_hits[0]], 4), True,
-                          f"{row.capaian_raw!r} = {capaian_hits[0]}", capaian_hits[0])
+                          f"{row.capaian_raw!r} = {capaian_hits[0]}{said}", capaian_hits[0])
+        elif inferred:
+            # lower is better fits, but nothing says so: a polarity inferred, never an error
+            value = capaian_candidates(row, True)[inferred[0]]
+            yield Outcome(row.report_id, "capaian", subject, *where, stated,
+                          _round(value, 4), False,
+                          f"{row.capaian_raw!r} = {inferred[0]}: reproduced if lower is "
+                          f"better, which neither the indicator's name nor the registry "
+                          f"states (polarity inferred from the fit; {main} gives "
+                          f"{cands[main]:.2f})", inferred[0], severity="warning")
         elif hits:
             yield Outcome(row.report_id, "capaian", subject, *where, stated,
                           _round(cands[main], 4), False,
