@@ -300,6 +300,10 @@ def check(sources: tuple[Path, ...], out_dir: Path | None, fail_on: str, engine:
         click.echo(f"{errors} errors, {warnings} warnings; {held} statements verified, "
                    f"{unchecked} not checked; details in {out_dir / 'findings.html'}")
     if fail_on != "never" and error_count(run.findings, fail_on):
+        if silent:  # the exit status alone would not say why
+            n = error_count(run.findings, fail_on)
+            click.echo(f"Error: {n} finding{'s' if n != 1 else ''} of severity {fail_on} or "
+                       f"worse; details in {out_dir / 'findings.html'}", err=True)
         sys.exit(1)
 
 
@@ -411,7 +415,7 @@ SUMMARY_ROWS = 100
 
 
 @cli.command()
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("folder", type=click.Path(path_type=Path))
 @store_options
 @engine_option
 @batch_options
@@ -428,6 +432,10 @@ def run(folder: Path, db: Path, csv_dir: Path | None, replace: bool, engine: str
     that fails gets a line on stderr and a row in ingest_errors; the others go on. Run it
     again after an interruption: stored files are skipped. Exit 1 if any file was not stored.
     """
+    if not folder.is_dir():
+        raise click.ClickException(f"{folder}: " + (
+            "is a file, not a folder (lkj load reads the files named)" if folder.exists()
+            else "no such folder"))
     pattern = folder.rglob("*") if recursive else folder.iterdir()
     # a folder named *.pdf is named as such (it is no file to read), unless -r reads into it
     files = sorted(p for p in pattern if p.suffix.lower() == ".pdf"

@@ -171,3 +171,18 @@ def test_a_table_a_hair_past_the_page_edge_is_read(tmp_path):
     ex = extract_report(make_table_past_the_edge(tmp_path), engine="pdfplumber")
     assert [t.n_rows for t in ex.tables] == [2]
     assert "not read" not in (ex.report["flags"] or "")
+
+
+def test_run_on_a_missing_folder_or_a_file_is_one_line(tmp_path):
+    assert one_error(lkj("run", tmp_path / "nowhere", "--db", tmp_path / "x.sqlite")) == \
+        f"Error: {tmp_path / 'nowhere'}: no such folder"
+    assert one_error(lkj("run", SAMPLE, "--db", tmp_path / "x.sqlite")) == \
+        f"Error: {SAMPLE}: is a file, not a folder (lkj load reads the files named)"
+    assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_check_silent_still_says_why_it_failed(tmp_path):
+    proc = lkj("check", SAMPLE, "--out", tmp_path / "out", "--silent", *FAST)
+    assert proc.stdout == ""
+    assert one_error(proc).startswith("Error: ") and "of severity error or worse; details in " \
+        f"{tmp_path / 'out' / 'findings.html'}" in proc.stderr
