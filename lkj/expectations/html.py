@@ -3,6 +3,8 @@
 Plain HTML and a little CSS, no scripts and no network: it opens from a USB stick. A page
 number links to the PDF at that page (`file.pdf#page=N`), relative to where the HTML is, and
 the number printed on that page follows it ("14 (hal. 10)") where the report prints one.
+A link is only ever a URL-quoted relative path or a file: URI, whatever the file is called:
+a PDF named "javascript:alert(1).pdf" is a file to open, not a script to run.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from lkj.expectations.gx import load_suite
 from lkj.extract.numbers import display_number
@@ -43,6 +46,15 @@ def _esc(v: Any) -> str:
     return html.escape(str(v))
 
 
+def _href(pdf: Path, folder: Path) -> str:
+    """The link to a PDF from a page in folder: its relative path URL-quoted (":" too, so
+    no file name reads as a scheme), or its file: URI where none exists (another drive)."""
+    try:
+        return quote(Path(os.path.relpath(pdf, folder)).as_posix())
+    except ValueError:
+        return Path(pdf).resolve().as_uri()
+
+
 def _pages(pages: Any, pdf_href: str | None, folios: dict[int, str] | None = None) -> str:
     """PDF page numbers, each linked to its page where the PDF is known, and followed by
     the number printed on it where the report prints one ("14 (hal. 10)")."""
@@ -51,7 +63,8 @@ def _pages(pages: Any, pdf_href: str | None, folios: dict[int, str] | None = Non
     out = []
     for p, folio in with_folios(pages, folios or {}):
         p = html.escape(p)
-        shown = f'<a href="{html.escape(pdf_href)}#page={p}">{p}</a>' if pdf_href else p
+        shown = (f'<a href="{html.escape(pdf_href)}#page={p}">{p}</a>'
+                 if pdf_href and p.isdigit() else p)
         out.append(shown + (f" (hal. {html.escape(folio)})" if folio else ""))
     return ", ".join(out)
 
@@ -68,7 +81,7 @@ def render(findings: list[dict[str, Any]], reports: Iterable[dict[str, Any]],
         rid = report["report_id"]
         mine = [f for f in findings if f["report_id"] == rid]
         pdf = pdf_paths.get(rid)
-        href = os.path.relpath(pdf, out_path.parent) if pdf else None
+        href = _href(pdf, out_path.parent) if pdf else None
         failed = [f for f in mine if f["status"] == "failed"]
         count = {s: sum(1 for f in failed if f["severity"] == s) for s in ("error", "warning")}
         held = [f for f in mine if f["status"] == "held"]

@@ -5,7 +5,8 @@ Same columns as the SQLite tables (read from store.sql), same rules: a file alre
 "conflict" unless replacing (which also re-reads a stored file). Each load rewrites the files
 it changes through a temporary file and os.replace, reports.csv last: a reader never sees a
 half-written file, and an interrupted load leaves no report listed whose rows are missing
-(stray rows of an unlisted report are dropped by the next load of that report).
+(stray rows of an unlisted report are dropped by the next load of that report). Cells are
+written spreadsheet-safe (lkj.load.files.write_rows) and read back as they were.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from lkj.load.files import _cell
+from lkj.load.files import _cell, spreadsheet_text, write_rows
 from lkj.load.sqlite import (
     LoadResult,
     StoreError,
@@ -37,7 +38,8 @@ def _path(folder: Path, table: str) -> Path:
 
 
 def read_rows(folder: Path, table: str) -> list[list[str]]:
-    """The data rows of DIR/TABLE.csv as text (no header); [] if the file does not exist."""
+    """The data rows of DIR/TABLE.csv as text (no header, as it was before
+    spreadsheet_safe); [] if the file does not exist."""
     path = _path(folder, table)
     if not path.exists():
         return []
@@ -48,7 +50,7 @@ def read_rows(folder: Path, table: str) -> list[list[str]]:
         if header is not None and header != want:
             raise StoreError(f"{path}: its columns are not those this lkj writes "
                              f"({', '.join(want)}): use a new folder")
-        return list(reader)
+        return [[spreadsheet_text(cell) for cell in row] for row in reader]
 
 
 def read_table(folder: Path, table: str) -> list[dict[str, str]]:
@@ -69,9 +71,7 @@ def _write_all(folder: Path, tables: dict[str, list[list[str]]]) -> None:
             fd, tmp = tempfile.mkstemp(prefix=f".{table}.", suffix=".csv.tmp", dir=folder)
             staged.append((Path(tmp), _path(folder, table)))
             with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-                writer = csv.writer(fh, lineterminator="\n")
-                writer.writerow(store_columns()[table])
-                writer.writerows(tables[table])
+                write_rows(fh, store_columns()[table], tables[table])
         for tmp, final in staged:
             os.replace(tmp, final)
     finally:

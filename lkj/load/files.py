@@ -10,14 +10,39 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 FORMATS = ("csv", "json")
+#: What a spreadsheet opening a CSV takes for the start of a formula (OWASP, CSV Injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A number as a report prints it ("-5", "+3", "-1.234,50", "-8.6%"): a spreadsheet reads
+#: it as a number, computing nothing, so it is written as it is.
+_NUMBER = re.compile(r"[+-]?[0-9][0-9.,]*%?")
+
+
+def _quoted(text: str) -> bool:
+    """Whether spreadsheet_safe quotes text: it would start a formula, or it is a quote
+    before such text (so that reading back can tell a written quote from a real one)."""
+    bare = text.lstrip("'")
+    return bare.startswith(_FORMULA_STARTS) and not _NUMBER.fullmatch(bare)
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text as a CSV cell a spreadsheet shows and never runs: one quote before text that
+    would start a formula, as OWASP advises (https://owasp.org/www-community/attacks/
+    CSV_Injection). Every CSV lkj writes goes through here; spreadsheet_text undoes it."""
+    return "'" + text if _quoted(text) else text
+
+
+def spreadsheet_text(cell: str) -> str:
+    """The text spreadsheet_safe was given, from the cell it wrote."""
+    return cell[1:] if cell.startswith("'") and _quoted(cell[1:]) else cell
 
 
 def _cell(value: Any) -> Any:
@@ -31,12 +56,21 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def write_rows(fh: IO[str], header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """A header and rows of text as CSV lines ending in "\n", each cell spreadsheet_safe.
+    A row with a carriage return in it is written with every cell quoted: the csv module
+    quotes only the line end's own characters, and a bare "\r" would end the row."""
+    plain = csv.writer(fh, lineterminator="\n")
+    quoted = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    plain.writerow(header)
+    for row in rows:
+        cells = [spreadsheet_safe(c) for c in row]
+        (quoted if any("\r" in c for c in cells) else plain).writerow(cells)
+
+
 def write_csv(path: Path, columns: list[str], records: Iterable[Mapping[str, Any]]) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(columns)
-        for rec in records:
-            writer.writerow([_cell(rec.get(c)) for c in columns])
+        write_rows(fh, columns, ([str(_cell(rec.get(c))) for c in columns] for rec in records))
 
 
 def write_json(path: Path, columns: list[str], records: Iterable[Mapping[str, Any]]) -> None:
@@ -92,8 +126,8 @@ def staged_folder(out_dir: Path) -> Iterator[Path]:
 
 
 def read_tables(folder: Path) -> dict[str, Any]:
-    """Read back the CSVs `lkj extract` wrote: numbers as numbers, true/false as booleans,
-    blank as null (pandas imported on use)."""
+    """Read back the CSVs `lkj extract` wrote: text as it was before spreadsheet_safe,
+    numbers as numbers, true/false as booleans, blank as null (pandas imported on use)."""
     import pandas as pd
 
     from lkj.schemas import contract
@@ -104,7 +138,7 @@ def read_tables(folder: Path) -> dict[str, Any]:
     for name in contract.OUTPUT_TABLES:
         path = folder / f"{name}.csv"
         if path.exists():
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False).map(spreadsheet_text)
         else:
             frame = pd.DataFrame(columns=contract.COLUMNS[name])
         frame = frame.astype(object).where(frame != "", None)
