@@ -225,5 +225,5 @@ def test_compare_names_what_it_does_not_know(store_of_samples, args, error):
 def test_compare_does_not_create_a_store(tmp_path):
     proc = lkj("compare", "--db", tmp_path / "none.sqlite")
     assert proc.returncode == 1
-    assert proc.stderr.strip() == f"Error: {tmp_path / 'none.sqlite'}: no such database"
+    assert proc.stderr.strip() == f"Error: {tmp_path / 'none.sqlite'}: no such store"
     assert not (tmp_path / "none.sqlite").exists()

@@ -9,6 +9,7 @@ tmpfs mounts (root only: CI runs as root).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -186,3 +187,31 @@ def test_check_silent_still_says_why_it_failed(tmp_path):
     assert proc.stdout == ""
     assert one_error(proc).startswith("Error: ") and "of severity error or worse; details in " \
         f"{tmp_path / 'out' / 'findings.html'}" in proc.stderr
+
+
+#: File names an attacker or an unlucky archive brings: a URL scheme, a leading dash, a
+#: spreadsheet formula, spaces and accents.
+ODD_NAMES = ["javascript:alert(document.domain)%2F%2F.pdf", "-rf.pdf", "=1+1.pdf",
+             "laporan kinerja ü 2024.pdf"]
+
+
+def test_odd_file_names_are_files_stored_and_never_links_of_another_scheme(tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for name, year in zip(ODD_NAMES, (2021, 2022, 2023, 2024), strict=True):
+        shutil.copy(SAMPLES / f"lkj-bp3mi-ntb-{year}.pdf", archive / name)
+    db = tmp_path / "lkj.sqlite"
+    proc = lkj("run", archive, "--db", db, *FAST)
+    assert proc.returncode == 0, proc.stderr
+    with sqlite3.connect(db) as conn:
+        stored = sorted(f for (f,) in conn.execute("SELECT source_file FROM reports"))
+    assert stored == sorted(ODD_NAMES)
+    for out in (tmp_path / "audit", archive):  # beside the PDF, and the PDF's own folder
+        proc = lkj("check", archive / ODD_NAMES[0], "--out", out, "--fail-on", "never", *FAST)
+        assert proc.returncode == 0, proc.stderr
+        page = (out / "findings.html").read_text(encoding="utf-8")
+        hrefs = set(re.findall(r'href="([^"]*)"', page))
+        assert hrefs, "the page links its pages to the PDF"
+        for href in hrefs:  # a relative path (no scheme before its first /) or a file: URI
+            assert href.startswith("file:") or ":" not in href.split("/")[0], href
+            assert "javascript:" not in href.lower(), href

@@ -34,7 +34,7 @@ def test_a_new_store_creates_its_folder_and_a_folder_is_refused(tmp_path):
 
 
 def test_reading_a_missing_store_does_not_create_it(tmp_path):
-    with pytest.raises(store.StoreError, match="no such database"):
+    with pytest.raises(store.StoreError, match="no such store"):
         store.open_store(tmp_path / "none.sqlite", create=False)
     assert not (tmp_path / "none.sqlite").exists()
 

@@ -188,10 +188,8 @@ def open_store(path: Path | str, create: bool = True, readonly: bool = False
     if is_postgres_url(path):
         return backend(path).open_store(path, create, readonly)
     path = Path(path)
-    if readonly and not path.exists():
+    if (readonly or not create) and not path.exists():
         raise StoreError(f"{path}: no such store")
-    if not create and not path.exists():
-        raise StoreError(f"{path}: no such database")
     if path.is_dir():
         raise StoreError(f"{path}: is a folder, not a database file")
     try:
