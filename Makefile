@@ -25,7 +25,7 @@ demo: setup
 	@echo "open out/audit-2023/findings.html; query out/lkj.sqlite (see README)"
 
 test: setup
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=15
 
 lint: setup
 	$(VENV)/bin/ruff check lkj tests samples/tools benchmarks
