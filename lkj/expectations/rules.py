@@ -21,12 +21,11 @@ import pandas as pd
 
 from lkj.extract.confidence import doubted
 from lkj.extract.numbers import decimals, display_number
-from lkj.schemas import families, registry
+from lkj.schemas import domains, families, registry
 
 #: Words that say nothing about which indicator a name means.
-_GENERIC = frozenset({"pekerja", "migran", "indonesia", "pmi", "cpmi", "dan", "yang", "di", "ke",
-                      "dari", "untuk", "pada", "dengan", "para", "jumlah", "persentase", "tahun",
-                      "the", "of"})
+_GENERIC = frozenset({"dan", "yang", "di", "ke", "dari", "untuk", "pada", "dengan", "para",
+                      "jumlah", "persentase", "tahun", "the", "of"}) | domains.GENERIC_WORDS
 #: Token-set similarity above which two indicator names are the same indicator.
 SAME_INDICATOR_JACCARD = 0.75
 

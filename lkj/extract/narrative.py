@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from lkj.extract.numbers import parse_quantity
-from lkj.schemas import families
+from lkj.schemas import domains, families
 from lkj.schemas import narrative as words
 
 #: A bold line this short is a heading: the subject of the paragraphs below it.
@@ -118,7 +118,8 @@ def _unit(raw: str | None) -> str | None:
     if not raw:
         return None
     low = raw.lower()
-    return "%" if low in ("%", "persen") else "orang" if low in ("orang", "pmi") else low
+    return "%" if low in ("%", "persen") else \
+        "orang" if low == "orang" or low in domains.PERSON_UNITS else low
 
 
 def claims_of(s: Sentence) -> list[dict]:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import Any, Literal
 
+from lkj.schemas import domains
+
 Kind = Literal["count", "money", "percent", "score", "unknown"]
 
 # Flags a Quantity can carry (documented here so callers can match on them).
@@ -42,12 +44,12 @@ COUNT_UNITS: frozenset[str] = frozenset(
     {
         "orang", "peserta", "lokasi", "kasus", "kegiatan", "bulan", "hari", "minggu", "tahun",
         "jam", "kali", "desa", "kelurahan", "kecamatan", "kabupaten", "kota", "provinsi",
-        "dokumen", "laporan", "unit", "paket", "jiwa", "kk", "pmi", "cpmi", "lembaga",
+        "dokumen", "laporan", "unit", "paket", "jiwa", "kk", "lembaga",
         "instansi", "perusahaan", "sekolah", "layanan", "berkas", "buah", "rekomendasi",
         "pengaduan", "satker", "pegawai", "sertifikat", "kelompok", "usaha", "angkatan",
         "kelas", "modul", "aplikasi", "sistem", "regulasi", "kajian", "jenazah", "negara",
     }
-)
+) | domains.COUNT_UNITS
 SCORE_UNITS: frozenset[str] = frozenset({"poin", "point", "skor"})
 _UNIT_ALIASES = {"org": "orang", "persen": "%", "pct": "%"}
 

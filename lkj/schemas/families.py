@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from lkj.schemas import domains
+
 #: A caption line: "Tabel 2.3", "Tabel 2.3 Kegiatan Sosialisasi", "TABEL 1." (daftar tabel too).
 CAPTION_RE = re.compile(r"^\s*tabel\s+(?P<id>\d+(?:\.\d+)*)\.?(?:\s+(?P<title>.*\S))?\s*$",
                         re.IGNORECASE)
@@ -122,7 +124,7 @@ LABEL_MEASURES: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 #: Units that make a figure a count or an amount of money (dot = thousands separator).
 COUNT_UNITS = frozenset({"orang", "lokasi", "kasus", "kegiatan", "peserta", "bulan", "dokumen",
-                         "laporan", "unit", "desa", "cpmi", "pmi"})
+                         "laporan", "unit", "desa"}) | domains.COUNT_UNITS
 MONEY_UNITS = frozenset({"rp"})
 PERCENT_UNITS = frozenset({"%"})
 
