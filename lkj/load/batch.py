@@ -242,8 +242,8 @@ def read_many(paths: Iterable[Path], engine: str = "both", jobs: int | None = No
     """Read every path in a child process, at most `jobs` at once; yield in input order.
 
     Setting `stop` (from another thread) ends the reading within a second: the running
-    workers are killed and nothing more is yielded. `progress(path, where)` is told where
-    each worker is (a few times a second at most)."""
+    workers are killed and nothing more is yielded. `progress(path, where)` is told each
+    time a worker begins a page."""
     limits = limits or Limits()
     jobs = jobs or default_jobs()
     ctx = _context()
