@@ -133,6 +133,11 @@ def identify(page_texts: list[str], path: Path, sha256: str) -> dict[str, Any]:
     }
 
 
+def add_flags(report: dict[str, Any], notes: Iterable[str]) -> None:
+    """Append notes to the report's flags ("; " between them)."""
+    report["flags"] = "; ".join(filter(None, [report["flags"], *notes]))
+
+
 def _may_hold_table(page: Any) -> bool:
     """Cheap pre-filter: a ruled table needs ruling lines or rectangles (counted on the
     pdfminer layout, before pdfplumber builds its objects)."""
@@ -217,12 +222,12 @@ def extract_report(path: Path | str, engine: str = "both",
                               if not scanned else "scanned pages gave no text")
         report = identify(texts, path, source.sha256)
         if ocr_notes:
-            report["flags"] = "; ".join(filter(None, [report["flags"], *ocr_notes]))
+            add_flags(report, ocr_notes)
         broken = [p.page_number for p, t in zip(pdf.pages, texts, strict=True)
                   if not t and p.page_number not in scanned and _unreadable(p)]
         if broken:
             note = f"unreadable page(s) {','.join(map(str, broken))}: no tables read there"
-            report["flags"] = "; ".join(filter(None, [report["flags"], note]))
+            add_flags(report, [note])
         heights = {p.page_number: p.height for p in pdf.pages}
         per_page, lost = [], []
         for page in pages("reading tables", candidates):
@@ -234,7 +239,7 @@ def extract_report(path: Path | str, engine: str = "both",
                 lost.append(f"page {page.page_number}: tables not read "
                             f"({type(exc).__name__}: {exc})")
         if lost:
-            report["flags"] = "; ".join(filter(None, [report["flags"], *lost]))
+            add_flags(report, lost)
         if engine == "camelot":
             by_page: dict[int, list] = {}
             for ft in engines.camelot_tables(path, [p.page_number for p in candidates], heights):
@@ -255,9 +260,8 @@ def extract_report(path: Path | str, engine: str = "both",
         prose = _running_text(pages("reading text", pdf.pages), located,
                               {n: op.lines for n, op in ocr_read.items()}, maps, report)
         if damaged:
-            report["flags"] = "; ".join(filter(None, [report["flags"], *(
-                f"page {n}: {why}, what it draws is not read"
-                for n, why in sorted(damaged.items()))]))
+            add_flags(report, [f"page {n}: {why}, what it draws is not read"
+                               for n, why in sorted(damaged.items())])
     unknown = [t for t in located if not t.family]
     located = [t for t in located if t.family]
     if not located:
@@ -399,7 +403,7 @@ def _running_text(pages: Iterable[Any], located: list[LocatedTable],
                         f"({type(exc).__name__}: {exc})")
         out.append((page.page_number, [Line(ln["text"], _is_bold(ln["chars"])) for ln in lines]))
     if lost and report is not None:
-        report["flags"] = "; ".join(filter(None, [report["flags"], *lost]))
+        add_flags(report, lost)
     return out
 
 
