@@ -14,10 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lkj.extract import rulings
 from lkj.extract.grid import Cell, Grid, join_lines, merge_units, span_of
 
 #: Snap tolerance (points) when turning cell edges into grid lines.
 EDGE_TOLERANCE = 1.5
+#: A gap between two characters wider than this part of their size is a space (a space is
+#: a fifth to a third of an em in text fonts; kerning and tracking stay under a tenth).
+SPACE_PART_OF_SIZE = 0.15
 
 
 @dataclass
@@ -45,8 +49,9 @@ def _index(lines: list[float], v: float) -> int:
 def pdfplumber_tables(page: Any) -> list[FoundTable]:
     """Ruled tables of a pdfplumber page, spans read from the cell rectangles."""
     found = []
-    for table in page.find_tables():
-        texts = table.extract()
+    chars = [c for c in page.chars if c["text"].strip()]
+    for table in rulings.find_tables(page).tables:
+        texts = table.extract(x_tolerance_ratio=SPACE_PART_OF_SIZE)
         boxes = [(cell, texts[i][j]) for i, row in enumerate(table.rows)
                  for j, cell in enumerate(row.cells) if cell is not None]
         if not boxes:
@@ -60,10 +65,28 @@ def pdfplumber_tables(page: Any) -> list[FoundTable]:
             if c1 <= c0 or r1 <= r0:
                 continue
             cells.append(Cell(text or "", r0, c0, r1 - r0, c1 - c0, page.page_number,
-                              (x0, top, x1, bottom)))
+                              (x0, top, x1, bottom),
+                              lines=_lines_in(chars, (x0, top, x1, bottom))))
         grid = Grid(len(ys) - 1, len(xs) - 1, cells)
         found.append(FoundTable(page.page_number, tuple(table.bbox), grid, "pdfplumber"))
     return found
+
+
+def _lines_in(chars: list[dict], bbox: tuple[float, float, float, float]
+              ) -> tuple[tuple[float, float], ...]:
+    """The bands (top, bottom) of the text lines inside a cell box, top to bottom:
+    characters whose middles are in the box, grouped where they overlap vertically by
+    more than half a character."""
+    x0, top, x1, bottom = bbox
+    lines: list[list[float]] = []
+    for c in sorted((c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+                     and top <= (c["top"] + c["bottom"]) / 2 <= bottom),
+                    key=lambda c: c["top"]):
+        if lines and c["top"] < lines[-1][1] - (c["bottom"] - c["top"]) / 2:
+            lines[-1][1] = max(lines[-1][1], c["bottom"])
+        else:
+            lines.append([c["top"], c["bottom"]])
+    return tuple((t, b) for t, b in lines)
 
 
 def camelot_tables(path: Path, pages: list[int],

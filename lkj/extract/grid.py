@@ -8,8 +8,9 @@ cell knows the rows and columns it covers. Normalisation can then tell a merged 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class Cell:
     page: int = 0
     bbox: tuple[float, float, float, float] | None = None
     confidence: float | None = None
+    #: The band (top, bottom) of each printed line of the cell, where the engine saw it.
+    lines: tuple[tuple[float, float], ...] = ()
 
     def covers(self, row: int, col: int) -> bool:
         return (self.row <= row < self.row + self.rowspan
@@ -42,6 +45,8 @@ class Grid:
     n_cols: int
     cells: list[Cell]
     row_pages: list[int] = field(default_factory=list)
+    #: Rows read from the text's alignment inside one ruled row (lkj.extract.split).
+    split_rows: set[int] = field(default_factory=set)
     _index: dict[tuple[int, int], Cell] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -97,30 +102,47 @@ class Grid:
             covered = [r for r in range(cell.row, cell.row + cell.rowspan) if r in new_index]
             if not covered:
                 continue
-            cells.append(
-                Cell(cell.text, new_index[covered[0]], cell.col, len(covered), cell.colspan,
-                     cell.page, cell.bbox, cell.confidence)
-            )
-        return Grid(len(keep), self.n_cols, cells, [self.row_pages[r] for r in keep])
+            cells.append(replace(cell, row=new_index[covered[0]], rowspan=len(covered)))
+        return Grid(len(keep), self.n_cols, cells, [self.row_pages[r] for r in keep],
+                    {new_index[r] for r in self.split_rows if r in new_index})
+
+    def join_below(self, other: Grid) -> tuple[Grid, Grid]:
+        """This grid with the first row of `other` joined into its last row (a row broken
+        over two pages: each cell's text goes on in the cell above), and `other` without
+        that row. The joined cell keeps the box and page where it starts."""
+        last = self.n_rows - 1
+        tails = {c.col: c.text for c in other.row_cells(0) if c.text.strip()}
+        cells = []
+        for cell in self.cells:
+            tail = tails.pop(cell.col, None) if cell.row + cell.rowspan - 1 == last else None
+            cells.append(replace(cell, text=f"{cell.text}\n{tail}") if tail else cell)
+        return (Grid(self.n_rows, self.n_cols, cells, self.row_pages, self.split_rows),
+                other.drop_rows({0}))
 
     def stitch(self, other: Grid) -> Grid:
         """Append a continuation segment below this one (same columns)."""
         if other.n_cols != self.n_cols:
             raise ValueError(f"cannot stitch {other.n_cols} columns onto {self.n_cols}")
         shifted = [
-            Cell(c.text, c.row + self.n_rows, c.col, c.rowspan, c.colspan, c.page, c.bbox,
-                 c.confidence)
+            replace(c, row=c.row + self.n_rows)
             for c in other.cells
         ]
         return Grid(self.n_rows + other.n_rows, self.n_cols, self.cells + shifted,
-                    self.row_pages + other.row_pages)
+                    self.row_pages + other.row_pages,
+                    self.split_rows | {r + self.n_rows for r in other.split_rows})
+
+
+#: A line that ends in a word and a hyphen: the word goes on at the start of the next line.
+_BROKEN_WORD = re.compile(r"(?<=[^\W\d_])-[ \t]*\n\s*(?=\w)")
 
 
 def join_lines(text: str | None) -> str:
-    """Join the wrapped lines of a cell into one line of single spaces."""
+    """Join the wrapped lines of a cell into one line of single spaces. A word wrapped
+    after its hyphen ("Perundang-" / "undangan") is joined without a space, the hyphen
+    kept as printed."""
     if not text:
         return ""
-    return " ".join(text.split())
+    return " ".join(_BROKEN_WORD.sub("-", text).split())
 
 
 def merge_units(rows: int, cols: int, joined_right: Callable[[int, int], bool],

@@ -13,6 +13,8 @@ from lkj.extract.grid import Grid, join_lines
 from lkj.schemas import families
 
 _DIGIT = re.compile(r"\d")
+#: Digits a header label may hold: a year ("Realisasi 2016"), a column number "(3)".
+_HEADER_NUMBERS = re.compile(r"\b(?:19|20)\d\d\b|\(\d{1,2}\)")
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,8 @@ def _is_header_row(grid: Grid, row: int) -> bool:
     texts = [t for t in texts if t]
     if not texts:
         return False
-    if any(_DIGIT.search(t) and not families.QUARTER_RE.search(t) for t in texts):
+    if any(_DIGIT.search(_HEADER_NUMBERS.sub("", t)) and not families.QUARTER_RE.search(t)
+           for t in texts):
         return False
     return any(families.role_of(t) or families.quarter_of(t) for t in texts)
 

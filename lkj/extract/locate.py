@@ -14,6 +14,7 @@ from typing import Any
 from lkj.extract.engines import FoundTable
 from lkj.extract.grid import Grid
 from lkj.extract.header import Header, analyse_header, repeated_header_rows
+from lkj.extract.split import split_rows
 from lkj.schemas import families
 
 #: How far (points) from the page top a table may start and still be a continuation,
@@ -86,6 +87,25 @@ def _opens_page(page: Any, lines: list[dict], table: FoundTable) -> bool:
     return not any(band < ln["bottom"] <= table.bbox[1] for ln in lines)
 
 
+def _is_broken_row(prev: LocatedTable, cont: Grid) -> bool:
+    """Whether a continuation opens with the tail of the row the page before ended on
+    (Word lets a row break across pages): no number, no figure, and text only in columns
+    where that last row has text too, its wrapped words going on."""
+    grid = prev.grid
+    if cont.n_rows < 1 or grid.n_rows <= prev.header.first_data_row:
+        return False
+    last = grid.n_rows - 1
+    texts = [cont.text(0, c) for c in range(cont.n_cols)]
+    if not any(texts) or families.TOTAL_RE.match(next(t for t in texts if t)):
+        return False
+    for col, text in zip(prev.header.columns, texts, strict=False):
+        if not text:
+            continue
+        if col.role not in families.NAME_ROLES or not grid.text(last, col.index):
+            return False
+    return True
+
+
 def locate_tables(pages: list[tuple[Any, list[dict], list[FoundTable]]]) -> list[LocatedTable]:
     """Name, group and stitch the tables found on each page.
 
@@ -99,6 +119,7 @@ def locate_tables(pages: list[tuple[Any, list[dict], list[FoundTable]]]) -> list
         previous_bottom = 0.0
         used: dict[str, LocatedTable] = {}
         for table in sorted(found, key=lambda t: t.bbox[1]):
+            table.grid, _ = split_rows(table.grid, analyse_header(table.grid))
             top = table.bbox[1]
             above = [c for c in captions if c.bottom <= top + 1]
             caption = max(above, key=lambda c: c.bottom) if above else None
@@ -121,7 +142,12 @@ def locate_tables(pages: list[tuple[Any, list[dict], list[FoundTable]]]) -> list
                   and located[-1].grid.n_cols == table.grid.n_cols):
                 prev = located[-1]
                 drop = repeated_header_rows(prev.segments[0].grid, prev.header, table.grid)
-                prev.grid = prev.grid.stitch(table.grid.drop_rows(drop))
+                cont = table.grid.drop_rows(drop)
+                if _is_broken_row(prev, cont):
+                    prev.grid, cont = prev.grid.join_below(cont)
+                    prev.flags.append(f"a row broken over pages {page.page_number - 1}-"
+                                      f"{page.page_number} joined")
+                prev.grid = prev.grid.stitch(cont)
                 prev.segments.append(table)
                 if drop:
                     prev.flags.append(f"repeated header dropped on page {page.page_number}")

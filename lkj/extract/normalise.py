@@ -35,9 +35,13 @@ class Rows:
     budget: list[dict] = field(default_factory=list)
     stated_totals: list[dict] = field(default_factory=list)
 
+    def lists(self) -> list[tuple[str, list[dict]]]:
+        return [(name, getattr(self, name))
+                for name in ("iku", "quarterly", "events", "budget", "stated_totals")]
+
     def extend(self, other: Rows) -> None:
-        for name in ("iku", "quarterly", "events", "budget", "stated_totals"):
-            getattr(self, name).extend(getattr(other, name))
+        for name, recs in self.lists():
+            recs.extend(getattr(other, name))
 
 
 def num(q: Quantity) -> float | int | None:
@@ -177,7 +181,12 @@ def normalise_table(table: LocatedTable, report_id: str, year: int | None) -> Ro
         if not any(table.grid.text(r, c) for c in range(table.grid.n_cols)):
             continue
         data_no += 1
+        before = {name: len(recs) for name, recs in rows.lists()}
         handler(table, report_id, year, r, data_no, rows)
+        if r in table.grid.split_rows:
+            for name, recs in rows.lists():
+                for rec in recs[before[name]:]:
+                    rec["flags"] = "; ".join(filter(None, [rec.get("flags"), "split_by_text"]))
     return rows
 
 
@@ -381,13 +390,40 @@ def _budget_record(table: LocatedTable, report_id: str, r: int, no: int, level: 
     return rec
 
 
+def _level_of(col: Column) -> str:
+    """The budget level a name column holds, from its header words."""
+    label = col.label.lower()
+    for level, words in families.BUDGET_LEVELS:
+        if any(w in label for w in words):
+            return level
+    return "kegiatan"
+
+
+def _parent_above(table: LocatedTable, r: int, col: Column) -> str:
+    """The nearest name printed in a parent column at or above this row: a program's name
+    is printed once, on its first line, and holds for the lines below it."""
+    for row in range(r, table.header.first_data_row - 1, -1):
+        if text := _text(table, row, col):
+            return text
+    return ""
+
+
 def _budget_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: int,
                 rows: Rows) -> None:
-    name_col = _col(table, "budget_name") or _col(table, "sasaran") or _col(table, "indicator")
-    level = "kegiatan" if name_col and name_col.role == "budget_name" else "sasaran"
+    names = [c for c in table.header.columns if c.role == "budget_name"]
     cols = {"pagu": _col(table, "pagu") or _col(table, "amount"),
             "realisasi": _col(table, "realisasi"), "pct": _col(table, "capaian"),
             "avg": _col(table, "avg_capaian")}
+    if len(names) > 1:  # Program | Kegiatan: the line is the deepest name printed on it
+        printed = [c for c in names if _text(table, r, c)]
+        name_col = printed[-1] if printed else names[-1]
+        parents = [c for c in names if c.index < name_col.index]
+        group = _parent_above(table, r, parents[-1]) if parents else None
+        rows.budget.append(_budget_record(table, report_id, r, no, _level_of(name_col),
+                                          _text(table, r, name_col), group or None, cols))
+        return
+    name_col = names[0] if names else _col(table, "sasaran") or _col(table, "indicator")
+    level = "kegiatan" if name_col and name_col.role == "budget_name" else "sasaran"
     rows.budget.append(_budget_record(table, report_id, r, no, level,
                                       _text(table, r, name_col), None, cols))
 

@@ -58,12 +58,19 @@ ROLES: tuple[Role, ...] = (
     Role("date", ("waktu", "tanggal")),
     Role("participants", ("jumlah peserta", "peserta")),
     Role("activity", ("jenis pelatihan", "jenis kegiatan", "keterangan", "materi")),
-    Role("pagu", ("pagu", "alokasi")),
+    Role("pagu", ("pagu", "alokasi", "target anggaran")),
     Role("target", ("target",)),
     Role("realisasi", ("realisasi",)),
     Role("capaian", ("capaian", "%")),
     Role("budget_name", ("kegiatan", "program", "uraian")),
     Role("amount", ("anggaran", "jumlah (rp)", "(rp)")),
+)
+
+#: Budget levels a name column holds, from its header words, deepest first.
+BUDGET_LEVELS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("sub_kegiatan", ("sub kegiatan", "subkegiatan")),
+    ("kegiatan", ("kegiatan",)),
+    ("program", ("program",)),
 )
 
 #: Parent headers (first header row) that split a table into a budget half and a kinerja half.

@@ -1,0 +1,291 @@
+"""Rulings as a reader sees them: the edges of a page's table grid, whoever drew the page.
+
+Makers draw the same ruled table in different ways. Our renderer and LibreOffice stroke
+lines; Word draws every piece of every cell border as its own thin filled rectangle, and
+paints each cell's shading as several filled rectangles (the cell's padding strips apart
+from its middle), so pdfplumber, which takes every side of every rectangle for an edge, sees
+one column edge at several x positions a few points apart and a grid of 30 columns where a
+reader sees five.
+
+The rules here hold for any maker because every tolerance comes from the page itself:
+
+- A ruling is a stroked line, a stroked rectangle's sides, or a filled rectangle thin
+  enough that no line of the page's text could be inside it (thinner than a third of the
+  median character height). A filled rectangle thicker than that is shading: a reader sees
+  its colour, not an edge, and the cell borders around it are drawn anyway.
+- Parallel rulings that touch or overlap (their distance within their own thickness) are
+  one edge; so are parallel rulings closer than one character with no character between
+  them (a double border, a border drawn twice a point apart): no cell can be there.
+- Collinear pieces are one ruling where the gap between them is no wider than the
+  thickest ruling of the page (the crossing border that interrupted them).
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+#: A ruling must be thinner than this fraction of the median character height: a band that
+#: could hold a line of text is a shaded area, not a line.
+THIN_PART_OF_TEXT = 1 / 3
+#: The character height assumed on a page without characters (10 pt text).
+DEFAULT_CHAR_HEIGHT = 10.0
+
+
+@dataclass
+class Segment:
+    """An axis-aligned ruling: `at` is its position across (x of a vertical ruling, y of a
+    horizontal one), `start`-`end` its extent along, `width` its thickness."""
+
+    vertical: bool
+    at: float
+    start: float
+    end: float
+    width: float
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """What the tolerances were derived from, for a page."""
+
+    char_width: float
+    char_height: float
+    thin: float        # thicker than this is shading, not a ruling
+    widest: float      # the thickest ruling on the page
+
+
+def page_geometry(page: Any) -> Geometry:
+    chars = [c for c in page.chars if c.get("text", " ").strip()]
+    height = statistics.median(c["bottom"] - c["top"] for c in chars) if chars \
+        else DEFAULT_CHAR_HEIGHT
+    width = statistics.median(c["x1"] - c["x0"] for c in chars) if chars else height / 2
+    return Geometry(width, height, height * THIN_PART_OF_TEXT, 0.0)
+
+
+def _segments(page: Any, thin: float) -> list[Segment]:
+    out: list[Segment] = []
+    for line in list(page.lines) + list(page.curves):
+        width = float(line.get("linewidth") or 0) or 0.0
+        points = line.get("pts") or [(line["x0"], line["top"]), (line["x1"], line["bottom"])]
+        for (xa, ya), (xb, yb) in zip(points, points[1:], strict=False):
+            if abs(xa - xb) <= max(width, 0.01) and abs(ya - yb) > abs(xa - xb):
+                out.append(Segment(True, (xa + xb) / 2, min(ya, yb), max(ya, yb), width))
+            elif abs(ya - yb) <= max(width, 0.01) and abs(xa - xb) > abs(ya - yb):
+                out.append(Segment(False, (ya + yb) / 2, min(xa, xb), max(xa, xb), width))
+    for rect in page.rects:
+        x0, top, x1, bottom = rect["x0"], rect["top"], rect["x1"], rect["bottom"]
+        w, h = x1 - x0, bottom - top
+        if min(w, h) <= thin and (rect.get("fill") or rect.get("stroke")):
+            if h >= w:  # a thin upright band: a vertical ruling along its middle
+                out.append(Segment(True, (x0 + x1) / 2, top, bottom, w))
+            else:
+                out.append(Segment(False, (top + bottom) / 2, x0, x1, h))
+        elif rect.get("stroke"):
+            lw = float(rect.get("linewidth") or 0)
+            out += [Segment(True, x0, top, bottom, lw), Segment(True, x1, top, bottom, lw),
+                    Segment(False, top, x0, x1, lw), Segment(False, bottom, x0, x1, lw)]
+    return out
+
+
+def _char_between(centres: list[tuple[float, float]], vertical: bool, lo: float, hi: float,
+                  start: float, end: float) -> bool:
+    """Whether a character's centre lies between two parallel positions, within an extent."""
+    for cx, cy in centres:
+        across, along = (cx, cy) if vertical else (cy, cx)
+        if lo < across < hi and start <= along <= end:
+            return True
+    return False
+
+
+def _cluster(segments: list[Segment], vertical: bool, reach: float,
+             centres: list[tuple[float, float]]) -> list[Segment]:
+    """Snap parallel rulings that are one edge to one position (see the module doc)."""
+    ordered = sorted((s for s in segments if s.vertical == vertical), key=lambda s: s.at)
+    groups: list[list[Segment]] = []
+    for seg in ordered:
+        if groups:
+            group = groups[-1]
+            last = max(group, key=lambda s: s.at)
+            gap = seg.at - last.at
+            touching = gap <= max(seg.width, last.width, 0.01)
+            close = (seg.at - group[0].at < reach and not _char_between(
+                centres, vertical, last.at, seg.at, max(seg.start, last.start) - reach,
+                min(seg.end, last.end) + reach))
+            overlaps = seg.start <= max(s.end for s in group) + reach \
+                and seg.end >= min(s.start for s in group) - reach
+            if touching or (close and overlaps):
+                group.append(seg)
+                continue
+        groups.append([seg])
+    out = []
+    for group in groups:
+        longest = max(group, key=lambda s: s.end - s.start)
+        for seg in group:
+            out.append(Segment(vertical, longest.at, seg.start, seg.end, seg.width))
+    return out
+
+
+def _join(segments: list[Segment], gap: float) -> list[Segment]:
+    """Collinear pieces with no more than `gap` between them become one ruling."""
+    by_line: dict[tuple[bool, float], list[Segment]] = {}
+    for seg in segments:
+        by_line.setdefault((seg.vertical, seg.at), []).append(seg)
+    out = []
+    for (vertical, at), pieces in by_line.items():
+        pieces.sort(key=lambda s: s.start)
+        current = Segment(vertical, at, pieces[0].start, pieces[0].end, pieces[0].width)
+        for seg in pieces[1:]:
+            if seg.start <= current.end + gap:
+                current.end = max(current.end, seg.end)
+                current.width = max(current.width, seg.width)
+            else:
+                out.append(current)
+                current = Segment(vertical, at, seg.start, seg.end, seg.width)
+        out.append(current)
+    return out
+
+
+def page_rulings(page: Any) -> tuple[list[Segment], Geometry]:
+    """The page's rulings, clustered and joined into the edges a reader sees."""
+    geometry = page_geometry(page)
+    segments = _segments(page, geometry.thin)
+    widest = max((s.width for s in segments), default=0.0)
+    geometry = Geometry(geometry.char_width, geometry.char_height, geometry.thin, widest)
+    centres = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2)
+               for c in page.chars if c.get("text", " ").strip()]
+    clustered = (_cluster(segments, True, geometry.char_width, centres)
+                 + _cluster(segments, False, geometry.char_height / 2, centres))
+    return _join(clustered, max(widest, 0.01) * 2), geometry
+
+
+def as_edges(segments: list[Segment]) -> tuple[list[dict], list[dict]]:
+    """pdfplumber edge objects (vertical, horizontal) for its explicit table strategy."""
+    vertical, horizontal = [], []
+    for s in segments:
+        if s.vertical:
+            vertical.append({"object_type": "line_edge", "orientation": "v", "x0": s.at,
+                             "x1": s.at, "top": s.start, "bottom": s.end,
+                             "width": 0.0, "height": s.end - s.start})
+        else:
+            horizontal.append({"object_type": "line_edge", "orientation": "h", "x0": s.start,
+                               "x1": s.end, "top": s.at, "bottom": s.at,
+                               "width": s.end - s.start, "height": 0.0})
+    return vertical, horizontal
+
+
+def _settings(segments: list[Segment], geometry: Geometry) -> dict[str, Any]:
+    vertical, horizontal = as_edges(segments)
+    reach = max(geometry.widest, 0.01) * 2
+    return {"vertical_strategy": "explicit", "horizontal_strategy": "explicit",
+            "explicit_vertical_lines": vertical, "explicit_horizontal_lines": horizontal,
+            "snap_tolerance": 0.01, "join_tolerance": reach,
+            "intersection_tolerance": reach, "edge_min_length": 1}
+
+
+def _has_inner_vertical(table: Any, segments: list[Segment], geometry: Geometry) -> bool:
+    x0, top, x1, bottom = table.bbox
+    inset = max(geometry.widest, 0.01) * 2
+    return any(s.vertical and x0 + inset < s.at < x1 - inset
+               and min(s.end, bottom) - max(s.start, top) >= geometry.char_height
+               for s in segments)
+
+
+@dataclass
+class Found:
+    """pdfplumber's tables of a page, and which of them have columns read from text."""
+
+    tables: list[Any]
+    by_text: list[tuple[float, float, float, float]]
+
+
+def find_tables(page: Any) -> Found:
+    """The page's ruled tables as a reader sees them (pdfplumber's table finder on the
+    reader's rulings; columns from the text where a table draws no inner vertical rule)."""
+    segments, geometry = page_rulings(page)
+    if sum(s.vertical for s in segments) < 2 or sum(not s.vertical for s in segments) < 2:
+        return Found([], [])
+    tables = page.find_tables(_settings(segments, geometry))
+    extra: list[Segment] = []
+    texted = []
+    for table in tables:
+        if _has_inner_vertical(table, segments, geometry):
+            continue
+        bands = [(row.bbox[1], row.bbox[3]) for row in table.rows]
+        columns = text_columns(page.chars, table.bbox, bands, geometry)
+        if columns:
+            extra += columns
+            texted.append(table.bbox)
+    if not extra:
+        return Found(tables, [])
+    tables = page.find_tables(_settings(segments + extra, geometry))
+    by_text = [t.bbox for t in tables
+               if any(abs(t.bbox[1] - b[1]) < 1 and abs(t.bbox[3] - b[3]) < 1 for b in texted)]
+    return Found(tables, by_text)
+
+
+def _free_intervals(spans: list[tuple[float, float]], lo: float, hi: float,
+                    least: float) -> list[tuple[float, float]]:
+    """The stretches of [lo, hi] no span covers, at least `least` wide."""
+    out, at = [], lo
+    for x0, x1 in sorted(spans):
+        if x0 - at >= least:
+            out.append((at, x0))
+        at = max(at, x1)
+    if hi - at >= least:
+        out.append((at, hi))
+    return out
+
+
+def _intersect(a: list[tuple[float, float]], b: list[tuple[float, float]],
+               least: float) -> list[tuple[float, float]]:
+    out = []
+    for a0, a1 in a:
+        for b0, b1 in b:
+            lo, hi = max(a0, b0), min(a1, b1)
+            if hi - lo >= least:
+                out.append((lo, hi))
+    return out
+
+
+def text_columns(chars: list[dict], bbox: tuple[float, float, float, float],
+                 bands: list[tuple[float, float]], geometry: Geometry) -> list[Segment]:
+    """Column edges a table without inner vertical rulings shows by its text alone.
+
+    Word's shaded table styles draw no vertical borders: a reader sees the columns in the
+    white stripes that run down every row. A stripe is a stretch of the table's width, at
+    least one character wide, where no character of any row lies, with text on both sides.
+    Rows whose text has no stripe of its own (a label spanning the table) do not vote; the
+    edge is drawn down every row band (`bands`, top-bottom) whose characters leave it free,
+    so a spanning row stays one cell.
+    """
+    x0, _, x1, _ = bbox
+    least = geometry.char_width
+    rows = []
+    for top, bottom in bands:
+        spans = [(c["x0"], c["x1"]) for c in chars
+                 if top <= (c["top"] + c["bottom"]) / 2 <= bottom and c["text"].strip()]
+        if spans:
+            rows.append((top, bottom, spans, _free_intervals(spans, x0, x1, least)))
+    voting = [free for _, _, spans, free in rows
+              if len([f for f in free if x0 < f[0] and f[1] < x1]) > 0]
+    if not voting:
+        return []
+    stripes = voting[0]
+    for free in voting[1:]:
+        stripes = _intersect(stripes, free, least)
+    lefts = min(s[0] for _, _, spans, _ in rows for s in spans)
+    rights = max(s[1] for _, _, spans, _ in rows for s in spans)
+    out = []
+    for lo, hi in stripes:
+        if lo <= lefts or hi >= rights:  # the margin inside the table's border
+            continue
+        at = (lo + hi) / 2
+        for top, bottom, spans, _ in rows:
+            if not any(s0 < at < s1 for s0, s1 in spans):
+                out.append(Segment(True, at, top, bottom, 0.0))
+        # a row band without text is open as well
+        for top, bottom in bands:
+            if not any(r[0] == top for r in rows):
+                out.append(Segment(True, at, top, bottom, 0.0))
+    return out

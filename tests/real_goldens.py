@@ -1,0 +1,147 @@
+"""Typed goldens of the real documents (tests/golden/real/) against what lkj reads.
+
+The goldens were typed by a person from the page images of ../shared/real (see each folder's
+NOTES.md), never produced by the code. This module compares lkj's tidy rows with them, row
+by row, so that a test can hold a file exact and `python tests/real_goldens.py` can print
+the table of the README.
+
+Kinds of golden file, by name: `pengukuran-*.csv` (indicator rows, compared with `iku`),
+`anggaran-*.csv` and `tabel-*.csv` (budget lines, compared with `budget`).
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+GOLDEN = HERE / "golden" / "real"
+REAL = HERE.parent.parent / "shared" / "real"
+
+#: golden column -> lkj column, per kind; the first pair is the row's name.
+FIELDS = {
+    "iku": (("indikator", "indicator"), ("target", "target_raw"),
+            ("realisasi", "realisasi_raw"), ("capaian", "capaian_raw")),
+    "budget": (("name", "name_raw"), ("anggaran", "pagu_raw"), ("realisasi", "realisasi_raw"),
+               ("pct", "realisasi_pct_raw")),
+}
+#: Column names of the Renja's table, where they differ from the budget goldens'.
+ALIASES = {"kegiatan": "name", "target_anggaran": "anggaran", "realisasi_anggaran": "realisasi"}
+
+
+def _norm(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return " ".join(str(value).split())
+
+
+@dataclass
+class Outcome:
+    """One golden file against lkj's rows: each golden row exact, wrong or missing."""
+
+    golden: str
+    rows: int = 0
+    exact: int = 0
+    wrong: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.exact == self.rows
+
+
+def kind_of(path: Path) -> str:
+    return "iku" if path.name.startswith("pengukuran") else "budget"
+
+
+def read_golden(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as f:
+        return [{ALIASES.get(k, k): v for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+def compare(path: Path, frames: dict) -> Outcome:
+    """Each golden row of one file against lkj's rows of its kind on the same page."""
+    kind = kind_of(path)
+    table = frames[kind]
+    golden = read_golden(path)
+    pairs = FIELDS[kind] + ((("program", "group"),) if golden and "program" in golden[0]
+                            else ())
+    out = Outcome(path.name)
+    used: set[int] = set()
+    for g in golden:
+        out.rows += 1
+        if g.get("level") == "total":
+            _total(g, frames["stated_totals"], out)
+            continue
+        want = [_norm(g[a]) for a, _ in pairs]
+        page = int(g["page"])
+        candidates = [(i, r) for i, r in table.iterrows()
+                      if i not in used and int(r["page"]) == page]
+        got = {i: [_norm(r[b]) for _, b in pairs] for i, r in candidates}
+        exact = next((i for i, v in got.items() if v == want), None)
+        if exact is not None:
+            used.add(exact)
+            out.exact += 1
+            continue
+        named = next((i for i, v in got.items() if v[0] == want[0]), None)
+        if named is not None:
+            used.add(named)
+            diffs = [f"{a}: {w!r} read {v!r}"
+                     for (a, _), w, v in zip(pairs, want, got[named], strict=True) if w != v]
+            out.wrong.append(f"p{page} {want[0][:40]!r}: " + "; ".join(diffs))
+        else:
+            out.missing.append(f"p{page} {want[0][:60]!r}")
+    return out
+
+
+def _total(g: dict[str, str], totals, out: Outcome) -> None:
+    """A total row: each figure it prints is a stated total lkj read on its page."""
+    page = int(g["page"])
+    stated = {_norm(r["stated_raw"]) for _, r in totals.iterrows()
+              if int(r["page"]) == page}
+    want = [v for k in ("anggaran", "realisasi", "pct") if (v := _norm(g.get(k)))]
+    lost = [v for v in want if v not in stated]
+    if not lost:
+        out.exact += 1
+    elif len(lost) < len(want):
+        out.wrong.append(f"p{page} total {g['name']!r}: not read as stated totals: {lost}")
+    else:
+        out.missing.append(f"p{page} total {g['name']!r}")
+
+
+def golden_files() -> dict[str, list[Path]]:
+    """PDF name -> its golden CSVs."""
+    return {f"{d.name}.pdf": sorted(d.glob("*.csv")) for d in sorted(GOLDEN.iterdir())
+            if d.is_dir()}
+
+
+def check_report(pdf: str) -> tuple[list[Outcome], float]:
+    from lkj.extract.report import extract_report
+
+    start = time.perf_counter()
+    frames = extract_report(REAL / pdf, engine="pdfplumber").frames()
+    seconds = time.perf_counter() - start
+    return [compare(p, frames) for p in golden_files()[pdf]], seconds
+
+
+def main() -> None:
+    verbose = "-v" in sys.argv
+    print("| file | golden rows | exact | wrong | missing | seconds |")
+    print("|---|--:|--:|--:|--:|--:|")
+    for pdf in golden_files():
+        outcomes, seconds = check_report(pdf)
+        rows = sum(o.rows for o in outcomes)
+        print(f"| {pdf} | {rows} | {sum(o.exact for o in outcomes)} | "
+              f"{sum(len(o.wrong) for o in outcomes)} | "
+              f"{sum(len(o.missing) for o in outcomes)} | {seconds:.1f} |")
+        if verbose:
+            for o in outcomes:
+                for line in o.wrong + o.missing:
+                    print(f"    {o.golden}: {line}")
+
+
+if __name__ == "__main__":
+    main()
