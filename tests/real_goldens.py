@@ -12,6 +12,7 @@ Kinds of golden file, by name: `pengukuran-*.csv` (indicator rows, compared with
 from __future__ import annotations
 
 import csv
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -32,10 +33,19 @@ FIELDS = {
 ALIASES = {"kegiatan": "name", "target_anggaran": "anggaran", "realisasi_anggaran": "realisasi"}
 
 
+#: A list mark before a name ("- Jumlah produksi padi"): the goldens leave it out, lkj
+#: keeps the cell as printed; names are compared without it.
+_LIST_MARK = re.compile(r"^\s*(?:[-•➢–]|\d+[.)])\s+")
+
+
 def _norm(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     return " ".join(str(value).split())
+
+
+def _name(value: object) -> str:
+    return _LIST_MARK.sub("", _norm(value))
 
 
 @dataclass
@@ -76,11 +86,12 @@ def compare(path: Path, frames: dict) -> Outcome:
         if g.get("level") == "total":
             _total(g, frames["stated_totals"], out)
             continue
-        want = [_norm(g[a]) for a, _ in pairs]
+        want = [_name(g[a]) if i == 0 else _norm(g[a]) for i, (a, _) in enumerate(pairs)]
         page = int(g["page"])
         candidates = [(i, r) for i, r in table.iterrows()
                       if i not in used and int(r["page"]) == page]
-        got = {i: [_norm(r[b]) for _, b in pairs] for i, r in candidates}
+        got = {i: [_name(r[b]) if k == 0 else _norm(r[b]) for k, (_, b) in enumerate(pairs)]
+               for i, r in candidates}
         exact = next((i for i, v in got.items() if v == want), None)
         if exact is not None:
             used.add(exact)

@@ -262,3 +262,27 @@ def test_a_lower_is_better_capaian_is_reproduced_and_says_how(clean, name, statu
     assert out.computed == pytest.approx(61.1111, abs=1e-3)
     assert (out.holds, out.severity) == ((True, None) if status == "held" else (False, "warning"))
     assert said in out.message, out.message
+
+
+@pytest.mark.parametrize("split", [True, False])
+def test_a_capaian_failing_on_a_row_split_by_text_is_in_doubt(clean, split):
+    """A row read from the text's alignment inside one ruled row (split_by_text) makes the
+    failed capaian a warning that says the reading is in doubt; the same failure on a row
+    the rulings gave stays an error."""
+    m = copy(clean)
+    iku = m["iku"]
+    i = iku.index[(iku.value_kind == "count") & iku.capaian_pct.notna()][0]
+    iku.at[i, "capaian_pct"] = iku.at[i, "capaian_pct"] + 7
+    iku.at[i, "capaian_raw"] = f"{iku.at[i, 'capaian_pct']:.2f}"
+    if split:
+        iku.at[i, "flags"] = "split_by_text"
+    f = fails(m)
+    f = f[(f.check == "capaian") & ((f.stated - iku.at[i, "capaian_pct"]).abs() < 1e-6)]
+    assert len(f) >= 1
+    if split:
+        assert set(f.severity) == {"warning"}
+        assert all("the reading is in doubt" in msg and "split_by_text" in msg
+                   for msg in f.message)
+    else:
+        assert "error" in set(f.severity)
+        assert not any("in doubt" in msg for msg in f.message)

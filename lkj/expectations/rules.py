@@ -224,13 +224,35 @@ def ocr_doubts(rows: pd.DataFrame, columns: dict[str, str]) -> list[str]:
     return out
 
 
-def _with_ocr(outcome: Outcome, doubts: list[str]) -> Outcome:
-    """A failed outcome that rests on doubted OCR cells: said so, and only a warning."""
+#: Row flags that say the row's structure was read from the text, not from rulings.
+STRUCTURE_FLAGS = ("split_by_text",)
+
+
+def structure_doubts(rows: pd.DataFrame) -> list[str]:
+    """The rows among `rows` whose structure is in doubt: 'Tabel 4 row 3 (split_by_text)'."""
+    out = []
+    for row in rows.itertuples():
+        said = [f for f in str(getattr(row, "flags", "") or "").split("; ")
+                if f in STRUCTURE_FLAGS]
+        if said:
+            where = f"row {int(row.row)}" if _val(getattr(row, "row", None)) else "total"
+            out.append(f"Tabel {row.table_id} {where} ({', '.join(said)})")
+    return out
+
+
+def _with_ocr(outcome: Outcome, doubts: list[str], structure: list[str] = ()) -> Outcome:
+    """A failed outcome that rests on doubted OCR cells, or on rows whose structure was
+    read from the text's alignment: said so, and only a warning."""
     if outcome.holds is False and doubts:
         outcome.message += ("; possibly an OCR misreading (low confidence): "
                             + ", ".join(doubts[:6]) + (" ..." if len(doubts) > 6 else ""))
         outcome.severity = "warning"
         outcome.formula = (outcome.formula or "") + " [OCR]" if outcome.formula else "[OCR]"
+    if outcome.holds is False and structure:
+        outcome.message += ("; the reading is in doubt: rows read from the text's alignment "
+                            "inside one ruled row: " + ", ".join(structure[:6])
+                            + (" ..." if len(structure) > 6 else ""))
+        outcome.severity = "warning"
     return outcome
 
 
@@ -287,7 +309,7 @@ def check_totals(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
                              {"stated_value": "stated_raw"})
         yield _with_ocr(Outcome(s.report_id, "totals", subject, _tables(s.table_id),
                                 _pages(s.page, rows.page), stated, computed, holds, msg,
-                                formula), doubts)
+                                formula), doubts, structure_doubts(rows))
 
 
 def _truthy(v: Any) -> bool:
@@ -421,14 +443,14 @@ def check_capaian(iku: pd.DataFrame) -> Iterator[Outcome]:
                           severity="warning")
         else:
             tried = "; ".join(f"{k} = {v:.2f}" for k, v in cands.items())
-            doubts = ocr_doubts(pd.DataFrame([row._asdict()]), {
-                "target": "target_raw", "realisasi": "realisasi_raw",
-                "capaian_pct": "capaian_raw"})
+            one = pd.DataFrame([row._asdict()])
+            doubts = ocr_doubts(one, {"target": "target_raw", "realisasi": "realisasi_raw",
+                                      "capaian_pct": "capaian_raw"})
             yield _with_ocr(Outcome(row.report_id, "capaian", subject, *where, stated,
                                     _round(cands[main], 4), False,
                                     f"stated {row.capaian_raw!r} ({row.realisasi_raw} of "
                                     f"{row.target_raw}); no formula reproduces it: {tried}",
-                                    main), doubts)
+                                    main), doubts, structure_doubts(one))
 
 
 # ---------------------------------------------------------------------------------------
@@ -746,7 +768,8 @@ def check_plausibility(t: dict[str, pd.DataFrame], iku: pd.DataFrame) -> Iterato
 
 
 def check_completeness(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
-    """Every table the report lists (DAFTAR TABEL) was found, and every table found has rows.
+    """Every table the report lists (DAFTAR TABEL) was found, every table found has rows,
+    and none ends at a page break where a part that may continue it was not joined.
 
     A listed table that was not read has a `tables` row with no pages (extraction says why
     in its flags); a table with a caption and a header but no rows has 0 rows."""
@@ -764,6 +787,12 @@ def check_completeness(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
                           row.pages, None, 0, False,
                           f"caption and header on page {row.pages} but no rows",
                           severity="warning")
+        elif families.NOT_JOINED in str(row.flags or ""):
+            said = next(f for f in str(row.flags).split("; ") if f.startswith(families.NOT_JOINED))
+            yield Outcome(row.report_id, "completeness", subject, _tables(row.table_id),
+                          row.pages, None, int(rows), False,
+                          f"{int(rows)} rows read, but the table may go on over a page break "
+                          f"where its next part was not joined ({said})", severity="error")
         else:
             yield Outcome(row.report_id, "completeness", subject, _tables(row.table_id),
                           row.pages, None, int(rows), True, f"{int(rows)} rows read")

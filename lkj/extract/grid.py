@@ -119,6 +119,31 @@ class Grid:
         return (Grid(self.n_rows, self.n_cols, cells, self.row_pages, self.split_rows),
                 other.drop_rows({0}))
 
+    def stitch_merged(self, other: Grid) -> tuple[Grid, list[int]]:
+        """Stitch `other` below, a merged cell that reaches this grid's last row going on
+        into the empty cell that opens the same column of `other` (a maker that breaks a
+        merged cell over a page draws its rest empty), where either part is merged over
+        several rows: a cell merged over rows is one thing, and an empty merged cell
+        under it is its rest. Returns the grid and the columns so continued."""
+        last = self.n_rows - 1
+        stitched = self.stitch(other)
+        carried = []
+        for col in range(self.n_cols):
+            above = self.at(last, col)
+            below = other.at(0, col)
+            if (above is None or below is None or above.col != col
+                    or max(above.rowspan, below.rowspan) < 2
+                    or below.row != 0 or below.col != col or below.colspan != above.colspan
+                    or below.text.strip()):
+                continue
+            carried.append(col)
+            merged = replace(above, rowspan=above.rowspan + below.rowspan)
+            stitched = Grid(stitched.n_rows, stitched.n_cols,
+                            [merged if c is above else c for c in stitched.cells
+                             if not (c.row == self.n_rows and c.col == col)],
+                            stitched.row_pages, stitched.split_rows)
+        return stitched, carried
+
     def stitch(self, other: Grid) -> Grid:
         """Append a continuation segment below this one (same columns)."""
         if other.n_cols != self.n_cols:

@@ -81,6 +81,19 @@ def _title_between(lines: list[dict], caption: Caption, table_top: float) -> str
     return " ".join(p for p in parts if p)
 
 
+def _line_above(lines: list[dict], floor: float, top: float) -> str:
+    """The line printed just above a table without a caption (its heading, or the sentence
+    that introduces it), when it is within two of its own heights of the table and below
+    whatever came before."""
+    above = [ln for ln in lines if floor <= ln["top"] and ln["bottom"] <= top + 0.5
+             and ln["text"].strip()]
+    if not above:
+        return ""
+    line = max(above, key=lambda ln: ln["bottom"])
+    height = line["bottom"] - line["top"]
+    return line["text"].strip() if top - line["bottom"] <= 2 * height else ""
+
+
 def _opens_page(page: Any, lines: list[dict], table: FoundTable) -> bool:
     """No body text between the top band (running header) and the table."""
     band = page.height * RUNNING_HEADER_BAND
@@ -125,9 +138,14 @@ def locate_tables(pages: list[tuple[Any, list[dict], list[FoundTable]]]) -> list
             caption = max(above, key=lambda c: c.bottom) if above else None
             if caption and caption.bottom >= previous_bottom and caption.table_id not in used:
                 header = analyse_header(table.grid)
-                lt = LocatedTable(caption.table_id, 1, _title_between(lines, caption, top),
-                                  [table], table.grid, header,
-                                  families.family_of(header.roles()), caption_top=caption.top)
+                earlier = sum(1 for t in located if t.table_id == caption.table_id)
+                lt = LocatedTable(caption.table_id, earlier + 1,
+                                  _title_between(lines, caption, top), [table], table.grid,
+                                  header, families.family_of(header.roles()),
+                                  caption_top=caption.top)
+                if earlier:  # the report numbers two tables alike: both kept, as parts
+                    lt.flags.append(f"caption Tabel {caption.table_id} printed again on page "
+                                    f"{page.page_number}: read as part {earlier + 1}")
                 located.append(lt)
                 used[caption.table_id] = lt
             elif caption and caption.table_id in used:
@@ -147,15 +165,32 @@ def locate_tables(pages: list[tuple[Any, list[dict], list[FoundTable]]]) -> list
                     prev.grid, cont = prev.grid.join_below(cont)
                     prev.flags.append(f"a row broken over pages {page.page_number - 1}-"
                                       f"{page.page_number} joined")
-                prev.grid = prev.grid.stitch(cont)
+                prev.grid, carried = prev.grid.stitch_merged(cont)
+                if carried:
+                    prev.flags.append(f"merged cell{'s' if len(carried) > 1 else ''} of column"
+                                      f"{'s' if len(carried) > 1 else ''} "
+                                      f"{', '.join(str(c + 1) for c in carried)} continued "
+                                      f"on page {page.page_number}")
                 prev.segments.append(table)
                 if drop:
                     prev.flags.append(f"repeated header dropped on page {page.page_number}")
             else:
                 untitled += 1
                 header = analyse_header(table.grid)
-                lt = LocatedTable(f"untitled-{untitled}", 1, "", [table], table.grid, header,
-                                  families.family_of(header.roles()), flags=["no caption"])
+                title = _line_above(lines, previous_bottom, top)
+                lt = LocatedTable(f"untitled-{untitled}", 1, title, [table], table.grid, header,
+                                  families.family_of(header.roles()),
+                                  flags=["no caption" + ("; titled from the line above it"
+                                                         if title else "")])
+                if (located and _opens_page(page, lines, table)
+                        and located[-1].segments[-1].page == page.page_number - 1):
+                    prev = located[-1]
+                    why = (f"{table.grid.n_cols} columns where the table before has "
+                           f"{prev.grid.n_cols}")
+                    prev.flags.append(f"{families.NOT_JOINED} a table opens page "
+                                      f"{page.page_number} right after this one, with {why}")
+                    lt.flags.append(f"{families.NOT_JOINED} opens the page right after Tabel "
+                                    f"{prev.table_id} ends, with {why}")
                 located.append(lt)
             previous_bottom = table.bbox[3]
     return located

@@ -183,12 +183,12 @@ def _settings(segments: list[Segment], geometry: Geometry) -> dict[str, Any]:
             "intersection_tolerance": reach, "edge_min_length": 1}
 
 
-def _has_inner_vertical(table: Any, segments: list[Segment], geometry: Geometry) -> bool:
+def _inner_verticals(table: Any, segments: list[Segment], geometry: Geometry) -> list[float]:
+    """x of the vertical rulings inside a table that run at least a line of text down it."""
     x0, top, x1, bottom = table.bbox
     inset = max(geometry.widest, 0.01) * 2
-    return any(s.vertical and x0 + inset < s.at < x1 - inset
-               and min(s.end, bottom) - max(s.start, top) >= geometry.char_height
-               for s in segments)
+    return sorted({s.at for s in segments if s.vertical and x0 + inset < s.at < x1 - inset
+                   and min(s.end, bottom) - max(s.start, top) >= geometry.char_height})
 
 
 @dataclass
@@ -199,20 +199,92 @@ class Found:
     by_text: list[tuple[float, float, float, float]]
 
 
+def open_frames(segments: list[Segment], geometry: Geometry,
+                chars: list[dict]) -> list[Segment]:
+    """The sides of tables ruled by horizontal lines alone (a border above and below each
+    row, none at the sides): three or more horizontal rulings of the same extent (a top, a
+    rule under the header, a bottom) are framed at their ends, so that the rows between
+    them are found and their columns read from the text. A stretch between two rulings
+    that a table's own verticals close already, or that holds a line of prose (text across
+    most of the width without a column's gap), ends the run; a side that would cut through
+    a character is no table's side (a running header's rule and a footer's rule)."""
+    reach = geometry.char_width
+    rules = sorted((s for s in segments if not s.vertical and s.end - s.start > 4 * reach),
+                   key=lambda s: s.at)
+    stacks: list[list[Segment]] = []
+    for rule in rules:
+        stack = next((st for st in stacks if abs(st[0].start - rule.start) <= reach
+                      and abs(st[0].end - rule.end) <= reach), None)
+        if stack is None:
+            stacks.append([rule])
+        else:
+            stack.append(rule)
+    out = []
+    for stack in stacks:
+        sides = [min(s.start for s in stack), max(s.end for s in stack)]
+        run: list[Segment] = [stack[0]]
+        for upper, lower in zip(stack, stack[1:], strict=False):
+            if _closed(sides, upper.at, lower.at, segments, reach) or _prose(
+                    chars, upper.at, lower.at, sides, reach):
+                out += _frame(run, sides, segments, chars, reach)
+                run = [lower]
+            else:
+                run.append(lower)
+        out += _frame(run, sides, segments, chars, reach)
+    return out
+
+
+def _closed(sides: list[float], top: float, bottom: float, segments: list[Segment],
+            reach: float) -> bool:
+    return all(any(s.vertical and abs(s.at - x) <= reach and s.start <= top + reach
+                   and s.end >= bottom - reach for s in segments) for x in sides)
+
+
+def _prose(chars: list[dict], top: float, bottom: float, sides: list[float],
+           reach: float) -> bool:
+    """Whether a line of running text lies between two rulings: it crosses most of their
+    width with no gap as wide as a column's."""
+    lines: dict[int, list[dict]] = {}
+    for c in chars:
+        if top < c["top"] < bottom and c["text"].strip():
+            lines.setdefault(round(c["top"]), []).append(c)
+    width = sides[1] - sides[0]
+    for line in lines.values():
+        line.sort(key=lambda c: c["x0"])
+        gaps = [b["x0"] - a["x1"] for a, b in zip(line, line[1:], strict=False)]
+        if line[-1]["x1"] - line[0]["x0"] > 0.6 * width and max(gaps, default=0) < 3 * reach:
+            return True
+    return False
+
+
+def _frame(run: list[Segment], sides: list[float], segments: list[Segment],
+           chars: list[dict], reach: float) -> list[Segment]:
+    if len(run) < 3:
+        return []
+    top, bottom = run[0].at, run[-1].at
+    if any(c["x0"] < x < c["x1"] and top < c["top"] < bottom for c in chars for x in sides):
+        return []
+    return [Segment(True, x, top, bottom, 0.0) for x in sides
+            if not any(s.vertical and abs(s.at - x) <= reach and s.start <= top + reach
+                       and s.end >= bottom - reach for s in segments)]
+
+
 def find_tables(page: Any) -> Found:
-    """The page's ruled tables as a reader sees them (pdfplumber's table finder on the
-    reader's rulings; columns from the text where a table draws no inner vertical rule)."""
+    """The page's ruled tables as a reader sees them: pdfplumber's table finder on the
+    reader's rulings, tables ruled by horizontal lines alone framed at their ends, and
+    columns read from the text where a table draws no vertical rule between them."""
     segments, geometry = page_rulings(page)
+    segments += open_frames(segments, geometry, page.chars)
     if sum(s.vertical for s in segments) < 2 or sum(not s.vertical for s in segments) < 2:
         return Found([], [])
     tables = page.find_tables(_settings(segments, geometry))
     extra: list[Segment] = []
     texted = []
     for table in tables:
-        if _has_inner_vertical(table, segments, geometry):
-            continue
         bands = [(row.bbox[1], row.bbox[3]) for row in table.rows]
-        columns = text_columns(page.chars, table.bbox, bands, geometry)
+        inner = _inner_verticals(table, segments, geometry)
+        columns = [c for c in text_columns(page.chars, table.bbox, bands, geometry, inner)
+                   if not _ruled_near(c, segments, geometry)]
         if columns:
             extra += columns
             texted.append(table.bbox)
@@ -222,6 +294,13 @@ def find_tables(page: Any) -> Found:
     by_text = [t.bbox for t in tables
                if any(abs(t.bbox[1] - b[1]) < 1 and abs(t.bbox[3] - b[3]) < 1 for b in texted)]
     return Found(tables, by_text)
+
+
+def _ruled_near(edge: Segment, segments: list[Segment], geometry: Geometry) -> bool:
+    """Whether a vertical ruling already separates the text where `edge` would."""
+    return any(s.vertical and abs(s.at - edge.at) < geometry.char_width
+               and min(s.end, edge.end) - max(s.start, edge.start) >= geometry.char_height
+               for s in segments)
 
 
 def _free_intervals(spans: list[tuple[float, float]], lo: float, hi: float,
@@ -249,7 +328,8 @@ def _intersect(a: list[tuple[float, float]], b: list[tuple[float, float]],
 
 
 def text_columns(chars: list[dict], bbox: tuple[float, float, float, float],
-                 bands: list[tuple[float, float]], geometry: Geometry) -> list[Segment]:
+                 bands: list[tuple[float, float]], geometry: Geometry,
+                 ruled: list[float] = ()) -> list[Segment]:
     """Column edges a table without inner vertical rulings shows by its text alone.
 
     Word's shaded table styles draw no vertical borders: a reader sees the columns in the
@@ -257,7 +337,10 @@ def text_columns(chars: list[dict], bbox: tuple[float, float, float, float],
     least one character wide, where no character of any row lies, with text on both sides.
     Rows whose text has no stripe of its own (a label spanning the table) do not vote; the
     edge is drawn down every row band (`bands`, top-bottom) whose characters leave it free,
-    so a spanning row stays one cell.
+    so a spanning row stays one cell. A stripe is a column edge only where the header (the
+    first two rows with text) labels both sides of it between their neighbouring edges
+    (`ruled`: the inner vertical rulings): a ruled column whose figures happen to leave a
+    stripe ("Rp" apart from its amount) has one label, and stays one column.
     """
     x0, _, x1, _ = bbox
     least = geometry.char_width
@@ -276,11 +359,17 @@ def text_columns(chars: list[dict], bbox: tuple[float, float, float, float],
         stripes = _intersect(stripes, free, least)
     lefts = min(s[0] for _, _, spans, _ in rows for s in spans)
     rights = max(s[1] for _, _, spans, _ in rows for s in spans)
+    stripes = [(lo, hi) for lo, hi in stripes if lo > lefts and hi < rights]  # not margins
+    edges = sorted([x0, x1, *ruled, *((lo + hi) / 2 for lo, hi in stripes)])
+    heads = [spans for _, _, spans, _ in rows[:2]]
     out = []
     for lo, hi in stripes:
-        if lo <= lefts or hi >= rights:  # the margin inside the table's border
-            continue
         at = (lo + hi) / 2
+        left = max(e for e in edges if e < at)
+        right = min(e for e in edges if e > at)
+        if not any(any(left <= s0 and s1 <= lo for s0, s1 in spans)
+                   and any(hi <= s0 and s1 <= right for s0, s1 in spans) for spans in heads):
+            continue
         for top, bottom, spans, _ in rows:
             if not any(s0 < at < s1 for s0, s1 in spans):
                 out.append(Segment(True, at, top, bottom, 0.0))

@@ -3,7 +3,7 @@
 Real reports often rule one row per sasaran and print its indicators inside it, one per
 line, each line's target, realisasi and capaian on the same baseline in their columns. A
 reader sees one row per indicator; the rulings show one. The row is split where its
-lines start together with a figure in two columns or more, each under a line of its
+lines start together with a figure in two columns or more, one under a line of its
 own; wrapped
 lines (a long indicator name going on alone in its column) stay with their row. A column
 whose lines do not follow those starts (the sasaran's name, wrapped over the first lines)
@@ -34,10 +34,10 @@ def _lines(cell: Cell) -> list[tuple[float, float, str]] | None:
 
 
 def _starts(row_lines: dict[int, list[tuple[float, float, str]]]) -> list[float]:
-    """Tops where a new row begins: two columns or more start a figure there under another
-    line of their own (columns of stacked values). A figure centred beside a wrapped name
-    is one value, and one column listing two values ("2022 : 883" over "2023 : 959")
-    beside one indicator is one row, not two."""
+    """Tops where a new row begins: two columns or more start a figure there, one of them
+    under a line of its own (a column of stacked values). Figures centred beside a wrapped
+    name are one row's values, and one column listing two values ("2022 : 883" over
+    "2023 : 959") beside one indicator is one row, not two."""
     bands = sorted((top, bottom, col, text) for col, lines in row_lines.items()
                    for top, bottom, text in lines)
     slots: list[list[tuple[float, float, int, str]]] = []
@@ -50,8 +50,8 @@ def _starts(row_lines: dict[int, list[tuple[float, float, str]]]) -> list[float]
     seen: set[int] = set()  # columns with a line above the slot
     for i, slot in enumerate(slots):
         cols = {b[2] for b in slot}
-        stacked = {b[2] for b in slot if _FIGURE.match(b[3]) and b[2] in seen}
-        if i and len(stacked) >= 2:
+        figures = {b[2] for b in slot if _FIGURE.match(b[3])}
+        if i and len(figures) >= 2 and figures & seen:
             starts.append(min(b[0] for b in slot))
         seen |= cols
     return starts

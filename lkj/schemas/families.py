@@ -16,6 +16,10 @@ from lkj.schemas import domains
 CAPTION_RE = re.compile(r"^\s*tabel\s+(?P<id>\d+(?:\.\d+)*)\.?(?:\s+(?P<title>.*\S))?\s*$",
                         re.IGNORECASE)
 
+#: Flag of a table that may go on over a page break where the next part could not be
+#: joined to it (the completeness check calls it an error: rows may be lost there).
+NOT_JOINED = "not joined:"
+
 #: Rows that state a total: a claim to check, not data.
 TOTAL_RE = re.compile(r"^\s*(total|jumlah|grand total)\b", re.IGNORECASE)
 
@@ -61,7 +65,7 @@ ROLES: tuple[Role, ...] = (
     Role("pagu", ("pagu", "alokasi", "target anggaran")),
     Role("target", ("target",)),
     Role("realisasi", ("realisasi",)),
-    Role("capaian", ("capaian", "%")),
+    Role("capaian", ("capaian", "pencapaian", "%")),
     Role("budget_name", ("kegiatan", "program", "uraian")),
     Role("amount", ("anggaran", "jumlah (rp)", "(rp)")),
 )
@@ -94,7 +98,7 @@ FAMILIES: tuple[Family, ...] = (
            "one activity: month, place, date or range, participants, notes"),
     Family("budget_kinerja", (frozenset({"pagu"}), frozenset({"target"})),
            "budget and performance side by side (pagu, realisasi, %, target, capaian)"),
-    Family("iku", (frozenset({"indicator"}), frozenset({"target"})),
+    Family("iku", (frozenset({"indicator"}), frozenset({"target", "realisasi"})),
            "one indicator: sasaran, indikator, target, realisasi, capaian (%)"),
     Family("budget", (frozenset({"pagu", "amount"}),),
            "one budget line: pagu, realisasi, %"),

@@ -287,6 +287,106 @@ def spans(
 
 
 # ---------------------------------------------------------------------------------------------
+# Layout decisions shared by every renderer (this one, and samples/tools/makers.py)
+
+#: Page margins (left, right, top, bottom) of the portrait and landscape pages, in points.
+MARGINS = {
+    "portrait": (3.0 * cm, 2.5 * cm, 3.0 * cm, 2.5 * cm),
+    "landscape": (2.5 * cm, 2.5 * cm, 3.0 * cm, 2.2 * cm),
+}
+
+
+def line_kind(ln: Line, in_item: bool) -> tuple[str, str, str | None, bool]:
+    """How a running-text line is printed: (style, text, bullet label, in a list item).
+
+    The style is the line's own (heading, sign...) or, for a `para` line: `item` (a hanging
+    list item `a)`/`1.`, the label printed as bullet), `item_cont` (the rest of a list item),
+    `cont` (the rest of a paragraph a page break split: no first-line indent) or `para`. A
+    leading `- ` bullet mark is not printed. `in_item` says whether the previous block was a
+    list item (or its continuation); the last value is that for the next line.
+    """
+    text, bullet, now_in_item, kind = ln.text, None, False, ln.style
+    if ln.style == "para":
+        if text.startswith("- "):
+            text = text[2:]
+        m = LABEL_RE.match(text)
+        if m:
+            bullet, text, now_in_item, kind = m.group(1), m.group(2), True, "item"
+        elif in_item and (ln.blanks == 0 or text[:1].islower()):
+            # a line continuing a list item (same item, or the rest of it after a page break)
+            now_in_item, kind = True, "item_cont"
+        elif text[:1].islower():  # the rest of a paragraph split by a page break
+            kind = "cont"
+    return kind, text, bullet, now_in_item
+
+
+def space_before(blanks: int) -> float:
+    """Points of space before a running-text line preceded by `blanks` blank lines."""
+    return 0.0 if blanks == 0 else 6.0 + 12.0 * max(0, blanks - 1)
+
+
+def is_total_row(row: list[str], span_right: list[str]) -> bool:
+    """A body row whose first cell (TOTAL, JUMLAH...) spans right; printed bold."""
+    return bool(row[0]) and any(row[0].startswith(p) for p in span_right)
+
+
+def table_rows(block: TableBlock, tspec: dict[str, Any]) -> list[list[str]]:
+    """The table's rows with `shift_rows` applied (cells whose leading tabs were lost)."""
+    rows = [list(r) for r in block.rows]
+    for r, row in enumerate(rows):  # rows whose leading tabs were lost in conversion
+        shift = tspec.get("shift_rows", {}).get(row[0], 0)
+        if shift:
+            rows[r] = ([""] * shift + row)[: len(row)]
+            assert not any(row[len(row) - shift:]), f"shift would drop cells: {row}"
+    return rows
+
+
+@dataclass
+class TableLook:
+    """A ruled table's options from the spec, with their defaults (see samples/README.md)."""
+
+    head_n: int
+    widths: list[float]  # relative column widths
+    width: float  # table width as a fraction of the text width
+    align: str  # one of L/C/R per column (body cells; headers are centred)
+    font_size: float
+    leading: float
+    padding: float
+    span_right: list[str]
+    merge_down: list[int]
+
+
+def table_look(tspec: dict[str, Any], n_cols: int, spec: dict[str, Any]) -> TableLook:
+    """Read a table's options (`tables.<id>` or a stacked table's) for a table of n_cols."""
+    rel = tspec.get("widths") or [1] * n_cols
+    assert len(rel) == n_cols, f"widths {rel} for {n_cols} columns"
+    size = float(tspec.get("font_size", 10))
+    return TableLook(
+        head_n=int(tspec.get("header_rows", 1)), widths=[float(w) for w in rel],
+        width=float(tspec.get("width", 1.0)), align=tspec.get("align", "L" * n_cols),
+        font_size=size, leading=float(tspec.get("leading", size * 1.2)),
+        padding=float(tspec.get("padding", 3.5)),
+        span_right=tspec.get("span_right", spec.get("span_right", [])),
+        merge_down=[int(c) for c in tspec.get("merge_down", [])],
+    )
+
+
+def table_parts(block: TableBlock, tspec: dict[str, Any]) -> list[list[list[str]]]:
+    """The table as printed on separate pages: each part is the header rows + its body rows.
+
+    One part unless the spec says `"split": "blank_lines"` (then a part per blank line).
+    """
+    rows = table_rows(block, tspec)
+    head_n = int(tspec.get("header_rows", 1))
+    cuts = [b for b in block.breaks if tspec.get("split") == "blank_lines" and b > head_n]
+    parts, start = [], head_n
+    for cut in [*cuts, len(rows)]:
+        parts.append(rows[:head_n] + rows[start:cut])
+        start = cut
+    return parts
+
+
+# ---------------------------------------------------------------------------------------------
 # Rendering
 
 
@@ -332,10 +432,7 @@ class LkjDoc(BaseDocTemplate):
         self.numbering: tuple[str, int] | None = None
         pw, ph = A4
         lw, lh = landscape(A4)
-        self.margins = {
-            "portrait": (3.0 * cm, 2.5 * cm, 3.0 * cm, 2.5 * cm),  # left, right, top, bottom
-            "landscape": (2.5 * cm, 2.5 * cm, 3.0 * cm, 2.2 * cm),
-        }
+        self.margins = MARGINS  # left, right, top, bottom
         templates = [PageTemplate("cover", [Frame(2.5 * cm, 2.5 * cm, pw - 5 * cm, ph - 5 * cm,
                                                   id="cover")], pagesize=A4)]
         for name, (w, h) in (("portrait", (pw, ph)), ("landscape", (lw, lh))):
@@ -459,24 +556,13 @@ class Renderer:
             self.page_break()
         if ln.text in self.numbering:
             self.story.append(_Numbering(self.doc, self.numbering[ln.text]))
-        style = self.st[ln.style]
-        text, bullet, in_item = ln.text, None, False
-        if ln.style == "para":
-            if text.startswith("- "):
-                text = text[2:]
-            m = LABEL_RE.match(text)
-            if m:
-                bullet, text, in_item = m.group(1), m.group(2), True
-                style = self.st["item"]
-            elif self.in_item and (ln.blanks == 0 or text[:1].islower()):
-                # a line continuing a list item (same item, or the rest of it after a page break)
-                in_item = True
-                style = ParagraphStyle("item_cont", self.st["cont"],
-                                       leftIndent=self.st["item"].leftIndent)
-            elif text[:1].islower():  # the rest of a paragraph split by a page break
-                style = self.st["cont"]
-        self.in_item = in_item
-        space = 0.0 if ln.blanks == 0 else 6.0 + 12.0 * max(0, ln.blanks - 1)
+        kind, text, bullet, self.in_item = line_kind(ln, self.in_item)
+        if kind == "item_cont":
+            style = ParagraphStyle("item_cont", self.st["cont"],
+                                   leftIndent=self.st["item"].leftIndent)
+        else:
+            style = self.st[kind]
+        space = space_before(ln.blanks)
         style = ParagraphStyle(style.name, style, spaceBefore=max(space, style.spaceBefore))
         self.story.append(Paragraph(markup(text), style, bulletText=bullet))
 
@@ -497,21 +583,10 @@ class Renderer:
 
     def table(self, block: TableBlock, extra: StackedTable | None) -> None:
         tspec = dict(self.spec.get("tables", {}).get(block.table_id, {}))
-        rows = [list(r) for r in block.rows]
-        for r, row in enumerate(rows):  # rows whose leading tabs were lost in conversion
-            shift = tspec.get("shift_rows", {}).get(row[0], 0)
-            if shift:
-                rows[r] = ([""] * shift + row)[: len(row)]
-                assert not any(row[len(row) - shift:]), f"shift would drop cells: {row}"
         template = "landscape" if tspec.get("landscape") else self.template
         if tspec.get("landscape"):
             self.page_break("landscape")
-        head_n = int(tspec.get("header_rows", 1))
-        cuts = [b for b in block.breaks if tspec.get("split") == "blank_lines" and b > head_n]
-        parts, start = [], head_n
-        for cut in [*cuts, len(rows)]:
-            parts.append(rows[:head_n] + rows[start:cut])
-            start = cut
+        parts = table_parts(block, tspec)
         caption = [Spacer(1, 8)] + [Paragraph(markup(c), self.st["caption"]) for c in block.caption]
         caption.append(Spacer(1, 4))
         width = self.doc.frame_width(template)
@@ -529,17 +604,12 @@ class Renderer:
 
     def ruled(self, rows: list[list[str]], tspec: dict[str, Any], width: float) -> Table:
         """A Word-like ruled table: full grid, grey bold header, wrapped cells, SPANs."""
-        head_n = int(tspec.get("header_rows", 1))
-        n_cols = len(rows[0])
-        rel = tspec.get("widths") or [1] * n_cols
-        assert len(rel) == n_cols, f"widths {rel} for {n_cols} columns"
+        look = table_look(tspec, len(rows[0]), self.spec)
+        head_n, rel, align, size, leading, pad, span_right = (
+            look.head_n, tspec.get("widths") or [1] * len(rows[0]), look.align, look.font_size,
+            look.leading, look.padding, look.span_right)
         total_w = width * float(tspec.get("width", 1.0))
         widths = [total_w * w / sum(rel) for w in rel]
-        align = tspec.get("align", "L" * n_cols)
-        size = float(tspec.get("font_size", 10))
-        leading = float(tspec.get("leading", size * 1.2))
-        pad = float(tspec.get("padding", 3.5))
-        span_right = tspec.get("span_right", self.spec.get("span_right", []))
         body = {a: ParagraphStyle(f"cell{a}", fontName="Times-Roman", fontSize=size,
                                   leading=leading, alignment={"L": TA_LEFT, "C": TA_CENTER,
                                                                  "R": TA_RIGHT}[a])
@@ -548,7 +618,7 @@ class Renderer:
         total = {a: ParagraphStyle(f"tot{a}", s, fontName="Times-Bold") for a, s in body.items()}
         data = []
         for r, row in enumerate(rows):
-            is_total = r >= head_n and any(row[0].startswith(p) for p in span_right) and row[0]
+            is_total = r >= head_n and is_total_row(row, span_right)
             cells = []
             for c, text in enumerate(row):
                 style = head if r < head_n else (total if is_total else body)[align[c]]
@@ -564,8 +634,7 @@ class Renderer:
         ]
         if head_n:
             cmds.append(("BACKGROUND", (0, 0), (-1, head_n - 1), HEADER_GREY))
-        merge_down = [int(c) for c in tspec.get("merge_down", [])]
-        for c0, r0, c1, r1 in spans(rows, head_n, merge_down, span_right):
+        for c0, r0, c1, r1 in spans(rows, head_n, look.merge_down, span_right):
             cmds.append(("SPAN", (c0, r0), (c1, r1)))
         return Table(data, colWidths=widths, repeatRows=head_n, style=TableStyle(cmds))
 

@@ -1,0 +1,124 @@
+"""Tables over page breaks and rows inside rows, on grids built by hand (no PDF)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from lkj.extract.engines import FoundTable
+from lkj.extract.grid import Cell, Grid
+from lkj.extract.header import analyse_header
+from lkj.extract.locate import locate_tables
+from lkj.extract.split import split_rows
+from lkj.schemas import families
+
+
+def _page(n):
+    return SimpleNamespace(page_number=n, height=800.0)
+
+
+def _grid(rows, page, lines=None):
+    cells = [Cell(text, r, c, page=page, lines=(lines or {}).get((r, c), ()))
+             for r, row in enumerate(rows) for c, text in enumerate(row)]
+    return Grid(len(rows), len(rows[0]), cells)
+
+
+HEADER = ["No", "Indikator Kinerja", "Target", "Realisasi"]
+
+
+def _located(second):
+    first = FoundTable(1, (50, 300, 550, 700),
+                       _grid([HEADER, ["1", "Jumlah A", "10", "9"]], 1), "pdfplumber")
+    caption = [{"text": "Tabel 3.1 Pengukuran", "top": 280.0, "bottom": 290.0}]
+    return locate_tables([(_page(1), caption, [first]), (_page(2), [], [second])])
+
+
+def test_a_continuation_with_the_same_columns_is_joined_and_its_header_dropped():
+    second = FoundTable(2, (50, 60, 550, 200),
+                        _grid([HEADER, ["2", "Jumlah B", "5", "5"]], 2), "pdfplumber")
+    (table,) = _located(second)
+    assert table.grid.n_rows == 3 and table.pages == [1, 2]
+    assert table.grid.text(2, 1) == "Jumlah B"
+
+
+def test_a_part_that_cannot_be_joined_is_flagged_on_both_and_fails_completeness():
+    second = FoundTable(2, (50, 60, 550, 200),
+                        _grid([["2", "Jumlah B", "5", "5", "x"]], 2), "pdfplumber")
+    first, other = _located(second)
+    assert any(f.startswith(families.NOT_JOINED) for f in first.flags)
+    assert any(f.startswith(families.NOT_JOINED) for f in other.flags)
+    import pandas as pd
+
+    from lkj.expectations.rules import check_completeness
+
+    tables = pd.DataFrame([{"report_id": "r", "table_id": first.table_id, "table_part": 1,
+                            "title": first.title, "pages": "1", "rows": 1,
+                            "flags": "; ".join(first.flags)}])
+    (outcome,) = check_completeness({"tables": tables})
+    assert outcome.holds is False and outcome.severity == "error"
+    assert "not joined" in outcome.message
+
+
+def test_a_row_broken_over_the_page_is_joined_into_the_row_above():
+    second = FoundTable(2, (50, 60, 550, 200),
+                        _grid([HEADER, ["", "dan C", "", ""], ["2", "Jumlah B", "5", "5"]], 2),
+                        "pdfplumber")
+    (table,) = _located(second)
+    assert table.grid.n_rows == 3
+    assert table.grid.text(1, 1) == "Jumlah A dan C"
+    assert any("broken over pages 1-2" in f for f in table.flags)
+
+
+def test_a_merged_cell_cut_by_a_page_break_goes_on_into_its_empty_rest():
+    top = Grid(3, 2, [Cell("No", 0, 0), Cell("Bulan", 0, 1), Cell("6", 1, 0, rowspan=2),
+                      Cell("a", 1, 1), Cell("b", 2, 1)])
+    rest = Grid(2, 2, [Cell("", 0, 0, rowspan=2), Cell("c", 0, 1), Cell("d", 1, 1)])
+    grid, carried = top.stitch_merged(rest)
+    assert carried == [0]
+    assert [grid.text(r, 0) for r in range(1, 5)] == ["6"] * 4
+    # an empty cell of its own (not merged on either side) stays empty
+    plain = Grid(2, 2, [Cell("No", 0, 0), Cell("x", 0, 1), Cell("6", 1, 0), Cell("a", 1, 1)])
+    grid, carried = plain.stitch_merged(Grid(1, 2, [Cell("", 0, 0), Cell("c", 0, 1)]))
+    assert carried == [] and grid.text(2, 0) == ""
+
+
+def _stacked(names, figures, wrapped_figures=False):
+    """One ruled data row: a sasaran over all lines, then a column of names and two of
+    figures, one line each (12 pt apart)."""
+    bands = tuple((100.0 + 12 * i, 110.0 + 12 * i) for i in range(len(names)))
+    fig_bands = bands if not wrapped_figures else bands[:1]
+    cells = [Cell("Sasaran", 0, 0), Cell("Indikator", 0, 1), Cell("Target", 0, 2),
+             Cell("Realisasi", 0, 3),
+             Cell("Meningkatnya\nproduksi", 1, 0, lines=bands[:2]),
+             Cell("\n".join(names), 1, 1, lines=bands),
+             Cell("\n".join(figures), 1, 2, lines=fig_bands),
+             Cell("\n".join(figures), 1, 3, lines=fig_bands)]
+    return Grid(2, 4, cells)
+
+
+def test_indicators_printed_line_by_line_in_one_ruled_row_become_rows():
+    grid = _stacked(["- Padi", "- Jagung", "- Kedelai"], ["10", "20", "30"])
+    split, made = split_rows(grid, analyse_header(grid))
+    assert split.n_rows == 4 and made == {1, 2, 3}
+    assert [split.text(r, 1) for r in (1, 2, 3)] == ["- Padi", "- Jagung", "- Kedelai"]
+    assert [split.text(r, 3) for r in (1, 2, 3)] == ["10", "20", "30"]
+    assert {split.text(r, 0) for r in (1, 2, 3)} == {"Meningkatnya produksi"}  # one cell
+
+
+def test_a_wrapped_name_beside_one_row_of_figures_stays_one_row():
+    grid = _stacked(["Jumlah produksi", "padi sawah"], ["10"], wrapped_figures=True)
+    split, made = split_rows(grid, analyse_header(grid))
+    assert split.n_rows == 2 and not made
+
+
+def test_a_caption_printed_twice_gives_two_parts_never_one_id_twice():
+    def table(page):
+        return FoundTable(page, (50, 300, 550, 700),
+                          _grid([HEADER, ["1", "Jumlah A", "10", "9"]], page), "pdfplumber")
+
+    caption = [{"text": "Tabel 2.2 Realisasi", "top": 280.0, "bottom": 290.0}]
+    body = [{"text": "Paragraf di atas tabel yang panjang", "top": 200.0, "bottom": 210.0}]
+    first, again = locate_tables([(_page(1), caption, [table(1)]),
+                                  (_page(3), body + caption, [table(3)])])
+    assert (first.table_id, first.part) == ("2.2", 1)
+    assert (again.table_id, again.part) == ("2.2", 2)
+    assert any("printed again on page 3" in f for f in again.flags)
