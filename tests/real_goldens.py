@@ -33,9 +33,10 @@ FIELDS = {
 ALIASES = {"kegiatan": "name", "target_anggaran": "anggaran", "realisasi_anggaran": "realisasi"}
 
 
-#: A list mark before a name ("- Jumlah produksi padi"): the goldens leave it out, lkj
-#: keeps the cell as printed; names are compared without it.
-_LIST_MARK = re.compile(r"^\s*(?:[-•➢–]|\d+[.)])\s+")
+#: A list mark before a name ("- Jumlah produksi padi", a symbol font's arrow in the Private
+#: Use Area): the goldens leave it out, lkj keeps the cell as printed; names are compared
+#: without it.
+_LIST_MARK = re.compile(r"^\s*(?:[-•➢–▪\uf000-\uf0ff]|\d+[.)])\s+")
 
 
 def _norm(value: object) -> str:

@@ -122,3 +122,17 @@ def test_a_caption_printed_twice_gives_two_parts_never_one_id_twice():
     assert (first.table_id, first.part) == ("2.2", 1)
     assert (again.table_id, again.part) == ("2.2", 2)
     assert any("printed again on page 3" in f for f in again.flags)
+
+
+def test_a_header_word_misread_by_a_letter_is_matched_loosely_and_says_so():
+    header = analyse_header(_grid([["No", "Indikator Kinerja", "Target", "Realisasl"],
+                                   ["1", "Jumlah A", "10", "9"]], 1))
+    assert [c.role for c in header.columns] == ["no", "indicator", "target", "realisasi"]
+    assert header.loose_words() == ["realisasl~realisasi"]
+    assert families.loose_role_of("Satuan") is None  # no known word within reach
+    assert families.loose_role_of("Pagi") is None    # short words must match exactly
+    second = FoundTable(2, (50, 60, 550, 200),
+                        _grid([HEADER[:3] + ["Realisasl"], ["2", "Jumlah B", "5", "5"]], 2),
+                        "pdfplumber")
+    (table,) = locate_tables([(_page(2), [], [second])])
+    assert "header matched loosely: realisasl~realisasi" in table.flags

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,8 @@ class FoundTable:
     bbox: tuple[float, float, float, float]
     grid: Grid
     engine: str
+    #: How its structure was read where not from rulings alone (become the table's flags).
+    notes: list[str] = field(default_factory=list)
 
 
 def _snap(values: Iterable[float], tol: float = EDGE_TOLERANCE) -> list[float]:
@@ -50,7 +52,8 @@ def pdfplumber_tables(page: Any) -> list[FoundTable]:
     """Ruled tables of a pdfplumber page, spans read from the cell rectangles."""
     found = []
     chars = [c for c in page.chars if c["text"].strip()]
-    for table in rulings.find_tables(page).tables:
+    tables = rulings.find_tables(page)
+    for table in tables.tables:
         texts = table.extract(x_tolerance_ratio=SPACE_PART_OF_SIZE)
         boxes = [(cell, texts[i][j]) for i, row in enumerate(table.rows)
                  for j, cell in enumerate(row.cells) if cell is not None]
@@ -68,7 +71,10 @@ def pdfplumber_tables(page: Any) -> list[FoundTable]:
                               (x0, top, x1, bottom),
                               lines=_lines_in(chars, (x0, top, x1, bottom))))
         grid = Grid(len(ys) - 1, len(xs) - 1, cells)
-        found.append(FoundTable(page.page_number, tuple(table.bbox), grid, "pdfplumber"))
+        notes = [f"columns on page {page.page_number} read from the text's alignment "
+                 "(no vertical rule between them)"] if table.bbox in tables.by_text else []
+        found.append(FoundTable(page.page_number, tuple(table.bbox), grid, "pdfplumber",
+                                notes))
     return found
 
 

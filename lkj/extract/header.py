@@ -24,6 +24,9 @@ class Column:
     parent: str | None   # the spanning top header over this column, if any
     role: str | None
     quarter: int | None
+    #: Where the role was read from a word that differs from a known one by a letter or
+    #: two ("realisasl~realisasi"): the header is matched loosely, and says so.
+    loose: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,10 @@ class Header:
             found.add("quarter")
         return found
 
+    def loose_words(self) -> list[str]:
+        """Header words read as known ones they differ from by a letter or two."""
+        return [c.loose for c in self.columns if c.loose]
+
     def columns_with(self, role: str) -> list[Column]:
         return [c for c in self.columns if c.role == role]
 
@@ -61,7 +68,8 @@ def _is_header_row(grid: Grid, row: int) -> bool:
     if any(_DIGIT.search(_HEADER_NUMBERS.sub("", t)) and not families.QUARTER_RE.search(t)
            for t in texts):
         return False
-    return any(families.role_of(t) or families.quarter_of(t) for t in texts)
+    return any(families.role_of(t) or families.quarter_of(t) or families.loose_role_of(t)
+               for t in texts)
 
 
 def analyse_header(grid: Grid) -> Header:
@@ -93,7 +101,11 @@ def analyse_header(grid: Grid) -> Header:
         label = " ".join(parts)
         child = parts[-1] if parts else ""
         role = families.role_of(child) or families.role_of(label)
-        columns.append(Column(col, label, parent, role, families.quarter_of(label)))
+        loose = None
+        if role is None and (found := families.loose_role_of(child)
+                             or families.loose_role_of(label)):
+            role, loose = found
+        columns.append(Column(col, label, parent, role, families.quarter_of(label), loose))
     return Header(tuple(titles), tuple(headers), tuple(columns))
 
 

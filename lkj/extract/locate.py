@@ -193,4 +193,8 @@ def locate_tables(pages: list[tuple[Any, list[dict], list[FoundTable]]]) -> list
                                     f"{prev.table_id} ends, with {why}")
                 located.append(lt)
             previous_bottom = table.bbox[3]
+    for t in located:
+        t.flags += [note for seg in t.segments for note in seg.notes]
+        if loose := t.header.loose_words():
+            t.flags.append(f"header matched loosely: {', '.join(loose)}")
     return located

@@ -234,10 +234,16 @@ def open_frames(segments: list[Segment], geometry: Geometry,
     return out
 
 
+def _runs_down(segments: list[Segment], x: float, top: float, bottom: float,
+               reach: float) -> bool:
+    """Whether a vertical ruling at x runs from top to bottom."""
+    return any(s.vertical and abs(s.at - x) <= reach and s.start <= top + reach
+               and s.end >= bottom - reach for s in segments)
+
+
 def _closed(sides: list[float], top: float, bottom: float, segments: list[Segment],
             reach: float) -> bool:
-    return all(any(s.vertical and abs(s.at - x) <= reach and s.start <= top + reach
-                   and s.end >= bottom - reach for s in segments) for x in sides)
+    return all(_runs_down(segments, x, top, bottom, reach) for x in sides)
 
 
 def _prose(chars: list[dict], top: float, bottom: float, sides: list[float],
@@ -265,8 +271,7 @@ def _frame(run: list[Segment], sides: list[float], segments: list[Segment],
     if any(c["x0"] < x < c["x1"] and top < c["top"] < bottom for c in chars for x in sides):
         return []
     return [Segment(True, x, top, bottom, 0.0) for x in sides
-            if not any(s.vertical and abs(s.at - x) <= reach and s.start <= top + reach
-                       and s.end >= bottom - reach for s in segments)]
+            if not _runs_down(segments, x, top, bottom, reach)]
 
 
 def find_tables(page: Any) -> Found:

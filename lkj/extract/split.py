@@ -3,11 +3,10 @@
 Real reports often rule one row per sasaran and print its indicators inside it, one per
 line, each line's target, realisasi and capaian on the same baseline in their columns. A
 reader sees one row per indicator; the rulings show one. The row is split where its
-lines start together with a figure in two columns or more, one under a line of its
-own; wrapped
-lines (a long indicator name going on alone in its column) stay with their row. A column
-whose lines do not follow those starts (the sasaran's name, wrapped over the first lines)
-is one cell over all the new rows. Split rows are flagged `split_by_text`: the structure
+lines start together with a figure in two columns or more, one under a line of its own;
+wrapped lines (a long indicator name going on alone in its column) stay with their row. A
+column whose lines do not follow those starts (the sasaran's name, wrapped over the first
+lines) is one cell over all the new rows. Split rows are flagged `split_by_text`: the structure
 is read from the text's alignment, not from rulings.
 """
 

@@ -160,6 +160,39 @@ def role_of(label: str) -> str | None:
     return None
 
 
+#: How many letters a header word may differ from a known word and still be read as it,
+#: by the word's length (OCR misreads a letter: "Realisasl", "Capalan"); shorter words
+#: must match exactly.
+LOOSE_EDITS = ((9, 2), (5, 1))
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance between two words."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def loose_role_of(label: str) -> tuple[str, str] | None:
+    """A column role read from a header word that is one of ours but for a letter or two:
+    (role, "printed~known"), or None. Only single known words of five letters or more."""
+    words = re.findall(r"[^\W\d_]+", label.lower())
+    for role in ROLES:
+        for known in role.words:
+            if " " in known or not known.isalpha() or len(known) < LOOSE_EDITS[-1][0]:
+                continue
+            allowed = next(n for size, n in LOOSE_EDITS if len(known) >= size)
+            for word in words:
+                if word != known and abs(len(word) - len(known)) <= allowed \
+                        and _edits(word, known) <= allowed:
+                    return role.name, f"{word}~{known}"
+    return None
+
+
 def family_of(roles: set[str]) -> str | None:
     """The first family whose required role groups are all present."""
     for family in FAMILIES:
