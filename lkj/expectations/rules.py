@@ -240,7 +240,7 @@ def structure_doubts(rows: pd.DataFrame) -> list[str]:
     return out
 
 
-def _with_ocr(outcome: Outcome, doubts: list[str], structure: list[str] = ()) -> Outcome:
+def _with_doubts(outcome: Outcome, doubts: list[str], structure: list[str] = ()) -> Outcome:
     """A failed outcome that rests on doubted OCR cells, or on rows whose structure was
     read from the text's alignment: said so, and only a warning."""
     if outcome.holds is False and doubts:
@@ -307,7 +307,7 @@ def check_totals(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
         doubts += ocr_doubts(pd.DataFrame([{"table_id": s.table_id, "row": None,
                                             "flags": s.flags, "stated_raw": s.stated_raw}]),
                              {"stated_value": "stated_raw"})
-        yield _with_ocr(Outcome(s.report_id, "totals", subject, _tables(s.table_id),
+        yield _with_doubts(Outcome(s.report_id, "totals", subject, _tables(s.table_id),
                                 _pages(s.page, rows.page), stated, computed, holds, msg,
                                 formula), doubts, structure_doubts(rows))
 
@@ -446,7 +446,7 @@ def check_capaian(iku: pd.DataFrame) -> Iterator[Outcome]:
             one = pd.DataFrame([row._asdict()])
             doubts = ocr_doubts(one, {"target": "target_raw", "realisasi": "realisasi_raw",
                                       "capaian_pct": "capaian_raw"})
-            yield _with_ocr(Outcome(row.report_id, "capaian", subject, *where, stated,
+            yield _with_doubts(Outcome(row.report_id, "capaian", subject, *where, stated,
                                     _round(cands[main], 4), False,
                                     f"stated {row.capaian_raw!r} ({row.realisasi_raw} of "
                                     f"{row.target_raw}); no formula reproduces it: {tried}",
@@ -520,7 +520,7 @@ def check_quarters(iku: pd.DataFrame, quarterly: pd.DataFrame) -> Iterator[Outco
                        f"{ref[field + '_raw']!r}")
                 doubts = ocr_doubts(rows, {field: f"{field}_raw"}) + ocr_doubts(
                     pd.DataFrame([ref]), {field: f"{field}_raw"})
-                yield _with_quarter_doubt(_with_ocr(Outcome(
+                yield _with_quarter_doubt(_with_doubts(Outcome(
                     rid, "quarters", subject, *where, annual, computed, holds, msg,
                     "sum of quarters"), doubts), rows)
             elif kind == "score" and stated_q:

@@ -14,8 +14,9 @@ The rules here hold for any maker because every tolerance comes from the page it
   median character height). A filled rectangle thicker than that is shading: a reader sees
   its colour, not an edge, and the cell borders around it are drawn anyway.
 - Parallel rulings that touch or overlap (their distance within their own thickness) are
-  one edge; so are parallel rulings closer than one character with no character between
-  them (a double border, a border drawn twice a point apart): no cell can be there.
+  one edge; so are parallel rulings closer than one character (a character's width across
+  columns, half its height across rows) with no character between them (a double border,
+  a border drawn twice a point apart): no cell can be there.
 - Collinear pieces are one ruling where the gap between them is no wider than the
   thickest ruling of the page (the crossing border that interrupted them).
 """
@@ -53,6 +54,12 @@ class Geometry:
     char_height: float
     thin: float        # thicker than this is shading, not a ruling
     widest: float      # the thickest ruling on the page
+
+    @property
+    def join(self) -> float:
+        """How far apart two ruling ends may be and still meet: twice the thickest ruling
+        (a crossing border interrupts a line by its own thickness)."""
+        return max(self.widest, 0.01) * 2
 
 
 def page_geometry(page: Any) -> Geometry:
@@ -156,7 +163,7 @@ def page_rulings(page: Any) -> tuple[list[Segment], Geometry]:
                for c in page.chars if c.get("text", " ").strip()]
     clustered = (_cluster(segments, True, geometry.char_width, centres)
                  + _cluster(segments, False, geometry.char_height / 2, centres))
-    return _join(clustered, max(widest, 0.01) * 2), geometry
+    return _join(clustered, geometry.join), geometry
 
 
 def as_edges(segments: list[Segment]) -> tuple[list[dict], list[dict]]:
@@ -176,7 +183,7 @@ def as_edges(segments: list[Segment]) -> tuple[list[dict], list[dict]]:
 
 def _settings(segments: list[Segment], geometry: Geometry) -> dict[str, Any]:
     vertical, horizontal = as_edges(segments)
-    reach = max(geometry.widest, 0.01) * 2
+    reach = geometry.join
     return {"vertical_strategy": "explicit", "horizontal_strategy": "explicit",
             "explicit_vertical_lines": vertical, "explicit_horizontal_lines": horizontal,
             "snap_tolerance": 0.01, "join_tolerance": reach,
@@ -186,7 +193,7 @@ def _settings(segments: list[Segment], geometry: Geometry) -> dict[str, Any]:
 def _inner_verticals(table: Any, segments: list[Segment], geometry: Geometry) -> list[float]:
     """x of the vertical rulings inside a table that run at least a line of text down it."""
     x0, top, x1, bottom = table.bbox
-    inset = max(geometry.widest, 0.01) * 2
+    inset = geometry.join
     return sorted({s.at for s in segments if s.vertical and x0 + inset < s.at < x1 - inset
                    and min(s.end, bottom) - max(s.start, top) >= geometry.char_height})
 
