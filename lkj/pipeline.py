@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from lkj import __version__
+from lkj.schemas import contract
 
 ENGINE_CHOICES = ("both", "pdfplumber", "camelot")
 
@@ -214,8 +215,9 @@ def extract(report: Path, out_dir: Path, fmt: str, engine: str, time_limit: floa
         f"{report.name}: {len(result.tables)} tables on {len(result.table_pages)} of "
         f"{result.report['pages']} pages, engine {engine}, {result.seconds:.1f} s"
     )
-    for name in ("iku", "quarterly", "events", "budget", "stated_totals"):
+    for name in contract.DATA_TABLES:
         click.echo(f"  {name:<14}{counts[name]:>5} rows")
+    click.echo(f"  {'cells':<14}{counts['cells']:>5} cells of every table")
     if result.report["flags"]:
         click.echo(f"  note: {report.name}: {result.report['flags']}", err=True)
     flagged = [t for t in result.tables if t.flags]

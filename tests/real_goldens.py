@@ -6,7 +6,9 @@ by row, so that a test can hold a file exact and `python tests/real_goldens.py` 
 the table of the README.
 
 Kinds of golden file, by name: `pengukuran-*.csv` (indicator rows, compared with `iku`),
-`anggaran-*.csv` and `tabel-*.csv` (budget lines, compared with `budget`).
+`anggaran-*.csv` and `tabel-*.csv` (budget lines, compared with `budget`),
+`perbandingan-*.csv` (one figure of an indicator in one column of a comparison over years,
+compared with `comparison`).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ ALIASES = {"kegiatan": "name", "target_anggaran": "anggaran", "realisasi_anggara
 #: A list mark before a name ("- Jumlah produksi padi", a symbol font's arrow in the Private
 #: Use Area): the goldens leave it out, lkj keeps the cell as printed; names are compared
 #: without it.
-_LIST_MARK = re.compile(r"^\s*(?:[-•➢–▪\uf000-\uf0ff]|\d+[.)])\s+")
+_LIST_MARK = re.compile(r"^\s*(?:[-•➢–▪\uf000-\uf0ff]|\d+(?:\.\d+)*[.)]?)\s+")
 
 
 def _norm(value: object) -> str:
@@ -45,8 +47,12 @@ def _norm(value: object) -> str:
     return " ".join(str(value).split())
 
 
+#: A symbol font's list mark inside a name (a sub-item's arrow after a wrapped line).
+_SYMBOL_MARK = re.compile(r"[\uf000-\uf0ff]\s*")
+
+
 def _name(value: object) -> str:
-    return _LIST_MARK.sub("", _norm(value))
+    return _norm(_SYMBOL_MARK.sub("", _LIST_MARK.sub("", _norm(value))))
 
 
 @dataclass
@@ -65,7 +71,15 @@ class Outcome:
 
 
 def kind_of(path: Path) -> str:
+    if path.name.startswith("perbandingan"):
+        return "comparison"
     return "iku" if path.name.startswith("pengukuran") else "budget"
+
+
+def _header(value: object) -> str:
+    """A column header compared without case or spaces: a word the page breaks over two
+    lines ("Pening" / "katan") is the golden's one word."""
+    return "".join(_norm(value).lower().split())
 
 
 def read_golden(path: Path) -> list[dict[str, str]]:
@@ -78,6 +92,8 @@ def compare(path: Path, frames: dict) -> Outcome:
     kind = kind_of(path)
     table = frames[kind]
     golden = read_golden(path)
+    if kind == "comparison":
+        return _compare_comparison(path, golden, table)
     pairs = FIELDS[kind] + ((("program", "group"),) if golden and "program" in golden[0]
                             else ())
     out = Outcome(path.name)
@@ -106,6 +122,31 @@ def compare(path: Path, frames: dict) -> Outcome:
             out.wrong.append(f"p{page} {want[0][:40]!r}: " + "; ".join(diffs))
         else:
             out.missing.append(f"p{page} {want[0][:60]!r}")
+    return out
+
+
+def _compare_comparison(path: Path, golden: list[dict[str, str]], table) -> Outcome:
+    """Each golden figure (indicator, column header, value) against lkj's comparison rows
+    on its page: exact, wrong (the indicator and column found, another value) or missing."""
+    out = Outcome(path.name)
+    used: set[int] = set()
+    rows = [(i, int(r["page"]), _name(r["indicator"]), _header(r["column"]),
+             _norm(r["value_raw"])) for i, r in table.iterrows()]
+    for g in golden:
+        out.rows += 1
+        page, name, header, value = (int(g["page"]), _name(g["indikator"]),
+                                     _header(g["header"]), _norm(g["value"]))
+        here = [r for r in rows if r[0] not in used and r[1:4] == (page, name, header)]
+        exact = next((r for r in here if r[4] == value), None)
+        if exact is not None:
+            used.add(exact[0])
+            out.exact += 1
+        elif here:
+            used.add(here[0][0])
+            out.wrong.append(f"p{page} {name[:40]!r} {g['header']!r}: {value!r} read "
+                             f"{here[0][4]!r}")
+        else:
+            out.missing.append(f"p{page} {name[:50]!r} {g['header']!r}")
     return out
 
 

@@ -16,7 +16,9 @@ from lkj.load.files import write_csv
 from lkj.schemas import contract
 
 GOLDEN_2023 = GOLDEN / "lkj-bp3mi-ntb-2023"
-TABLES = contract.OUTPUT_TABLES
+#: The cell grids are held by tests/test_cells.py against these tidy goldens, not by a
+#: golden of their own (a file of boxes no person could check by hand).
+TABLES = [t for t in contract.OUTPUT_TABLES if t != "cells"]
 
 
 def _as_csv(tmp_path, columns, records) -> list[dict]:

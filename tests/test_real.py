@@ -1,10 +1,11 @@
 """`lkj run` on the real published documents of ../shared/real (not made by this project).
 
 They are drawn by Word 2007-365, Nitro, a Foxit printer, OpenOffice and FPDF, for offices
-lkj has no registry entry for. This test holds the archive promise on them: every file that
-holds a performance table is stored, with every check run on it (none `could not run`); the
-one that is no performance report (a Renstra: plans, no realisations) gets one line saying
-why. How well their cells are read is another matter (typed goldens, issue 13).
+lkj has no registry entry for. This test holds the archive promise on them: every file is
+stored, with every check run on it (none `could not run`) and every table it holds kept as
+cells, whatever its family (the Renstra, plans without realisations, too: its tables are
+kept as comparisons over years or as family `other`). How well their cells are read is
+another matter (typed goldens, tests/test_real_goldens.py).
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from conftest import ROOT, in_ci
 
 REAL = ROOT.parent / "shared" / "real"
 LKJ = Path(sys.executable).parent / "lkj"
-#: The files that are no performance report, and why lkj says it does not store them.
-NOT_REPORTS = {"renstra-dkp-cianjur-2011-2016.pdf"}
 
 
 @pytest.fixture(scope="module")
@@ -37,24 +36,26 @@ def real_run(tmp_path_factory):
     return proc, db
 
 
-def test_every_real_report_is_stored(real_run):
+def test_every_real_file_is_stored(real_run):
     proc, db = real_run
     assert "Traceback" not in proc.stdout + proc.stderr
+    assert proc.returncode == 0, proc.stderr
     pdfs = sorted(p.name for p in REAL.glob("*.pdf"))
     with sqlite3.connect(db) as conn:
         stored = sorted(f for (f,) in conn.execute("SELECT source_file FROM reports"))
-    assert stored == sorted(set(pdfs) - NOT_REPORTS)
+    assert stored == pdfs
 
 
-def test_the_one_that_is_no_report_says_why_in_one_line(real_run):
-    proc, db = real_run
-    errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("Error: ")]
-    assert [ln.split(": ", 2)[1] for ln in errors] == [str(REAL / n) for n in NOT_REPORTS]
-    assert all(ln.split(": ", 2)[2].startswith("no LKj tables found") for ln in errors)
+def test_every_table_is_kept_as_cells(real_run):
+    _, db = real_run
     with sqlite3.connect(db) as conn:
-        failed = conn.execute("SELECT source_file FROM ingest_errors WHERE reason LIKE "
-                              "'no LKj tables%'").fetchall()
-    assert sorted(f for (f,) in failed) == sorted(NOT_REPORTS)
+        found = set(conn.execute("SELECT report_id, table_id, table_part FROM tables "
+                                 "WHERE pages IS NOT NULL").fetchall())
+        with_cells = set(conn.execute("SELECT DISTINCT report_id, table_id, table_part "
+                                      "FROM cells").fetchall())
+        others = conn.execute("SELECT count(*) FROM tables WHERE family = 'other'").fetchone()
+    assert found and found == with_cells
+    assert others[0] > 0
 
 
 def test_every_check_ran_on_every_real_report(real_run):

@@ -30,10 +30,10 @@ from lkj.schemas import contract, registry
 OWN_SETTINGS = {"sqlite": {"foreign_keys": 1, "journal_mode": "wal"},
                 "postgresql": {"iku.target": "numeric", "iku.has_realisasi_column": "boolean"}}
 #: The tables whose rows belong to a report: deleted with it.
-REPORT_TABLES = ("tables", "iku", "quarterly", "events", "budget", "stated_totals", "claims",
-                 "pages", "ocr_cells", "findings")
+REPORT_TABLES = ("tables", "iku", "quarterly", "events", "budget", "comparison",
+                 "stated_totals", "claims", "pages", "ocr_cells", "cells", "findings")
 #: The tables each store schema added: a store of an older schema gets them when opened.
-ADDED_IN = {3: ("ocr_cells",), 4: ("pages",)}
+ADDED_IN = {3: ("ocr_cells",), 4: ("pages",), 5: ("comparison", "cells")}
 
 
 # --- schema ----------------------------------------------------------------------------------
@@ -82,6 +82,7 @@ def test_a_store_of_schema_2_gets_the_new_tables_and_keeps_its_reports(store, ex
         rid = extraction_2023.report["report_id"]
         assert store.module.read_table(conn, "iku", rid) == before
         assert store.module.read_table(conn, "ocr_cells", rid) == []
+        assert store.module.read_table(conn, "cells", rid) == []
         result = store.module.load_extraction(conn, extraction_2023, replace=True)
         assert result.status == "replaced" and result.unstored == ()
     finally:

@@ -114,7 +114,11 @@ def _tables(*ids: Any) -> str:
 # Indicators: the same indicator under different wordings within one report
 # ---------------------------------------------------------------------------------------
 
-def content_tokens(name: str) -> frozenset[str]:
+def content_tokens(name: str | None) -> frozenset[str]:
+    """The words that tell an indicator's name from another's (none for a sasaran's own row,
+    which has no indicator)."""
+    if not isinstance(name, str):
+        return frozenset()
     words = re.findall(r"[a-z0-9]+", name.lower())
     return frozenset(w for w in words if w not in _GENERIC and len(w) > 1)
 
@@ -140,7 +144,7 @@ def indicator_groups(names: Iterable[str]) -> dict[str, int]:
     ids: list[str | None] = []
     out: dict[str, int] = {}
     for name in names:
-        if name in out:
+        if name in out or not isinstance(name, str):  # a sasaran's own row: no indicator
             continue
         known, how = registry.match_indicator(name)
         known = known if how in ("exact", "contains") else None
@@ -187,7 +191,7 @@ def with_indicator_groups(iku: pd.DataFrame, quarterly: pd.DataFrame) -> tuple[p
             frame.loc[mask, "indicator_group"] = frame.loc[mask, "indicator"].map(groups)
     lower: dict[tuple, str] = {}
     for r, g, ind in zip(iku.report_id, iku.indicator_group, iku.indicator, strict=True):
-        if (r, g) not in lower and (said := lower_is_better(ind)):
+        if isinstance(ind, str) and (r, g) not in lower and (said := lower_is_better(ind)):
             lower[(r, g)] = said
     keys = list(zip(iku.report_id, iku.indicator_group, strict=True))
     iku["group_lower_is_better"] = [k in lower for k in keys]
@@ -224,8 +228,9 @@ def ocr_doubts(rows: pd.DataFrame, columns: dict[str, str]) -> list[str]:
     return out
 
 
-#: Row flags that say the row's structure was read from the text, not from rulings.
-STRUCTURE_FLAGS = ("split_by_text",)
+#: Row flags that say the row's structure is in doubt: read from the text, not from
+#: rulings, or a capaian printed once for several indicators.
+STRUCTURE_FLAGS = ("split_by_text", families.MERGED_CAPAIAN)
 
 
 def structure_doubts(rows: pd.DataFrame) -> list[str]:

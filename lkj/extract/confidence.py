@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from lkj.extract.cells import data_row_numbers
 from lkj.extract.grid import Cell, join_lines
 from lkj.extract.ocr import LOW_CONFIDENCE
 
@@ -34,21 +35,6 @@ def cell_label(table: LocatedTable, cell: Cell, rows: dict[int, int] | None = No
     else:
         where = f"total row (grid row {cell.row + 1})"
     return f"{name} {where} col {cell.col + 1}"
-
-
-def data_row_numbers(table: LocatedTable) -> dict[int, int]:
-    """Grid row -> the data row number normalisation gives it (total and blank rows have
-    none), so that a flag points at the same `row` as the output."""
-    from lkj.extract.normalise import _is_total_row
-
-    out, n = {}, 0
-    grid = table.grid
-    for r in range(table.header.first_data_row, grid.n_rows):
-        if _is_total_row(table, r) or not any(grid.text(r, c) for c in range(grid.n_cols)):
-            continue
-        n += 1
-        out[r] = n
-    return out
 
 
 def low_confidence_cells(table: LocatedTable, threshold: float = LOW_CONFIDENCE) -> list[Cell]:

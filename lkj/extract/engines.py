@@ -67,9 +67,13 @@ def pdfplumber_tables(page: Any) -> list[FoundTable]:
             r0, r1 = _index(ys, top), _index(ys, bottom)
             if c1 <= c0 or r1 <= r0:
                 continue
-            cells.append(Cell(text or "", r0, c0, r1 - r0, c1 - c0, page.page_number,
-                              (x0, top, x1, bottom),
-                              lines=_lines_in(chars, (x0, top, x1, bottom))))
+            box = (x0, top, x1, bottom)
+            bands = _lines_in(chars, box)
+            text = text or ""
+            if bands and len(text.split("\n")) != len(bands):
+                text = _text_in_bands(chars, box, bands)
+            cells.append(Cell(text, r0, c0, r1 - r0, c1 - c0, page.page_number, box,
+                              lines=bands))
         grid = Grid(len(ys) - 1, len(xs) - 1, cells)
         notes = [f"columns on page {page.page_number} read from the text's alignment "
                  "(no vertical rule between them)"] if table.bbox in tables.by_text else []
@@ -93,6 +97,29 @@ def _lines_in(chars: list[dict], bbox: tuple[float, float, float, float]
         else:
             lines.append([c["top"], c["bottom"]])
     return tuple((t, b) for t, b in lines)
+
+
+def _text_in_bands(chars: list[dict], bbox: tuple[float, float, float, float],
+                   bands: tuple[tuple[float, float], ...]) -> str:
+    """A cell's text line by line as its bands group the characters, where pdfplumber's
+    line clustering (by a constant 3 pt of `top`) saw other lines: a list mark of another
+    font stands a little higher or lower than its words, and was a line of its own. Words
+    are cut where the gap is more than SPACE_PART_OF_SIZE of the character's size."""
+    x0, top, x1, bottom = bbox
+    inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+              and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+    out = []
+    for band_top, band_bottom in bands:
+        line = sorted((c for c in inside if band_top <= (c["top"] + c["bottom"]) / 2
+                       <= band_bottom), key=lambda c: c["x0"])
+        text, last = "", None
+        for c in line:
+            if last is not None and c["x0"] - last["x1"] > SPACE_PART_OF_SIZE * c["size"]:
+                text += " "
+            text += c["text"]
+            last = c
+        out.append(text)
+    return "\n".join(out)
 
 
 def camelot_tables(path: Path, pages: list[int],

@@ -15,6 +15,8 @@ from lkj.schemas import families
 _DIGIT = re.compile(r"\d")
 #: Digits a header label may hold: a year ("Realisasi 2016"), a column number "(3)".
 _HEADER_NUMBERS = re.compile(r"\b(?:19|20)\d\d\b|\(\d{1,2}\)")
+_COLUMN_NUMBER = re.compile(r"^\d{1,2}\.?$")
+_NUMBERED = re.compile(r"^\(?(\d{1,2})\)?$")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class Header:
         found = {c.role for c in self.columns if c.role}
         if any(c.quarter for c in self.columns):
             found.add("quarter")
+        if families.over_years([(c.label, c.role) for c in self.columns]):
+            found.add("years")
         return found
 
     def loose_words(self) -> list[str]:
@@ -65,11 +69,41 @@ def _is_header_row(grid: Grid, row: int) -> bool:
     texts = [t for t in texts if t]
     if not texts:
         return False
-    if any(_DIGIT.search(_HEADER_NUMBERS.sub("", t)) and not families.QUARTER_RE.search(t)
-           for t in texts):
+    named = [t for t in texts
+             if families.role_of(t) or families.quarter_of(t) or families.loose_role_of(t)]
+    digits = [t for t in texts
+              if _DIGIT.search(_HEADER_NUMBERS.sub("", t)) and not families.QUARTER_RE.search(t)]
+    # A lone column number over the first column ("1" for "No") beside three or more
+    # labels that name columns is a header still; any other figure makes a data row.
+    if digits and not (len(digits) == 1 and _COLUMN_NUMBER.match(digits[0])
+                       and len(named) >= 3):
         return False
-    return any(families.role_of(t) or families.quarter_of(t) or families.loose_role_of(t)
-               for t in texts)
+    return bool(named)
+
+
+#: A header cell that is a year alone ("2015", "Tahun 2016"): under a group header
+#: ("Realisasi" over 2015 | 2016) it is the sub-header of a comparison over years.
+_YEAR_ONLY = re.compile(r"^(?:tahun\s+)?(?:19|20)\d\d$", re.IGNORECASE)
+
+
+def _is_year_row(grid: Grid, row: int) -> bool:
+    """A row of years alone (at least two) under a header row: part of the header."""
+    texts = [t for c in grid.row_cells(row) if (t := join_lines(c.text))]
+    return len(texts) >= 2 and all(_YEAR_ONLY.match(t) for t in texts)
+
+
+def is_column_number(text: str) -> bool:
+    """A header cell that numbers its column: "3", "(3)"."""
+    return bool(_NUMBERED.match(text))
+
+
+def _is_column_number_row(grid: Grid, row: int) -> bool:
+    """A row numbering the columns under a header ("1 | 2 | 3 ..." or "(1) | (2) ..."):
+    three or more small numbers, rising left to right, nothing else."""
+    texts = [t for c in grid.row_cells(row) if (t := join_lines(c.text))]
+    numbers = [int(m.group(1)) for t in texts if (m := _NUMBERED.match(t))]
+    return len(texts) >= 3 and len(numbers) == len(texts) and all(
+        a < b for a, b in zip(numbers, numbers[1:], strict=False))
 
 
 def analyse_header(grid: Grid) -> Header:
@@ -80,9 +114,12 @@ def analyse_header(grid: Grid) -> Header:
         titles.append(row)
         row += 1
     headers: list[int] = []
-    while row < grid.n_rows and _is_header_row(grid, row):
+    while row < grid.n_rows and (_is_header_row(grid, row)
+                                 or (headers and (_is_year_row(grid, row)
+                                                  or _is_column_number_row(grid, row)))):
         headers.append(row)
         row += 1
+    numbering = {r for r in headers if _is_column_number_row(grid, r)}
     columns = []
     for col in range(grid.n_cols):
         parts: list[str] = []
@@ -90,7 +127,7 @@ def analyse_header(grid: Grid) -> Header:
         parent = None
         for r in headers:
             cell = grid.at(r, col)
-            if cell is None or id(cell) in seen:
+            if cell is None or id(cell) in seen or r in numbering:
                 continue
             seen.add(id(cell))
             text = join_lines(cell.text).lower()

@@ -16,7 +16,7 @@ from typing import Any
 
 from lkj.extract.dates import parse_date_span
 from lkj.extract.grid import Cell, join_lines
-from lkj.extract.header import Column
+from lkj.extract.header import Column, is_column_number
 from lkj.extract.locate import LocatedTable
 from lkj.extract.numbers import Quantity, parse_quantity
 from lkj.schemas import families
@@ -34,10 +34,11 @@ class Rows:
     events: list[dict] = field(default_factory=list)
     budget: list[dict] = field(default_factory=list)
     stated_totals: list[dict] = field(default_factory=list)
+    comparison: list[dict] = field(default_factory=list)
 
     def lists(self) -> list[tuple[str, list[dict]]]:
-        return [(name, getattr(self, name))
-                for name in ("iku", "quarterly", "events", "budget", "stated_totals")]
+        return [(name, getattr(self, name)) for name in
+                ("iku", "quarterly", "events", "budget", "stated_totals", "comparison")]
 
     def extend(self, other: Rows) -> None:
         for name, recs in self.lists():
@@ -131,14 +132,22 @@ def _is_total_row(table: LocatedTable, row: int) -> bool:
 
 
 def _col(table: LocatedTable, role: str, half: str | None = None,
-         quarter: int | None = None) -> Column | None:
-    for col in table.header.columns:
-        if col.role != role or (quarter is not None and col.quarter != quarter):
-            continue
-        if half is not None and _half(col) != half:
-            continue
-        return col
-    return None
+         quarter: int | None = None, year: int | None = None) -> Column | None:
+    """The column of a role (under a half, of a quarter). Where the header has several, the
+    report year's is taken, then one that names no year and no past ("Capaian 2015",
+    "Capaian Thn Lalu" beside the year's "Capaian"), then the first."""
+    found = [col for col in table.header.columns
+             if col.role == role and (quarter is None or col.quarter == quarter)
+             and (half is None or _half(col) == half)]
+    if len(found) < 2:
+        return found[0] if found else None
+
+    def rank(col: Column) -> int:
+        period = families.period_of(col.label)
+        if year is not None and period == str(year):
+            return 0
+        return 1 if period is None and not families.is_past(col.label) else 2
+    return min(found, key=rank)
 
 
 def _half(col: Column) -> str | None:
@@ -153,6 +162,16 @@ def _half(col: Column) -> str | None:
 
 def _text(table: LocatedTable, row: int, col: Column | None) -> str:
     return table.grid.text(row, col.index) if col else ""
+
+
+def _own(table: LocatedTable, row: int, col: Column | None) -> str:
+    """The text of the cell at (row, col), where that cell starts in this column: a label
+    merged across columns from the left ("Rata-Rata" over Sasaran to Realisasi, a Visi
+    line) is the first column's, not a figure of each column it covers."""
+    if col is None:
+        return ""
+    cell = table.grid.at(row, col.index)
+    return join_lines(cell.text) if cell is not None and cell.col == col.index else ""
 
 
 def _printed(table: LocatedTable, row: int, col: Column | None) -> str | None:
@@ -192,21 +211,29 @@ def normalise_table(table: LocatedTable, report_id: str, year: int | None) -> Ro
 
 def _iku_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: int,
              rows: Rows, half: str | None = None) -> None:
-    indicator_col = _col(table, "indicator")
-    indicator = _text(table, r, indicator_col)
-    if not indicator:
-        return
+    indicator = _own(table, r, _col(table, "indicator"))
     sasaran = _text(table, r, _col(table, "sasaran")) or None
-    t_raw = _text(table, r, _col(table, "target", half))
-    r_raw = _text(table, r, _col(table, "realisasi", half))
-    c_col = _col(table, "capaian", half)
-    c_raw = _text(table, r, c_col)
+    t_raw = _own(table, r, _col(table, "target", half, year=year))
+    r_raw = _own(table, r, _col(table, "realisasi", half, year=year))
+    c_col = _col(table, "capaian", half, year=year)
+    c_raw = _own(table, r, c_col)
+    # A row with no indicator is the sasaran's own (its capaian, an average): kept where
+    # it prints a figure of its own, flagged.
+    if not indicator and not (sasaran and any(
+            _printed(table, r, c) for c in (_col(table, "target", half, year=year),
+                                             _col(table, "realisasi", half, year=year), c_col))):
+        return
+    # A capaian cell merged over several indicators' rows is the sasaran's, not each
+    # indicator's: it is read on the first of them, flagged.
+    merged = c_col is not None and _spans_rows(table, r, c_col)
+    if merged and table.grid.is_continued_from_above(r, c_col.index):
+        c_raw = ""
     kind = row_kind(indicator, [t_raw, r_raw])
     target, real = figure(t_raw, kind, year), figure(r_raw, kind, year)
     capaian = parse_quantity(c_raw or None, "percent")
     rec = _base(table, report_id, r, no)
     rec.update({
-        "sasaran": sasaran, "indicator": indicator,
+        "sasaran": sasaran, "indicator": indicator or None,
         "polarity": "lower_is_better" if families.is_lower_better(indicator)
         else "higher_is_better",
         "value_kind": kind,
@@ -215,10 +242,21 @@ def _iku_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: 
         "realisasi_labelled": labelled_text(real),
         "capaian_pct": num(capaian),
         "target_raw": t_raw or None, "realisasi_raw": r_raw or None, "capaian_raw": c_raw or None,
-        "has_realisasi_column": _col(table, "realisasi", half) is not None,
-        "flags": _flags(target=target, realisasi=real, capaian=capaian) or None,
+        "has_realisasi_column": _col(table, "realisasi", half, year=year) is not None,
+        "flags": "; ".join(filter(None, [_flags(target=target, realisasi=real, capaian=capaian),
+                                         families.MERGED_CAPAIAN if merged and c_raw else None,
+                                         None if indicator else families.NO_INDICATOR]))
+        or None,
     })
     rows.iku.append(rec)
+
+
+def _spans_rows(table: LocatedTable, r: int, col: Column) -> bool:
+    """Whether the cell at (r, col) covers other data rows too (merged, or a cell a split
+    by text left whole)."""
+    cell = table.grid.at(r, col.index)
+    return cell is not None and cell.rowspan > 1 and cell.row + cell.rowspan > \
+        table.header.first_data_row + 1
 
 
 def quarter_header_doubt(table: LocatedTable) -> str | None:
@@ -323,7 +361,7 @@ def _quarterly_row(table: LocatedTable, report_id: str, year: int | None, r: int
         target, real = figure(t_raw, kind, year), figure(r_raw, kind, year)
         rec = _base(table, report_id, r, no)
         rec.update({
-            "sasaran": sasaran, "indicator": indicator, "quarter": q, "value_kind": kind,
+            "sasaran": sasaran, "indicator": indicator or None, "quarter": q, "value_kind": kind,
             "target": num(target), "target_unit": target.unit, "target_note": target.note,
             "realisasi": num(real), "realisasi_unit": real.unit, "realisasi_note": real.note,
             "target_raw": t_raw or None, "realisasi_raw": r_raw or None,
@@ -443,6 +481,62 @@ def _budget_kinerja_row(table: LocatedTable, report_id: str, year: int | None, r
                                       sasaran or None, cols))
 
 
+def header_text(table: LocatedTable, col: Column) -> str:
+    """A column's header as printed: the header cells over it, top to bottom, one space
+    between ("Realisasi" over "2015": "Realisasi 2015")."""
+    parts: list[str] = []
+    for r in table.header.header_rows:
+        text = table.grid.text(r, col.index)
+        if text and not is_column_number(text) and (not parts or parts[-1] != text):
+            parts.append(text)
+    return " ".join(parts)
+
+
+def comparison_measure(col: Column) -> str:
+    """What a comparison column holds: change (% peningkatan), capaian, target, realisasi,
+    or other."""
+    if any(w in col.label.replace(" ", "") for w in families.CHANGE_WORDS):
+        return "change"
+    return col.role if col.role in ("target", "realisasi", "capaian") else "other"
+
+
+#: What names a comparison's row, in order: its indicator, else its sasaran, else the
+#: budget line or activity it compares over the years.
+COMPARISON_NAMES = ("indicator", "sasaran", "budget_name", "activity")
+
+
+def _comparison_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: int,
+                    rows: Rows) -> None:
+    """A row of a comparison over years: one record per figure column (the periods and
+    what a column compares), each figure with its raw text."""
+    name_col = next(filter(None, (_col(table, role) for role in COMPARISON_NAMES)), None)
+    indicator = _text(table, r, name_col)
+    figures = [c for c in table.header.columns if c.role in families.FIGURE_ROLES
+               and (families.period_of(c.label) or comparison_measure(c) == "change")]
+    raws = {c.index: _text(table, r, c) for c in figures}
+    if not indicator and not any(raws.values()):
+        return
+    kind = row_kind(indicator, list(raws.values()))
+    sasaran_col = _col(table, "sasaran")
+    sasaran = _text(table, r, sasaran_col) or None if sasaran_col is not name_col else None
+    unit = _text(table, r, _col(table, "unit")) or None
+    for col in figures:
+        raw = raws[col.index]
+        measure = comparison_measure(col)
+        q = parse_quantity(raw or None, "percent" if measure in ("change", "capaian") else
+                           cell_kind(raw, kind) if raw else kind)
+        period = families.period_of(col.label)
+        rec = _base(table, report_id, r, no)
+        rec.update({
+            "sasaran": sasaran, "indicator": indicator or None, "satuan": unit,
+            "column": header_text(table, col), "measure": measure,
+            "year": int(period) if period and period.isdigit() else None,
+            "period": period, "value_kind": kind, "value": num(q), "value_unit": q.unit,
+            "value_note": q.note, "value_raw": raw or None,
+            "flags": _flags(value=q) or None})
+        rows.comparison.append(rec)
+
+
 def stated_totals(table: LocatedTable, report_id: str, r: int) -> list[dict]:
     """Each figure of a TOTAL / JUMLAH row, with the measure it states."""
     out = []
@@ -493,4 +587,5 @@ _HANDLERS = {
     "events": _event_row,
     "budget": _budget_row,
     "budget_kinerja": _budget_kinerja_row,
+    "comparison": _comparison_row,
 }

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lkj.extract import engines
+from lkj.extract.cells import grid_records
 from lkj.extract.contents import Listed, listed_tables
 from lkj.extract.document import (
     INFLATE_FAILURES,
@@ -27,7 +28,7 @@ from lkj.extract.folios import printed_folios
 from lkj.extract.locate import LocatedTable, locate_tables
 from lkj.extract.narrative import Line, PageLines, extract_claims
 from lkj.extract.normalise import Rows, normalise_table
-from lkj.schemas import contract, registry
+from lkj.schemas import contract, families, registry
 
 if TYPE_CHECKING:
     from lkj.extract.ocr import OcrPage, OcrSettings
@@ -63,6 +64,8 @@ class Extraction:
     ocr_cells: list[dict] = field(default_factory=list)
     #: PDF page -> the folio printed on it, where confirmed (lkj.extract.folios).
     folios: dict[int, str] = field(default_factory=dict)
+    #: Every cell of every table, whatever its family (`cells` records).
+    cells: list[dict] = field(default_factory=list)
 
     def records(self) -> dict[str, list[dict]]:
         rid = self.report["report_id"]
@@ -73,12 +76,13 @@ class Extraction:
         } for t in self.tables] + self.missing_tables
         return {"report": [self.report], "tables": tables, "iku": self.rows.iku,
                 "quarterly": self.rows.quarterly, "events": self.rows.events,
-                "budget": self.rows.budget, "stated_totals": self.rows.stated_totals,
+                "budget": self.rows.budget, "comparison": self.rows.comparison,
+                "stated_totals": self.rows.stated_totals,
                 "claims": self.claims, "pages": [
                     {"report_id": rid, "page": n, "folio": self.folios.get(n),
                      "ocr": n in self.ocr_pages}
                     for n in range(1, int(self.report["pages"] or 0) + 1)],
-                "ocr_cells": self.ocr_cells}
+                "ocr_cells": self.ocr_cells, "cells": self.cells}
 
     def columned(self) -> dict[str, tuple[list[str], list[dict]]]:
         """Each output table as (columns in contract order, records)."""
@@ -263,17 +267,26 @@ def extract_report(path: Path | str, engine: str = "both",
             add_flags(report, [f"page {n}: {why}, what it draws is not read"
                                for n, why in sorted(damaged.items())])
     unknown = [t for t in located if not t.family]
-    located = [t for t in located if t.family]
-    if not located:
+    known = [t for t in located if t.family]
+    # A table of no known family is kept as its cells where it holds any text at all.
+    kept = [t for t in unknown if any(c.text.strip() for c in t.grid.cells)]
+    if not known and (not kept or not _LKJ_WORDS.search("\n".join(texts))):
         what = "no LKj tables found" if _LKJ_WORDS.search("\n".join(texts)) else \
             "not an LKj (no performance-report words and no LKj tables)"
-        if unknown:  # tables, but none of a performance report's (a plan, a budget ...)
+        if unknown:  # ruled tables, but no performance-report words anywhere
             pages = sorted({p for t in unknown for p in t.pages})
             where = f"{len(pages)} pages" if len(pages) > 6 else \
                 f"page{'s' if len(pages) > 1 else ''} {_pages(pages)}"
             what += (f" ({len(unknown)} ruled table{'s' if len(unknown) > 1 else ''} on "
                      f"{where}, none of a family lkj knows)")
         raise ReportError(path, what)
+    for t in kept:  # kept as cells, never dropped
+        t.family = families.OTHER
+        t.flags.append("of no family lkj knows: kept as cells only")
+    located = [t for t in located if t.family]  # empty grids of no family: nothing to keep
+    if not known:
+        add_flags(report, [f"no table of a family lkj knows: {len(kept)} "
+                           f"table{'s' if len(kept) > 1 else ''} kept as cells only"])
     rows = Rows()
     for table in located:
         rows.extend(normalise_table(table, report["report_id"], report["year"]))
@@ -286,33 +299,29 @@ def extract_report(path: Path | str, engine: str = "both",
     else:
         cells = []
     claims = extract_claims(prose, report["report_id"])
-    missing = missing_tables(listed_tables(texts), located, unknown, report["report_id"])
+    missing = missing_tables(listed_tables(texts), located, report["report_id"])
     return Extraction(report, located, rows, texts, time.perf_counter() - start,
                       engine, sorted({p for t in located for p in t.pages}), claims,
-                      sorted(ocr_read), missing, cells, printed_folios(texts))
+                      sorted(ocr_read), missing, cells, printed_folios(texts),
+                      grid_records(located, report["report_id"]))
 
 
 def missing_tables(listed: list[Listed], located: list[LocatedTable],
-                   unknown: list[LocatedTable], report_id: str) -> list[dict[str, Any]]:
-    """`tables` records for the tables the report lists (DAFTAR TABEL) that were not read:
-    no pages, 0 rows, and why in the flags (not found at all, or found with a header lkj
-    does not know)."""
+                   report_id: str) -> list[dict[str, Any]]:
+    """`tables` records for the tables the report lists (DAFTAR TABEL) that were not found:
+    no pages, 0 rows, and why in the flags. (A table found with a header lkj does not know
+    is read, as family `other`: its cells are kept.)"""
     read = {t.table_id for t in located}
-    seen = {t.table_id: t for t in unknown}
     out = []
     for entry in listed:
         if entry.table_id in read:
             continue
         printed = f", printed page {entry.printed_page}" if entry.printed_page else ""
-        where = f"listed in DAFTAR TABEL (page {entry.page}{printed})"
-        other = seen.get(entry.table_id)
-        why = (f"{where}; a table with this caption is on page "
-               f"{','.join(map(str, other.pages))} but its header is not one lkj knows "
-               "(lkj/schemas/families.py)" if other is not None
-               else f"{where} but not found in the report")
         out.append({"report_id": report_id, "table_id": entry.table_id, "table_part": 1,
                     "title": entry.title, "family": None, "pages": None, "rows": 0,
-                    "engine": None, "verified": None, "flags": why})
+                    "engine": None, "verified": None,
+                    "flags": f"listed in DAFTAR TABEL (page {entry.page}{printed}) but not "
+                             "found in the report"})
     return out
 
 

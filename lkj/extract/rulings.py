@@ -241,6 +241,39 @@ def open_frames(segments: list[Segment], geometry: Geometry,
     return out
 
 
+def open_ends(segments: list[Segment], geometry: Geometry) -> list[Segment]:
+    """The missing rule at the open end of a table whose columns are drawn on past its
+    last (or before its first) horizontal rule: a maker that rules the body's columns but
+    not its rows, on a page the table runs off. Three or more verticals that meet one
+    horizontal rule, its two ends among them, and go on together to one free end (no rule
+    there) get a rule across that end, so that the body between is a row of the table
+    (its lines split into rows by the text, lkj.extract.split)."""
+    reach = max(geometry.char_width, geometry.join)
+    verticals = [s for s in segments if s.vertical]
+    rules = [s for s in segments if not s.vertical and s.end - s.start > 4 * reach]
+    out: list[Segment] = []
+    for rule in rules:
+        for downward in (True, False):
+            legs = [v for v in verticals if rule.start - reach <= v.at <= rule.end + reach
+                    and abs((v.start if downward else v.end) - rule.at) <= reach
+                    and ((v.end - rule.at) if downward else (rule.at - v.start))
+                    > geometry.char_height]
+            ends: dict[float, list[Segment]] = {}
+            for v in legs:
+                end = v.end if downward else v.start
+                key = next((k for k in ends if abs(k - end) <= reach), end)
+                ends.setdefault(key, []).append(v)
+            for end, group in ends.items():
+                xs = sorted(v.at for v in group)
+                if (len(xs) < 3 or xs[0] > rule.start + reach or xs[-1] < rule.end - reach
+                        or any(not h.vertical and abs(h.at - end) <= reach
+                               and h.start <= xs[0] + reach and h.end >= xs[-1] - reach
+                               for h in segments + out)):
+                    continue
+                out.append(Segment(False, end, xs[0], xs[-1], 0.0))
+    return out
+
+
 def _runs_down(segments: list[Segment], x: float, top: float, bottom: float,
                reach: float) -> bool:
     """Whether a vertical ruling at x runs from top to bottom."""
@@ -287,6 +320,7 @@ def find_tables(page: Any) -> Found:
     columns read from the text where a table draws no vertical rule between them."""
     segments, geometry = page_rulings(page)
     segments += open_frames(segments, geometry, page.chars)
+    segments += open_ends(segments, geometry)
     if sum(s.vertical for s in segments) < 2 or sum(not s.vertical for s in segments) < 2:
         return Found([], [])
     tables = page.find_tables(_settings(segments, geometry))

@@ -19,6 +19,27 @@ from lkj.extract.grid import Cell, Grid
 from lkj.extract.header import Header
 
 _FIGURE = re.compile(r"^[\s\d.,%*()+\-–—/]*\d[\s\d.,%*()+\-–—/]*|^\s*[-–—]+\s*$")
+#: A numbered heading: "1.3 Meningkatnya ...", "1.1.1 Jumlah produksi yang" (a number of
+#: the list, then words: two or more, or one long word), never a figure with its unit.
+_NUMBERED_NAME = re.compile(r"^\s*\d+(?:\.\d{1,2})+\.?\s+(?:\S+\s+\S|[^\W\d_]{8,})")
+
+
+def _is_figure(text: str) -> bool:
+    """A line that starts a figure ("95,50", "48 Orang", "-"), not a numbered name."""
+    return bool(_FIGURE.match(text)) and not _NUMBERED_NAME.match(text)
+
+
+#: A line that opens an item of a list: "1.1.2 Jumlah ...", "- Daging", "• Telur".
+_LIST_ITEM = re.compile(r"^\s*(?P<mark>\d+(?:\.\d+)+\.?|[-•–▪\uf000-\uf0ff])\s*\S")
+
+
+def _mark_kind(text: str) -> str | None:
+    """The kind of list mark a line opens with: "number" (1.1.2), the mark itself (a
+    bullet, a dash, a symbol font's arrow), or None."""
+    m = _LIST_ITEM.match(text)
+    if not m:
+        return None
+    return "number" if m.group("mark")[0].isdigit() else m.group("mark")
 #: Columns that group the rows below them: never split with an indicator's lines.
 GROUPING_ROLES = frozenset({"sasaran", "no"})
 
@@ -32,11 +53,14 @@ def _lines(cell: Cell) -> list[tuple[float, float, str]] | None:
     return [(top, bottom, text) for (top, bottom), text in zip(cell.lines, texts, strict=True)]
 
 
-def _starts(row_lines: dict[int, list[tuple[float, float, str]]]) -> list[float]:
+def _starts(row_lines: dict[int, list[tuple[float, float, str]]],
+            named: frozenset[int] = frozenset()) -> list[float]:
     """Tops where a new row begins: two columns or more start a figure there, one of them
-    under a line of its own (a column of stacked values). Figures centred beside a wrapped
-    name are one row's values, and one column listing two values ("2022 : 883" over
-    "2023 : 959") beside one indicator is one row, not two."""
+    under a line of its own (a column of stacked values); or a line of an indicator column
+    (`named`) opens with a list mark ("1.1.2 ...", "- ...") under a line of its own, an
+    item of the list even where no figure stands beside it (a heading over its items).
+    Figures centred beside a wrapped name are one row's values, and one column listing two
+    values ("2022 : 883" over "2023 : 959") beside one indicator is one row, not two."""
     bands = sorted((top, bottom, col, text) for col, lines in row_lines.items()
                    for top, bottom, text in lines)
     slots: list[list[tuple[float, float, int, str]]] = []
@@ -45,13 +69,26 @@ def _starts(row_lines: dict[int, list[tuple[float, float, str]]]) -> list[float]
             slots[-1].append(band)
         else:
             slots.append([band])
+    # Where the indicators are a marked list, figures beside an unmarked line go with the
+    # item above when it has none yet: they stand by its last wrapped line.
+    # Items are the lines marked as the first marked line is: another mark is a level
+    # below ("• Tersedianya ...:" over "➢ Jitut dan Jides"), the item going on.
+    kinds = [k for b in bands if b[2] in named and (k := _mark_kind(b[3]))]
+    kind = kinds[0] if kinds else None
+    items = kinds.count(kind) >= 2 if kind else False
     starts = []
     seen: set[int] = set()  # columns with a line above the slot
+    has_figures = False  # the row begun last has figures
     for i, slot in enumerate(slots):
         cols = {b[2] for b in slot}
-        figures = {b[2] for b in slot if _FIGURE.match(b[3])}
-        if i and len(figures) >= 2 and figures & seen:
+        figures = {b[2] for b in slot if _is_figure(b[3])}
+        marked = {b[2] for b in slot if b[2] in named and kind and _mark_kind(b[3]) == kind}
+        wrapped = items and not marked and not has_figures and any(
+            b[2] in named for b in slot)
+        if i and ((marked and seen) or (len(figures) >= 2 and figures & seen and not wrapped)):
             starts.append(min(b[0] for b in slot))
+            has_figures = False
+        has_figures = has_figures or len(figures) >= 2
         seen |= cols
     return starts
 
@@ -60,12 +97,13 @@ def split_rows(grid: Grid, header: Header) -> tuple[Grid, set[int]]:
     """The grid with each ruled row that holds several rows split into them, and the new
     grid rows made so."""
     plan: dict[int, list[float]] = {}
+    named = frozenset(c.index for c in header.columns if c.role == "indicator")
     for r in range(header.first_data_row, grid.n_rows):
         own = [c for c in grid.row_cells(r) if c.rowspan == 1 and c.text.strip()]
         row_lines = {c.col: lines for c in own if (lines := _lines(c))}
         if len(row_lines) < 2:
             continue
-        starts = _starts(row_lines)
+        starts = _starts(row_lines, named)
         if starts:
             plan[r] = starts
     if not plan:
@@ -104,3 +142,48 @@ def split_rows(grid: Grid, header: Header) -> tuple[Grid, set[int]]:
     pages = [grid.row_pages[r] for r in range(grid.n_rows) for _ in
              range(len(plan.get(r, [])) + 1)]
     return Grid(n_rows, grid.n_cols, cells, pages, made), made
+
+
+#: Roles of the columns a missing rule may merge: figure columns.
+_FIGURE_ROLES = frozenset({"target", "realisasi", "capaian", "pagu", "amount", None})
+
+
+def split_merged_figures(grid: Grid, header: Header) -> Grid:
+    """A body cell over several columns the header names one by one, whose every line is
+    one figure per column ("100,00   300" under 2015 | 2016): the maker left out the rule
+    between them. Each column gets its figures; the row is flagged `split_by_text` (its
+    structure read from the text)."""
+    first = header.first_data_row
+    roles = {c.index: c.role for c in header.columns}
+    named = {c.index for c in header.columns if c.label}
+    cells: list[Cell] = []
+    made: set[int] = set()
+    for cell in grid.cells:
+        cols = range(cell.col, cell.col + cell.colspan)
+        lines = [ln.split() for ln in cell.text.split("\n") if ln.strip()]
+        if (cell.row < first or cell.colspan < 2 or not lines
+                or any(c not in named or roles.get(c) not in _FIGURE_ROLES for c in cols)
+                or not _separate_headers(grid, header, cols)
+                or any(len(ln) != cell.colspan or not all(_is_figure(t) for t in ln)
+                       for ln in lines)):
+            cells.append(cell)
+            continue
+        x0, top, x1, bottom = cell.bbox or (0.0, 0.0, 0.0, 0.0)
+        step = (x1 - x0) / cell.colspan
+        for i, col in enumerate(cols):
+            box = (x0 + i * step, top, x0 + (i + 1) * step, bottom) if cell.bbox else None
+            cells.append(replace(cell, text="\n".join(ln[i] for ln in lines), col=col,
+                                 colspan=1, bbox=box))
+        made.update(range(cell.row, cell.row + cell.rowspan))
+    if not made:
+        return grid
+    return Grid(grid.n_rows, grid.n_cols, cells, grid.row_pages, grid.split_rows | made)
+
+
+def _separate_headers(grid: Grid, header: Header, cols: range) -> bool:
+    """Whether the header's last row has a cell of its own over each of these columns."""
+    if not header.header_rows:
+        return False
+    last = header.header_rows[-1]
+    over = [grid.at(last, c) for c in cols]
+    return all(c is not None for c in over) and len({id(c) for c in over}) == len(over)

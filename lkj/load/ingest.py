@@ -17,9 +17,10 @@ from typing import Any
 from lkj.load import csvstore
 from lkj.load import sqlite as sqlstore
 from lkj.load.sqlite import LoadResult, StoreError
+from lkj.schemas import contract
 
 #: Tables whose rows are the report's data (the summary's "rows").
-DATA_TABLES = ("iku", "quarterly", "events", "budget", "stated_totals")
+DATA_TABLES = contract.DATA_TABLES
 #: Outcomes that leave the report stored.
 STORED = ("loaded", "unchanged", "replaced")
 

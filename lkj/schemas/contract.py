@@ -30,6 +30,12 @@ COLUMNS: dict[str, list[str]] = {
         "level", "name", "group", "pagu", "realisasi", "realisasi_pct", "avg_capaian_pct",
         "name_raw", "pagu_raw", "realisasi_raw", "realisasi_pct_raw", "avg_capaian_raw",
         "flags"],
+    # A comparison over years: one row per indicator and figure column (Realisasi 2015,
+    # Realisasi 2016, % Peningkatan, Target Akhir Renstra). period: the year, or "renstra"
+    # for the plan's end; measure: target, realisasi, capaian, change or other.
+    "comparison": PROVENANCE + [
+        "sasaran", "indicator", "satuan", "column", "measure", "year", "period", "value_kind",
+        "value", "value_unit", "value_note", "value_raw", "flags"],
     "stated_totals": ["report_id", "table_id", "table_part", "measure", "column",
                       "stated_value", "stated_unit", "stated_raw", "page", "flags"],
     # Figures the running text states (prose, tables cut out), with page and sentence.
@@ -44,6 +50,13 @@ COLUMNS: dict[str, list[str]] = {
     "ocr_cells": ["report_id", "table_id", "table_part", "row", "grid_row", "col", "page",
                   "text", "confidence", "flagged", "doubt"],
     # One row per check outcome: a failed check (a finding) or a check that held.
+    # Every table as the grid lkj read, whatever its family (a table of no family lkj knows
+    # is kept here, family "other"): one row per printed cell. row: the output's data row
+    # (none for title, header, total and blank rows); grid_row, col from 1; kind: title,
+    # header, total or body; text as printed (wrapped lines kept); the box in points from
+    # the page's top left.
+    "cells": ["report_id", "table_id", "table_part", "row", "grid_row", "col", "rowspan",
+              "colspan", "page", "kind", "text", "x0", "top", "x1", "bottom", "split_by_text"],
     "findings": ["report_id", "check", "severity", "status", "subject", "tables", "pages",
                  "stated", "computed", "difference", "formula", "message"],
 }
@@ -57,21 +70,27 @@ NUMERIC: dict[str, tuple[str, ...]] = {
     "events": ("table_part", "row", "page", "row_no", "group_no", "participants"),
     "budget": ("table_part", "row", "page", "pagu", "realisasi", "realisasi_pct",
                "avg_capaian_pct"),
+    "comparison": ("table_part", "row", "page", "year", "value"),
     "stated_totals": ("table_part", "page", "stated_value"),
     "claims": ("page", "stated_value"),
     "pages": ("page",),
     "ocr_cells": ("table_part", "row", "grid_row", "col", "page", "confidence"),
+    "cells": ("table_part", "row", "grid_row", "col", "rowspan", "colspan", "page", "x0", "top",
+              "x1", "bottom"),
     "findings": ("difference",),
 }
 #: Boolean columns, written as true/false.
 BOOLEAN: dict[str, tuple[str, ...]] = {
     "tables": ("verified",), "iku": ("has_realisasi_column",),
     "events": ("continues_previous",), "pages": ("ocr",), "ocr_cells": ("flagged",),
+    "cells": ("split_by_text",),
 }
 
 #: Severities of findings, least to most severe.
 SEVERITIES = ["info", "warning", "error"]
 
 #: The tables `lkj extract` writes, in the order it lists them.
-OUTPUT_TABLES = ["report", "tables", "iku", "quarterly", "events", "budget", "stated_totals",
-                 "claims", "pages", "ocr_cells"]
+OUTPUT_TABLES = ["report", "tables", "iku", "quarterly", "events", "budget", "comparison",
+                 "stated_totals", "claims", "pages", "ocr_cells", "cells"]
+#: The tables that hold a report's data rows (a summary's "rows").
+DATA_TABLES = ["iku", "quarterly", "events", "budget", "comparison", "stated_totals"]

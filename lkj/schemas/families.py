@@ -20,6 +20,13 @@ CAPTION_RE = re.compile(r"^\s*tabel\s+(?P<id>\d+(?:\.\d+)*)\.?(?:\s+(?P<title>.*
 #: joined to it (the completeness check calls it an error: rows may be lost there).
 NOT_JOINED = "not joined:"
 
+#: Row flag: the row's capaian is printed in a cell merged over several indicators' rows
+#: (the sasaran's capaian, read on the first of them).
+MERGED_CAPAIAN = "capaian:merged_over_rows"
+
+#: Row flag: a row of the sasaran itself, with no indicator (a sasaran's capaian or average).
+NO_INDICATOR = "sasaran_level"
+
 #: Rows that state a total: a claim to check, not data.
 TOTAL_RE = re.compile(r"^\s*(total|jumlah|grand total)\b", re.IGNORECASE)
 
@@ -27,7 +34,8 @@ TOTAL_RE = re.compile(r"^\s*(total|jumlah|grand total)\b", re.IGNORECASE)
 #: a label with other words ("Jumlah Penempatan PMI ...") names an indicator, not a total.
 TOTAL_TAIL_WORDS = frozenset({"pagu", "anggaran", "realisasi", "peserta", "lokasi", "kegiatan",
                               "keseluruhan", "seluruhnya", "semua", "total", "jumlah", "rp",
-                              "rp.", "(rp)", "dana", "biaya", "umum", "akhir", ":"})
+                              "rp.", "(rp)", "dana", "biaya", "umum", "akhir", ":",
+                              "belanja", "langsung", "tidak", "tdk", "dan"})
 #: Columns whose cells name things: a TOTAL word there is a total only when the label is
 #: nothing but total words or the cell spans several columns.
 NAME_ROLES = frozenset({"indicator", "sasaran", "budget_name", "place", "activity"})
@@ -46,17 +54,25 @@ class Role:
     exact: bool = False
 
     def matches(self, label: str) -> bool:
+        return self.found(label) is not None
+
+    def found(self, label: str) -> tuple[int, int] | None:
+        """Where the label names this role: (position, -length) of its earliest, longest
+        word, or None."""
         if self.exact:
-            return label.strip(" .") in self.words
-        return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", label) for w in self.words)
+            return (0, -len(label)) if label.strip(" .") in self.words else None
+        hits = [(m.start(), -len(w)) for w in self.words
+                if (m := re.search(rf"(?<!\w){re.escape(w)}(?!\w)", label))]
+        return min(hits) if hits else None
 
 
-# Column roles, most specific first: the first role whose words match a label wins.
+# Column roles, most specific first: the role of the label's first word wins (role_of).
 ROLES: tuple[Role, ...] = (
     Role("no", ("no", "no.", "nomor"), exact=True),
     Role("avg_capaian", ("rata-rata", "rata rata", "rerata")),
     Role("sasaran", ("sasaran strategis", "sasaran program", "sasaran")),
     Role("indicator", ("indikator kinerja", "iku", "indikator", "uraian indikator")),
+    Role("unit", ("satuan",), exact=True),
     Role("month", ("bulan",)),
     Role("place", ("tempat", "lokasi kegiatan", "lokasi")),
     Role("date", ("waktu", "tanggal")),
@@ -64,7 +80,8 @@ ROLES: tuple[Role, ...] = (
     Role("activity", ("jenis pelatihan", "jenis kegiatan", "keterangan", "materi")),
     Role("pagu", ("pagu", "alokasi", "target anggaran")),
     Role("target", ("target",)),
-    Role("realisasi", ("realisasi",)),
+    # SPJ (surat pertanggungjawaban): spending accounted for, the budget's realisasi
+    Role("realisasi", ("realisasi", "spj")),
     Role("capaian", ("capaian", "pencapaian", "%")),
     Role("budget_name", ("kegiatan", "program", "uraian")),
     Role("amount", ("anggaran", "jumlah (rp)", "(rp)")),
@@ -98,11 +115,20 @@ FAMILIES: tuple[Family, ...] = (
            "one activity: month, place, date or range, participants, notes"),
     Family("budget_kinerja", (frozenset({"pagu"}), frozenset({"target"})),
            "budget and performance side by side (pagu, realisasi, %, target, capaian)"),
+    Family("comparison", (frozenset({"indicator", "sasaran", "budget_name", "activity"}),
+                          frozenset({"years"})),
+           "one indicator over several years: one row per indicator and figure column"),
     Family("iku", (frozenset({"indicator"}), frozenset({"target", "realisasi"})),
            "one indicator: sasaran, indikator, target, realisasi, capaian (%)"),
     Family("budget", (frozenset({"pagu", "amount"}),),
            "one budget line: pagu, realisasi, %"),
+    # measured by sasaran alone (no indicator column), where no budget column says budget
+    Family("iku", (frozenset({"sasaran"}), frozenset({"target", "realisasi"})),
+           "one sasaran measured: sasaran, target, realisasi, capaian (%)"),
 )
+
+#: The family of a table whose header names no family above: kept as its cells alone.
+OTHER = "other"
 
 #: Which kind of event a table lists, from the words of its caption title.
 EVENT_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -145,6 +171,51 @@ SCORE_WORDS = ("nilai", "indeks", "skor", "index")
 LOWER_IS_BETTER_WORDS = ("penurunan", "menurunnya", "berkurangnya", "turunnya")
 
 
+#: A year in a header label ("Realisasi 2015"); words naming the plan's end ("Target Akhir
+#: Renstra") are a period of their own.
+YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+PLAN_END_WORDS = ("renstra", "rpjmd", "jangka menengah", "akhir periode")
+PLAN_END = "renstra"
+#: Words of a column that states a change from one year to the next ("% Peningkatan").
+CHANGE_WORDS = ("peningkatan", "kenaikan", "penurunan", "perubahan", "selisih", "pertumbuhan")
+#: Roles of the columns that hold figures (a comparison's periods are read from these).
+FIGURE_ROLES = frozenset({"target", "realisasi", "capaian", None})
+
+
+#: Words of a header label naming a year before the report's ("Capaian Thn Lalu").
+PAST_WORDS = ("lalu", "sebelumnya")
+
+
+def is_past(label: str) -> bool:
+    low = label.lower()
+    return any(re.search(rf"(?<!\w){w}(?!\w)", low) for w in PAST_WORDS)
+
+
+def period_of(label: str) -> str | None:
+    """The year a header label names ("2015"), PLAN_END for the plan's end, else None."""
+    low = label.lower()
+    if any(w in low for w in PLAN_END_WORDS):
+        return PLAN_END
+    years = set(YEAR_RE.findall(low))
+    return years.pop() if len(years) == 1 else None
+
+
+def over_years(columns: list[tuple[str, str | None]]) -> bool:
+    """Whether figure columns ((label, role) pairs) compare two or more periods, with no
+    year holding both a target and a realisasi: then it is a comparison over years, not a
+    measurement of one year that also prints others (Target 2016 | Realisasi 2016 |
+    Realisasi 2015 is a measurement)."""
+    periods: dict[str, set[str | None]] = {}
+    for label, role in columns:
+        period = period_of(label)
+        if period is not None and role in FIGURE_ROLES:
+            periods.setdefault(period, set()).add(role)
+    if len(periods) < 2:
+        return False
+    return not any({"target", "realisasi"} <= roles for p, roles in periods.items()
+                   if p != PLAN_END)
+
+
 def quarter_of(label: str) -> int | None:
     """1-4 for a header label naming a quarter (Triwulan II, TW 2), else None."""
     m = QUARTER_RE.search(label)
@@ -152,12 +223,15 @@ def quarter_of(label: str) -> int | None:
 
 
 def role_of(label: str) -> str | None:
-    """The column role a header label names, or None if no word of ours matches."""
+    """The column role a header label names, or None if no word of ours matches.
+
+    The word that comes first names it, the longest at one place: an Indonesian label
+    puts its head noun first ("Indikator Sasaran" is an indicator, "Capaian Sasaran" a
+    capaian, "Target Anggaran" a budget ceiling); at one word, the role listed first."""
     label = " ".join(label.lower().split())
-    for role in ROLES:
-        if role.matches(label):
-            return role.name
-    return None
+    hits = [(where, i, role.name) for i, role in enumerate(ROLES)
+            if (where := role.found(label)) is not None]
+    return min(hits)[2] if hits else None
 
 
 #: How many letters a header word may differ from a known word and still be read as it,

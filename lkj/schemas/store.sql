@@ -154,6 +154,29 @@ CREATE TABLE budget (
 ) STRICT;
 CREATE INDEX budget_report ON budget (report_id, table_id, table_part, "row");
 
+-- A comparison over years: one row per indicator and figure column (schema 5).
+CREATE TABLE comparison (
+    report_id  TEXT NOT NULL REFERENCES reports ON DELETE CASCADE,
+    table_id   TEXT NOT NULL,
+    table_part INTEGER NOT NULL,
+    "row"      INTEGER,
+    page       INTEGER,
+    sasaran    TEXT,
+    indicator  TEXT,
+    satuan     TEXT,
+    "column"   TEXT,
+    measure    TEXT,
+    year       INTEGER,
+    period     TEXT,
+    value_kind TEXT,
+    value      ANY CHECK (typeof(value) IN ('integer', 'real', 'null')),
+    value_unit TEXT,
+    value_note TEXT,
+    value_raw  TEXT,
+    flags      TEXT
+) STRICT;
+CREATE INDEX comparison_report ON comparison (report_id, table_id, table_part, "row");
+
 -- A total the report states (TOTAL, JUMLAH): a claim for the checks, not data.
 CREATE TABLE stated_totals (
     report_id  TEXT NOT NULL REFERENCES reports ON DELETE CASCADE,
@@ -210,6 +233,28 @@ CREATE TABLE ocr_cells (
     doubt      TEXT
 ) STRICT;
 CREATE INDEX ocr_cells_report ON ocr_cells (report_id, table_id, table_part, "row");
+
+-- Every table as the grid lkj read, whatever its family: one row per printed cell, with its
+-- spans and its box (points from the page's top left) (schema 5).
+CREATE TABLE cells (
+    report_id  TEXT NOT NULL REFERENCES reports ON DELETE CASCADE,
+    table_id   TEXT NOT NULL,
+    table_part INTEGER NOT NULL,
+    "row"      INTEGER,
+    grid_row   INTEGER NOT NULL,
+    col        INTEGER NOT NULL,
+    rowspan    INTEGER NOT NULL,
+    colspan    INTEGER NOT NULL,
+    page       INTEGER,
+    kind       TEXT NOT NULL,
+    text       TEXT,
+    x0         ANY CHECK (typeof(x0) IN ('integer', 'real', 'null')),
+    top        ANY CHECK (typeof(top) IN ('integer', 'real', 'null')),
+    x1         ANY CHECK (typeof(x1) IN ('integer', 'real', 'null')),
+    bottom     ANY CHECK (typeof(bottom) IN ('integer', 'real', 'null')),
+    split_by_text INTEGER NOT NULL CHECK (split_by_text IN (0, 1))
+) STRICT;
+CREATE INDEX cells_report ON cells (report_id, table_id, table_part, grid_row);
 
 -- One outcome of a check on a report: a finding, or a check that held.
 -- stated / computed / difference are ANY without a check: a number or a text as the check gave.
@@ -328,4 +373,4 @@ SELECT r.agency_id, r.agency, r.year,
 FROM findings AS f
 JOIN reports AS r USING (report_id);
 
-PRAGMA user_version = 4;
+PRAGMA user_version = 5;

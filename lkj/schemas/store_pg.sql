@@ -163,6 +163,30 @@ CREATE TABLE budget (
 );
 CREATE INDEX budget_report ON budget (report_id, table_id, table_part, "row");
 
+-- A comparison over years: one row per indicator and figure column (schema 5).
+CREATE TABLE comparison (
+    report_id  TEXT NOT NULL REFERENCES reports ON DELETE CASCADE,
+    table_id   TEXT NOT NULL,
+    table_part BIGINT NOT NULL,
+    "row"      BIGINT,
+    page       BIGINT,
+    sasaran    TEXT,
+    indicator  TEXT,
+    satuan     TEXT,
+    "column"   TEXT,
+    measure    TEXT,
+    year       BIGINT,
+    period     TEXT,
+    value_kind TEXT,
+    value      NUMERIC,
+    value_unit TEXT,
+    value_note TEXT,
+    value_raw  TEXT,
+    flags      TEXT,
+    rowid      BIGINT GENERATED ALWAYS AS IDENTITY
+);
+CREATE INDEX comparison_report ON comparison (report_id, table_id, table_part, "row");
+
 -- A total the report states (TOTAL, JUMLAH): a claim for the checks, not data.
 CREATE TABLE stated_totals (
     report_id  TEXT NOT NULL REFERENCES reports ON DELETE CASCADE,
@@ -223,6 +247,29 @@ CREATE TABLE ocr_cells (
     rowid      BIGINT GENERATED ALWAYS AS IDENTITY
 );
 CREATE INDEX ocr_cells_report ON ocr_cells (report_id, table_id, table_part, "row");
+
+-- Every table as the grid lkj read, whatever its family: one row per printed cell, with its
+-- spans and its box (points from the page's top left) (schema 5).
+CREATE TABLE cells (
+    report_id  TEXT NOT NULL REFERENCES reports ON DELETE CASCADE,
+    table_id   TEXT NOT NULL,
+    table_part BIGINT NOT NULL,
+    "row"      BIGINT,
+    grid_row   BIGINT NOT NULL,
+    col        BIGINT NOT NULL,
+    rowspan    BIGINT NOT NULL,
+    colspan    BIGINT NOT NULL,
+    page       BIGINT,
+    kind       TEXT NOT NULL,
+    text       TEXT,
+    x0         NUMERIC,
+    top        NUMERIC,
+    x1         NUMERIC,
+    bottom     NUMERIC,
+    split_by_text BOOLEAN NOT NULL,
+    rowid      BIGINT GENERATED ALWAYS AS IDENTITY
+);
+CREATE INDEX cells_report ON cells (report_id, table_id, table_part, grid_row);
 
 -- One outcome of a check on a report: a finding, or a check that held.
 -- stated / computed are JSONB: a number or a text as the check gave (ANY in SQLite).
@@ -330,4 +377,4 @@ CREATE TABLE lkj_meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-INSERT INTO lkj_meta (key, value) VALUES ('schema_version', '4');
+INSERT INTO lkj_meta (key, value) VALUES ('schema_version', '5');
