@@ -83,3 +83,26 @@ def test_the_2023_sample_indicators_are_all_known(extraction_2023):
     # Tabel 1 (the summary) names each indicator once: no two rows may share an id
     summary = [r for r in extraction_2023.rows.iku if r["table_id"] == "1"]
     assert len({match_indicator(r["indicator"])[0] for r in summary}) == len(summary)
+
+
+# --- an office the registry does not list: named from its report --------------------------
+
+def test_an_unlisted_office_is_named_from_its_printed_name():
+    text = ("LAPORAN KINERJA INSTANSI PEMERINTAH TAHUN 2016\n"
+            "Badan Pengelolaan Lingkungan Hidup Daerah (BPLHD) Provinsi Jawa Barat dibentuk\n"
+            "berdasarkan Peraturan Daerah tentang Organisasi Inspektorat, Lembaga Teknis dan\n"
+            "Satuan Polisi Pamong Praja Provinsi Jawa Barat. Badan Pengelolaan Lingkungan Hidup\n"
+            "Daerah (BPLHD) Provinsi Jawa Barat sebagai unsur pendukung.")
+    agency, printed = registry.printed_agency(text)
+    assert printed == "Badan Pengelolaan Lingkungan Hidup Daerah (BPLHD) Provinsi Jawa Barat"
+    assert agency.agency_id == "badan-pengelolaan-lingkungan-hidup-daerah-bplhd-provinsi-jawa-barat"
+    assert agency.province == "Jawa Barat"
+
+
+def test_an_office_of_a_kabupaten_has_no_province_and_prose_names_none():
+    agency, _ = registry.printed_agency("Renja Dinas Kebersihan dan Pertamanan Kabupaten "
+                                        "Cianjur Tahun Anggaran 2016")
+    assert agency.agency_id == "dinas-kebersihan-dan-pertamanan-kabupaten-cianjur"
+    assert agency.province is None
+    assert registry.printed_agency("pembangunan di provinsi jawa barat dari tahun ke tahun") \
+        is None

@@ -213,15 +213,13 @@ def _iku_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: 
              rows: Rows, half: str | None = None) -> None:
     indicator = _own(table, r, _col(table, "indicator"))
     sasaran = _text(table, r, _col(table, "sasaran")) or None
-    t_raw = _own(table, r, _col(table, "target", half, year=year))
-    r_raw = _own(table, r, _col(table, "realisasi", half, year=year))
-    c_col = _col(table, "capaian", half, year=year)
-    c_raw = _own(table, r, c_col)
+    t_col, r_col, c_col = (_col(table, role, half, year=year)
+                           for role in ("target", "realisasi", "capaian"))
+    t_raw, r_raw, c_raw = (_own(table, r, c) for c in (t_col, r_col, c_col))
     # A row with no indicator is the sasaran's own (its capaian, an average): kept where
     # it prints a figure of its own, flagged.
-    if not indicator and not (sasaran and any(
-            _printed(table, r, c) for c in (_col(table, "target", half, year=year),
-                                             _col(table, "realisasi", half, year=year), c_col))):
+    if not indicator and not (sasaran and any(_printed(table, r, c)
+                                              for c in (t_col, r_col, c_col))):
         return
     # A capaian cell merged over several indicators' rows is the sasaran's, not each
     # indicator's: it is read on the first of them, flagged.
@@ -242,7 +240,7 @@ def _iku_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: 
         "realisasi_labelled": labelled_text(real),
         "capaian_pct": num(capaian),
         "target_raw": t_raw or None, "realisasi_raw": r_raw or None, "capaian_raw": c_raw or None,
-        "has_realisasi_column": _col(table, "realisasi", half, year=year) is not None,
+        "has_realisasi_column": r_col is not None,
         "flags": "; ".join(filter(None, [_flags(target=target, realisasi=real, capaian=capaian),
                                          families.MERGED_CAPAIAN if merged and c_raw else None,
                                          None if indicator else families.NO_INDICATOR]))
@@ -255,8 +253,7 @@ def _spans_rows(table: LocatedTable, r: int, col: Column) -> bool:
     """Whether the cell at (r, col) covers other data rows too (merged, or a cell a split
     by text left whole)."""
     cell = table.grid.at(r, col.index)
-    return cell is not None and cell.rowspan > 1 and cell.row + cell.rowspan > \
-        table.header.first_data_row + 1
+    return cell is not None and cell.rowspan > 1 and cell.row >= table.header.first_data_row
 
 
 def quarter_header_doubt(table: LocatedTable) -> str | None:

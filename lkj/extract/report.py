@@ -42,6 +42,9 @@ _YEAR_AFTER_TAHUN = re.compile(r"tahun\s+(?:anggaran\s+)?((?:19|20)\d\d)\b", re.
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 #: Pages read for the report's identity (cover, foreword, contents).
 FRONT_PAGES = 3
+#: Pages read for the name of an office the registry does not list (cover, foreword,
+#: summary, the office's introduction).
+AGENCY_PAGES = 8
 
 
 @dataclass
@@ -110,10 +113,16 @@ def identify(page_texts: list[str], path: Path, sha256: str) -> dict[str, Any]:
     front = "\n".join(page_texts[:FRONT_PAGES])
     flags = []
     found = registry.find_agency(front)
+    if found is None and (found := registry.printed_agency(
+            "\n".join(page_texts[:AGENCY_PAGES]))) is not None:
+        flags.append(f"agency not in the registry: named from its printed name "
+                     f"'{found[1]}' (an alias in lkj/schemas/registry.py joins it with "
+                     "its other names)")
     agency, printed = found if found else (None, None)
     if agency is None:
         flags.append("unknown agency (add it to lkj/schemas/registry.py)")
-    years = Counter(_YEAR_AFTER_TAHUN.findall(front)) or Counter(_YEAR.findall(page_texts[0]))
+    years = running_years(page_texts) or Counter(_YEAR_AFTER_TAHUN.findall(front)) or \
+        Counter(_YEAR.findall(page_texts[0]))
     year = None
     if years:
         (year_s, n), *rest = years.most_common()
@@ -135,6 +144,30 @@ def identify(page_texts: list[str], path: Path, sha256: str) -> dict[str, Any]:
         "title": title_line, "source_file": path.name, "sha256": sha256,
         "pages": len(page_texts), "flags": "; ".join(flags) or None,
     }
+
+
+#: A page number glued to a running footer ("21LKIP Dinas ...", "... 2016 21").
+_PAGE_NUMBER = re.compile(r"^\d{1,3}(?=[^\W\d_])|(?<=\D) \d{1,3}$")
+#: A running header or footer is a short line, not prose.
+RUNNING_LINE_WORDS = 12
+
+
+def running_years(page_texts: list[str]) -> Counter:
+    """The year a report's running header or footer prints ("LKIP Dinas Pertanian ... 2016"
+    on every page): years of short lines that come back on three pages or more and on a
+    third of them (page numbers aside), each line naming one year. Empty where there is
+    none. Real reports often have no cover page: they are known by these."""
+    pages: Counter = Counter()
+    for text in page_texts:
+        pages.update({_PAGE_NUMBER.sub("", " ".join(ln.split())) for ln in text.splitlines()
+                      if ln.strip()})
+    least = max(3, len(page_texts) // 3)
+    years: Counter = Counter()
+    for line, n in pages.items():
+        found = set(_YEAR.findall(line))
+        if n >= least and len(found) == 1 and len(line.split()) <= RUNNING_LINE_WORDS:
+            years[found.pop()] += n
+    return years
 
 
 def add_flags(report: dict[str, Any], notes: Iterable[str]) -> None:

@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from lkj.extract.grid import Cell, Grid
 from lkj.extract.header import Header
+from lkj.schemas import families
 
 _FIGURE = re.compile(r"^[\s\d.,%*()+\-–—/]*\d[\s\d.,%*()+\-–—/]*|^\s*[-–—]+\s*$")
 #: A numbered heading: "1.3 Meningkatnya ...", "1.1.1 Jumlah produksi yang" (a number of
@@ -40,6 +41,8 @@ def _mark_kind(text: str) -> str | None:
     if not m:
         return None
     return "number" if m.group("mark")[0].isdigit() else m.group("mark")
+
+
 #: Columns that group the rows below them: never split with an indicator's lines.
 GROUPING_ROLES = frozenset({"sasaran", "no"})
 
@@ -145,14 +148,14 @@ def split_rows(grid: Grid, header: Header) -> tuple[Grid, set[int]]:
 
 
 #: Roles of the columns a missing rule may merge: figure columns.
-_FIGURE_ROLES = frozenset({"target", "realisasi", "capaian", "pagu", "amount", None})
+_FIGURE_ROLES = families.FIGURE_ROLES | {"pagu", "amount"}
 
 
 def split_merged_figures(grid: Grid, header: Header) -> Grid:
     """A body cell over several columns the header names one by one, whose every line is
     one figure per column ("100,00   300" under 2015 | 2016): the maker left out the rule
-    between them. Each column gets its figures; the row is flagged `split_by_text` (its
-    structure read from the text)."""
+    between them. Each column gets its figures, in the box of the cell they were printed
+    in; the row is flagged `split_by_text` (its structure read from the text)."""
     first = header.first_data_row
     roles = {c.index: c.role for c in header.columns}
     named = {c.index for c in header.columns if c.label}
@@ -168,12 +171,9 @@ def split_merged_figures(grid: Grid, header: Header) -> Grid:
                        for ln in lines)):
             cells.append(cell)
             continue
-        x0, top, x1, bottom = cell.bbox or (0.0, 0.0, 0.0, 0.0)
-        step = (x1 - x0) / cell.colspan
         for i, col in enumerate(cols):
-            box = (x0 + i * step, top, x0 + (i + 1) * step, bottom) if cell.bbox else None
             cells.append(replace(cell, text="\n".join(ln[i] for ln in lines), col=col,
-                                 colspan=1, bbox=box))
+                                 colspan=1))
         made.update(range(cell.row, cell.row + cell.rowspan))
     if not made:
         return grid

@@ -1,8 +1,10 @@
 """Canonical agencies: one alias registry, so that years and renamed offices line up.
 
 An office keeps its id when its name changes (the NTB office was BP3TKI Mataram, then UPT
-BP2MI Mataram / UPT BP2MI Provinsi NTB, then BP3MI NTB). An unknown name is kept as printed
-and flagged; adding it here is one line.
+BP2MI Mataram / UPT BP2MI Provinsi NTB, then BP3MI NTB). An office not listed here is named
+from its report (`printed_agency`: "Dinas Peternakan Provinsi Jawa Barat" gets the id
+`dinas-peternakan-provinsi-jawa-barat`), and flagged; the registry only adds the aliases
+that join an office's other names to one id.
 """
 
 from __future__ import annotations
@@ -31,6 +33,58 @@ AGENCIES: tuple[Agency, ...] = (
 
 def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
+
+
+#: Words an office's name opens with in Indonesian government ("Dinas Peternakan", "Badan
+#: Kesatuan Bangsa dan Politik", "Biro Administrasi Pembangunan").
+OFFICE_WORDS = ("dinas", "badan", "biro", "balai", "kantor", "sekretariat", "inspektorat",
+                "kementerian", "direktorat", "lembaga", "pusat", "satuan", "bagian", "upt",
+                "uptd", "rumah sakit", "kecamatan")
+#: The office's name as printed: an office word, capitalised words (and the small words of a
+#: name: dan, serta, ...), then its region: Provinsi / Kabupaten / Kota and its name.
+_NAME_WORD = r"(?:[A-Z][\w&/.'-]*|\([A-Z0-9&.-]+\)|dan|serta|dan/atau|untuk|pada|,)"
+_REGION_WORD = r"(?:(?!(?i:tahun|sebagai|yang|dalam|pada|dengan|nomor|untuk|dan)\b)" \
+               r"[A-Z][\w.'-]*|(?!(?:19|20)\d\d\b)\d{1,4}\b)"  # a number, never a year
+_REGION = r"(?P<level>Provinsi|Kabupaten|Kota|PROVINSI|KABUPATEN|KOTA)[ \t]+" \
+          r"(?P<region>" + _REGION_WORD + r"(?:[ \t]+" + _REGION_WORD + r"){0,2})(?![\w-])"
+_PRINTED_AGENCY = re.compile(
+    r"(?<![\w-])(?P<name>(?i:" + "|".join(w.replace(" ", r"\s+") for w in OFFICE_WORDS)
+    + r")(?:\s+" + _NAME_WORD + r"){1,12}?)\s+" + _REGION)
+
+
+#: Words that put an office name in a list of offices ("Lembaga Teknis dan Satuan Polisi
+#: Pamong Praja ...", the title of a regulation on every office).
+_LIST_WORDS = ("dan", "serta", "atau")
+_OFFICE_LIST = re.compile(r"(?:,|\b(?:dan|serta))\s+(?i:" + "|".join(
+    w.replace(" ", r"\s+") for w in OFFICE_WORDS) + r")\b")
+
+
+def slug(text: str) -> str:
+    """An id from a name: lower case, words joined by hyphens."""
+    return "-".join(_norm(text).split())
+
+
+def printed_agency(text: str) -> tuple[Agency, str] | None:
+    """An office named in the text that the registry does not list: the name printed most
+    often ("Dinas Peternakan Provinsi Jawa Barat"; the first of those printed as often), as an
+    Agency whose id is the name's slug, and the name as printed."""
+    counts: dict[str, tuple[int, int, str, str | None]] = {}
+    for i, m in enumerate(_PRINTED_AGENCY.finditer(text)):
+        before = text[max(0, m.start() - 8):m.start()].lower()
+        if (before.rstrip().endswith(",") or (before.split() or [""])[-1] in _LIST_WORDS
+                or _OFFICE_LIST.search(m.group("name"))):
+            continue  # one of a list of offices (a regulation's title), not the author
+        region = " ".join(m.group("region").rstrip(".,'-").split())
+        name = " ".join(f"{m.group('name')} {m.group('level')} {region}".split())
+        key = _norm(name)
+        n, first, shown, province = counts.get(key, (0, i, name, None))
+        if m.group("level").lower() == "provinsi":
+            province = region.title()
+        counts[key] = (n + 1, first, shown, province)
+    if not counts:
+        return None
+    key, (_, _, shown, province) = min(counts.items(), key=lambda kv: (-kv[1][0], kv[1][1]))
+    return Agency(slug(key), shown, province, (shown,)), shown
 
 
 def match_agency(text: str) -> Agency | None:
