@@ -146,14 +146,14 @@ def identify(page_texts: list[str], path: Path, sha256: str) -> dict[str, Any]:
     }
 
 
-#: A page number glued to a running footer ("21LKIP Dinas ...", "... 2016 21").
+#: A page number glued to a running footer ("12LKIP Dinas ...", "... 2020 12").
 _PAGE_NUMBER = re.compile(r"^\d{1,3}(?=[^\W\d_])|(?<=\D) \d{1,3}$")
 #: A running header or footer is a short line, not prose.
 RUNNING_LINE_WORDS = 12
 
 
 def running_years(page_texts: list[str]) -> Counter:
-    """The year a report's running header or footer prints ("LKIP Dinas Pertanian ... 2016"
+    """The year a report's running header or footer prints ("LKIP Dinas Perikanan ... 2020"
     on every page): years of short lines that come back on three pages or more and on a
     third of them (page numbers aside), each line naming one year. Empty where there is
     none. Real reports often have no cover page: they are known by these."""

@@ -26,7 +26,7 @@ _NUMBERED_NAME = re.compile(r"^\s*\d+(?:\.\d{1,2})+\.?\s+(?:\S+\s+\S|[^\W\d_]{8,
 
 
 def _is_figure(text: str) -> bool:
-    """A line that starts a figure ("95,50", "48 Orang", "-"), not a numbered name."""
+    """A line that starts a figure ("12,50", "40 Orang", "-"), not a numbered name."""
     return bool(_FIGURE.match(text)) and not _NUMBERED_NAME.match(text)
 
 
@@ -153,7 +153,7 @@ _FIGURE_ROLES = families.FIGURE_ROLES | {"pagu", "amount"}
 
 def split_merged_figures(grid: Grid, header: Header) -> Grid:
     """A body cell over several columns the header names one by one, whose every line is
-    one figure per column ("100,00   300" under 2015 | 2016): the maker left out the rule
+    one figure per column ("90,00   120" under 2019 | 2020): the maker left out the rule
     between them. Each column gets its figures, in the box of the cell they were printed
     in; the row is flagged `split_by_text` (its structure read from the text)."""
     first = header.first_data_row

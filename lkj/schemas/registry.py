@@ -2,8 +2,8 @@
 
 An office keeps its id when its name changes (the NTB office was BP3TKI Mataram, then UPT
 BP2MI Mataram / UPT BP2MI Provinsi NTB, then BP3MI NTB). An office not listed here is named
-from its report (`printed_agency`: "Dinas Peternakan Provinsi Jawa Barat" gets the id
-`dinas-peternakan-provinsi-jawa-barat`), and flagged; the registry only adds the aliases
+from its report (`printed_agency`: "Dinas Perikanan Provinsi Contoh" gets the id
+`dinas-perikanan-provinsi-contoh`), and flagged; the registry only adds the aliases
 that join an office's other names to one id.
 """
 
@@ -35,8 +35,8 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
 
 
-#: Words an office's name opens with in Indonesian government ("Dinas Peternakan", "Badan
-#: Kesatuan Bangsa dan Politik", "Biro Administrasi Pembangunan").
+#: Words an office's name opens with in Indonesian government ("Dinas Perikanan", "Badan
+#: Perencanaan Pembangunan Daerah", "Biro Umum").
 OFFICE_WORDS = ("dinas", "badan", "biro", "balai", "kantor", "sekretariat", "inspektorat",
                 "kementerian", "direktorat", "lembaga", "pusat", "satuan", "bagian", "upt",
                 "uptd", "rumah sakit", "kecamatan")
@@ -52,8 +52,8 @@ _PRINTED_AGENCY = re.compile(
     + r")(?:\s+" + _NAME_WORD + r"){1,12}?)\s+" + _REGION)
 
 
-#: Words that put an office name in a list of offices ("Lembaga Teknis dan Satuan Polisi
-#: Pamong Praja ...", the title of a regulation on every office).
+#: Words that put an office name in a list of offices ("Inspektorat, Lembaga Teknis dan
+#: Satuan ...", the title of a regulation on every office of a province).
 _LIST_WORDS = ("dan", "serta", "atau")
 _OFFICE_LIST = re.compile(r"(?:,|\b(?:dan|serta))\s+(?i:" + "|".join(
     w.replace(" ", r"\s+") for w in OFFICE_WORDS) + r")\b")
@@ -66,7 +66,7 @@ def slug(text: str) -> str:
 
 def printed_agency(text: str) -> tuple[Agency, str] | None:
     """An office named in the text that the registry does not list: the name printed most
-    often ("Dinas Peternakan Provinsi Jawa Barat"; the first of those printed as often), as an
+    often ("Dinas Perikanan Provinsi Contoh"; the first of those printed as often), as an
     Agency whose id is the name's slug, and the name as printed."""
     counts: dict[str, tuple[int, int, str, str | None]] = {}
     for i, m in enumerate(_PRINTED_AGENCY.finditer(text)):
