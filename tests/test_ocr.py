@@ -27,6 +27,10 @@ from lkj.extract import confidence, ocr, raster
 from lkj.extract.document import MIN_TEXT_CHARS, ReportError
 from lkj.extract.grid import join_lines
 
+#: Slow (OCR of four scans: minutes): left out of `make check`;
+#: `make test` and CI run it.
+pytestmark = pytest.mark.slow
+
 SCAN_2023 = SAMPLES / "scanned" / "lkj-bp3mi-ntb-2023-scan.pdf"
 YEARS = ["2023", "2022", "2021", "2024"]  # the samples with a synthetic scan
 FRONT_PAGES = [1, 2]  # cover and foreword: the report's identity
@@ -36,7 +40,7 @@ NOT_COMPARED = {"report_id", "flags"}
 #: Cells OCR reads right but flags all the same (under the threshold): the price of flagging
 #: every misreading. Upper bounds, as measured, so that the flagging cannot grow silently
 #: (most are header words and lone numbers a model reads apart: "Triwulan Il", "1.").
-MAX_CORRECT_BUT_FLAGGED = {"2023": 21, "2022": 20, "2021": 17, "2024": 16}
+MAX_CORRECT_BUT_FLAGGED = {"2023": 20, "2022": 19, "2021": 17, "2024": 18}
 INSTALL = "apt-get install tesseract-ocr tesseract-ocr-ind tesseract-ocr-script-latn"
 
 

@@ -179,6 +179,20 @@ class Word:
         return (self.top + self.bottom) / 2
 
 
+@lru_cache(maxsize=1)
+def dot_product() -> str:
+    """Tesseract's dot-product kernel, pinned so that a scan reads the same on any machine.
+    Left to itself Tesseract takes the widest the CPU has (AVX-512, AVX2, SSE), and each
+    sums in another order: the same page gets other confidences, and so other cells flagged,
+    on another machine. AVX2 and the plain C kernel read alike; AVX2 where the CPU has it
+    (nearly every x86-64 since 2013), else the plain C kernel ("generic", slower)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(errors="replace")
+    except OSError:
+        flags = ""
+    return "avx2" if re.search(r"^flags\s*:.*\bavx2\b", flags, re.MULTILINE) else "generic"
+
+
 def tesseract_words(image: np.ndarray, settings: OcrSettings, psm: int,
                     whitelist: str | None = None, lang: str | None = None) -> list[Word]:
     """Words of a grayscale image, read by the `tesseract` binary (TSV output, no temp
@@ -189,7 +203,7 @@ def tesseract_words(image: np.ndarray, settings: OcrSettings, psm: int,
     if not ok:
         raise OcrError("could not encode the page image for Tesseract")
     cmd = [settings.tesseract, "stdin", "stdout", "-l", lang or settings.lang, "--psm", str(psm),
-           "--dpi", str(settings.dpi)]
+           "--dpi", str(settings.dpi), "-c", f"dotproduct={dot_product()}"]
     if whitelist:
         cmd += ["-c", f"tessedit_char_whitelist={whitelist}"]
     cmd.append("tsv")
