@@ -6,19 +6,26 @@ LKJ := $(VENV)/bin/lkj
 SAMPLE := samples/lkj-bp3mi-ntb-2023.pdf
 GOLDEN := tests/golden/lkj-bp3mi-ntb-2023
 
-.PHONY: setup demo test lint golden samples bench clean
+.PHONY: setup base demo test check lint golden samples bench clean
 
+# `base`: what the main job needs (no OCR, cluster or PostgreSQL extras); `setup`: that and
+# the development extras the tests need (every optional part, reportlab, pytest, ruff).
+base: $(VENV)/.base
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.base pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
 # The main job on the bundled samples: extract, check and store every report, then compare
 # the years, and write the auditor's page for the 2023 report.
-demo: setup
+demo: base
 	$(LKJ) run samples --db out/lkj.sqlite
 	$(LKJ) compare --db out/lkj.sqlite --csv out/compare.csv --chart out/compare.png
 	$(LKJ) check $(SAMPLE) --out out/audit-2023 --fail-on never
@@ -26,6 +33,11 @@ demo: setup
 
 test: setup
 	$(PY) -m pytest -q --durations=15
+
+# The fast loop while working: every test but those marked slow (OCR, the real files, whole
+# archives, PostgreSQL, the cluster). `make test` runs them all, as CI does.
+check: setup
+	$(PY) -m pytest -q -m "not slow" --durations=5
 
 lint: setup
 	$(VENV)/bin/ruff check lkj tests samples/tools benchmarks

@@ -171,13 +171,38 @@ def golden_files() -> dict[str, list[Path]]:
             if d.is_dir()}
 
 
+#: The tidy tables the goldens are compared with.
+KINDS = ("iku", "budget", "comparison", "stated_totals")
+
+
+def stored_frames(db: Path, pdf: str) -> dict:
+    """The tidy tables of one file as `lkj run` stored them in a SQLite store."""
+    import sqlite3
+
+    import pandas as pd
+
+    from lkj.load.sqlite import read_table, store_table
+    from lkj.schemas import contract
+
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        (rid,) = conn.execute("SELECT report_id FROM reports WHERE source_file = ?",
+                              (pdf,)).fetchone()
+        return {k: pd.DataFrame(read_table(conn, store_table(k), rid),
+                                columns=["report_id", *contract.COLUMNS[k]]) for k in KINDS}
+
+
+def compare_all(pdf: str, frames: dict) -> list[Outcome]:
+    """Every golden file of one PDF against its tidy tables."""
+    return [compare(p, frames) for p in golden_files()[pdf]]
+
+
 def check_report(pdf: str) -> tuple[list[Outcome], float]:
     from lkj.extract.report import extract_report
 
     start = time.perf_counter()
     frames = extract_report(REAL / pdf, engine="pdfplumber").frames()
     seconds = time.perf_counter() - start
-    return [compare(p, frames) for p in golden_files()[pdf]], seconds
+    return compare_all(pdf, frames), seconds
 
 
 def main() -> None:

@@ -15,6 +15,10 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLES
 
+#: Slow (a Dask cluster): left out of `make check`;
+#: `make test` and CI run it.
+pytestmark = pytest.mark.slow
+
 LKJ = str(Path(sys.executable).parent / "lkj")
 TABLES = ["reports", "tables", "iku", "quarterly", "events", "budget", "stated_totals",
           "claims", "findings", "ingest_errors"]

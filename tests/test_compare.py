@@ -1,4 +1,4 @@
-"""Storing reports and comparing years, through the real `lkj` entry point (a subprocess):
+"""Storing reports and comparing years, through the `lkj` commands (conftest.lkj_here):
 `lkj run` over samples/, `lkj load` with conflict and --replace, `lkj compare` to CSV and PNG.
 
 Works with whatever sample PDFs samples/ holds (at least the 2023 one).
@@ -7,28 +7,22 @@ Works with whatever sample PDFs samples/ holds (at least the 2023 one).
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE_2023, SAMPLES
+from conftest import FAST, ROOT, SAMPLE_2023, SAMPLES, Ran, lkj_here
 from stores import changed_copy
 
 from lkj.compare import CHART_DPI, COMPARE_COLUMNS, figure_size
 
-LKJ = Path(sys.executable).parent / "lkj"
 PDFS = sorted(p for p in SAMPLES.iterdir() if p.suffix.lower() == ".pdf")
 SUMMARY_HEAD = ["report", "file", "tables", "rows", "errors", "warnings", "status"]
 
 
-def lkj(*args: object, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COLUMNS": "100"}
-    return subprocess.run([str(LKJ), *map(str, args)], capture_output=True, text=True,
-                          timeout=600, cwd=cwd, env=env)
+def lkj(*args: object, cwd: Path = ROOT) -> Ran:
+    return lkj_here(*args, cwd=cwd)
 
 
 def summary(stdout: str) -> list[dict[str, str]]:
@@ -40,7 +34,7 @@ def summary(stdout: str) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def store_of_samples(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+def store_of_samples(tmp_path_factory) -> tuple[Path, Ran]:
     db = tmp_path_factory.mktemp("run") / "tmp.sqlite"
     return db, lkj("run", "samples", "--db", db, "--silent")
 
@@ -135,21 +129,22 @@ def test_a_file_stored_at_last_leaves_no_ingest_error(tmp_path):
 # --- lkj load --------------------------------------------------------------------------------
 
 def test_load_conflict_then_replace(tmp_path):
+    """The store's decisions on one report from two files (the engine does not matter)."""
     db = tmp_path / "x.sqlite"
     other = changed_copy(SAMPLE_2023, tmp_path / "other-2023.pdf")
-    first = lkj("load", SAMPLE_2023, "--db", db)
+    first = lkj("load", SAMPLE_2023, "--db", db, *FAST)
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith(f"{SAMPLE_2023.name}: loaded bp3mi-ntb-2023: ")
-    again = lkj("load", SAMPLE_2023, "--db", db)
+    again = lkj("load", SAMPLE_2023, "--db", db, *FAST)
     assert again.returncode == 0
     assert again.stdout.startswith(f"{SAMPLE_2023.name}: unchanged bp3mi-ntb-2023: ")
-    conflict = lkj("load", other, "--db", db)
+    conflict = lkj("load", other, "--db", db, *FAST)
     assert conflict.returncode == 1 and conflict.stdout == ""
     (line,) = conflict.stderr.splitlines()
     assert line.startswith(f"Error: {other}: conflict: bp3mi-ntb-2023: already stored from "
                            f"another file ({SAMPLE_2023.name}")
     assert line.endswith("use --replace to replace it")
-    replaced = lkj("load", other, "--db", db, "--replace")
+    replaced = lkj("load", other, "--db", db, "--replace", *FAST)
     assert replaced.returncode == 0, replaced.stderr
     assert replaced.stdout.startswith(f"{other.name}: replaced bp3mi-ntb-2023: ")
     assert f"(replaced {SAMPLE_2023.name})" in replaced.stdout

@@ -10,34 +10,19 @@ another matter (typed goldens, tests/test_real_goldens.py).
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from conftest import ROOT, in_ci
+from conftest import REAL
 
-REAL = ROOT.parent / "shared" / "real"
-LKJ = Path(sys.executable).parent / "lkj"
-
-
-@pytest.fixture(scope="module")
-def real_run(tmp_path_factory):
-    if not REAL.is_dir():
-        if in_ci():
-            pytest.fail(f"{REAL} is missing: CI has shared/ beside the clone", pytrace=False)
-        pytest.skip(f"no {REAL}")
-    db = tmp_path_factory.mktemp("real") / "real.sqlite"
-    proc = subprocess.run([str(LKJ), "run", str(REAL), "--db", str(db), "--silent",
-                           "--engine", "pdfplumber"], capture_output=True, text=True,
-                          timeout=900, cwd=ROOT, env={**os.environ, "COLUMNS": "200"})
-    return proc, db
+#: Slow (lkj run over ../shared/real (conftest.real_store)):
+#: left out of `make check`;
+#: `make test` and CI run it.
+pytestmark = pytest.mark.slow
 
 
-def test_every_real_file_is_stored(real_run):
-    proc, db = real_run
+def test_every_real_file_is_stored(real_store):
+    proc, db = real_store
     assert "Traceback" not in proc.stdout + proc.stderr
     assert proc.returncode == 0, proc.stderr
     pdfs = sorted(p.name for p in REAL.glob("*.pdf"))
@@ -46,8 +31,8 @@ def test_every_real_file_is_stored(real_run):
     assert stored == pdfs
 
 
-def test_every_table_is_kept_as_cells(real_run):
-    _, db = real_run
+def test_every_table_is_kept_as_cells(real_store):
+    _, db = real_store
     with sqlite3.connect(db) as conn:
         found = set(conn.execute("SELECT report_id, table_id, table_part FROM tables "
                                  "WHERE pages IS NOT NULL").fetchall())
@@ -58,8 +43,8 @@ def test_every_table_is_kept_as_cells(real_run):
     assert others[0] > 0
 
 
-def test_every_check_ran_on_every_real_report(real_run):
-    _, db = real_run
+def test_every_check_ran_on_every_real_report(real_store):
+    _, db = real_store
     with sqlite3.connect(db) as conn:
         broken = conn.execute("SELECT report_id, \"check\", message FROM findings "
                               "WHERE message LIKE 'check could not run%'").fetchall()

@@ -16,11 +16,13 @@ right (then it leaves the list).
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
-from conftest import in_ci
-from real_goldens import REAL, check_report, golden_files
+from real_goldens import compare_all, golden_files, stored_frames
+
+#: Slow (needs conftest.real_store, lkj run over ../shared/real):
+#: left out of `make check`;
+#: `make test` and CI run it.
+pytestmark = pytest.mark.slow
 
 #: Files whose every golden row lkj reads exactly.
 EXACT = {"renja-dkp-cianjur-2016.pdf", "lkip-kesbangpol-jabar-2016.pdf",
@@ -44,19 +46,16 @@ KNOWN_WRONG: dict[str, dict[tuple[str, str], str]] = {
 }
 
 
-@cache
-def _read(pdf: str):
-    if not REAL.is_dir():
-        if in_ci():
-            pytest.fail(f"{REAL} is missing: CI has shared/ beside the clone", pytrace=False)
-        pytest.skip(f"no {REAL}")
-    return check_report(pdf)[0]
+def _outcomes(real_store, pdf: str):
+    """The goldens of one PDF against what `lkj run` stored of it (conftest.real_store)."""
+    _, db = real_store
+    return compare_all(pdf, stored_frames(db, pdf))
 
 
 @pytest.mark.parametrize("pdf", sorted(golden_files()))
-def test_rows_read_are_never_wrong(pdf):
+def test_rows_read_are_never_wrong(pdf, real_store):
     known = KNOWN_WRONG.get(pdf, {})
-    wrong = [(o.golden, w) for o in _read(pdf) for w in o.wrong]
+    wrong = [(o.golden, w) for o in _outcomes(real_store, pdf) for w in o.wrong]
     new = [f"{g}: {w}" for g, w in wrong
            if not any(g == kg and w.startswith(start) for kg, start in known)]
     assert not new, f"{pdf}: " + "\n".join(new)
@@ -66,8 +65,8 @@ def test_rows_read_are_never_wrong(pdf):
 
 
 @pytest.mark.parametrize("pdf", sorted(EXACT))
-def test_exact_files_stay_exact(pdf):
-    outcomes = _read(pdf)
+def test_exact_files_stay_exact(pdf, real_store):
+    outcomes = _outcomes(real_store, pdf)
     missing = [f"{o.golden}: {m}" for o in outcomes for m in o.missing]
     assert not missing, f"{pdf}: " + "\n".join(missing)
     assert all(o.ok for o in outcomes)

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from conftest import ROOT
+from conftest import FAST, ROOT
 from stores import BOOLEANS, VIEWS, fake_extraction, fresh_schema
 from stores import pg_dump as dump
 
@@ -32,6 +32,10 @@ from lkj.load import postgres as pg
 from lkj.load import sqlite as sqlstore
 from lkj.load.ingest import Stores, run_checks, store_one
 from lkj.schemas import registry
+
+#: Slow (a PostgreSQL server and lkj run into it): left out of `make check`;
+#: `make test` and CI run it.
+pytestmark = pytest.mark.slow
 
 LKJ = Path(sys.executable).parent / "lkj"
 #: Columns that differ between two loads of the same file by nature.
@@ -375,8 +379,8 @@ def runs(pg_url, tmp_path_factory):
     """`lkj run samples` into PostgreSQL and into SQLite."""
     with fresh_schema(pg_url) as url:
         db = tmp_path_factory.mktemp("run") / "lkj.sqlite"
-        yield (url, lkj("run", "samples", "--db", url, "--silent"),
-               db, lkj("run", "samples", "--db", db, "--silent"))
+        yield (url, lkj("run", "samples", "--db", url, "--silent", *FAST),
+               db, lkj("run", "samples", "--db", db, "--silent", *FAST))
 
 
 def test_run_samples_into_postgresql(runs):
@@ -400,7 +404,7 @@ def test_run_again_changes_nothing(runs):
     url = runs[0]
     conn = pg.open_store(url, create=False)
     before = dump(conn)
-    proc = lkj("run", "samples", "--db", url, "--silent")
+    proc = lkj("run", "samples", "--db", url, "--silent", *FAST)
     assert proc.returncode == 0, proc.stderr
     assert {ln.split()[-1] for ln in proc.stdout.strip().splitlines()[2:-1]} == {"unchanged"}
     assert dump(conn) == before
