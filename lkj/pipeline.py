@@ -19,6 +19,7 @@ import click
 
 from lkj import __version__
 from lkj.schemas import contract
+from lkj.text import counted
 
 ENGINE_CHOICES = ("both", "pdfplumber", "camelot")
 
@@ -124,13 +125,19 @@ def shown_store(db: Path | str) -> str:
     return str(db)
 
 
-def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--db, shared by every command that reads or writes the store."""
-    return click.option(
-        "--db", type=StoreLocation(), default=DEFAULT_DB, show_default=True,
-        help="The store: a SQLite file (created if missing) or a postgresql://USER@HOST/DB "
-             "URL (password from PGPASSWORD or ~/.pgpass).",
-    )(fn)
+def db_option(fn: Callable[..., Any] | None = None, *, reads_only: bool = False) -> Any:
+    """--db, shared by every command that reads or writes the store; a command that only
+    reads it (`reads_only`) refuses a missing store, and its help says so."""
+    made = "must exist" if reads_only else "created if missing"
+
+    def wrap(f: Callable[..., Any]) -> Callable[..., Any]:
+        return click.option(
+            "--db", type=StoreLocation(), default=DEFAULT_DB, show_default=True,
+            help=f"The store: a SQLite file ({made}) or a postgresql://USER@HOST/DB "
+                 "URL (password from PGPASSWORD or ~/.pgpass).",
+        )(f)
+
+    return wrap(fn) if fn is not None else wrap
 
 
 def store_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -212,8 +219,9 @@ def extract(report: Path, out_dir: Path, fmt: str, engine: str, time_limit: floa
         return
     counts = {name: len(recs) for name, (_, recs) in result.columned().items()}
     click.echo(
-        f"{report.name}: {len(result.tables)} tables on {len(result.table_pages)} of "
-        f"{result.report['pages']} pages, engine {engine}, {result.seconds:.1f} s"
+        f"{report.name}: {counted(len(result.tables), 'table')} on "
+        f"{len(result.table_pages)} of {counted(result.report['pages'], 'page')}, "
+        f"engine {engine}, {result.seconds:.1f} s"
     )
     for name in contract.DATA_TABLES:
         click.echo(f"  {name:<14}{counts[name]:>5} rows")
@@ -225,19 +233,35 @@ def extract(report: Path, out_dir: Path, fmt: str, engine: str, time_limit: floa
         click.echo(f"  note: Tabel {t.table_id}: {'; '.join(t.flags)}", err=True)
     for t in result.missing_tables:
         click.echo(f"  missing: Tabel {t['table_id']} ({t['title']}): {t['flags']}", err=True)
-    click.echo(f"wrote {len(written)} files to {out_dir}")
+    click.echo(f"wrote {counted(len(written), 'file')} to {out_dir}")
 
 
 @cli.command()
 @click.argument("report", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text",
+              show_default=True,
+              help="text: a table for reading, the flags as notes on stderr; csv or json: one "
+                   "record per table (the columns of tables.csv, flags in full) on stdout.")
+@click.option("--debug", "debug_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also draw each page that holds a table into this folder (PNG): the "
+                   "rulings lkj saw in red, the cells it read in blue, each table in green.")
 @engine_option
 @limit_options
 @report_errors
-def tables(report: Path, engine: str, time_limit: float, memory_limit: int) -> None:
+def tables(report: Path, fmt: str, debug_dir: Path | None, engine: str, time_limit: float,
+           memory_limit: int) -> None:
     """List the tables found in REPORT.pdf: id, title, family, pages, rows, engine, and how
     many flags each has. The flags themselves (a cell OCR was unsure of, quarter headers in
     doubt, a disagreement between the engines) follow on stderr, one per line, as notes."""
-    result = _read(report, engine, time_limit, memory_limit)
+    result = _read(report, engine, time_limit, memory_limit, quiet=fmt != "text")
+    if debug_dir is not None:
+        from lkj.extract.debug import draw_table_pages
+
+        drawn = draw_table_pages(report, result.cells, debug_dir)
+        click.echo(f"drew {counted(len(drawn), 'page')} into {debug_dir}", err=True)
+    if fmt != "text":
+        _echo_records(*result.columned()["tables"], fmt)
+        return
     rows = [(t.table_id + (f" ({t.part})" if t.part > 1 else ""), t.title, t.family,
              ",".join(map(str, t.pages)), str(t.n_rows), t.engine,
              {True: "yes", False: "NO", None: "-"}[t.verified], str(len(t.flags)))
@@ -256,6 +280,24 @@ def tables(report: Path, engine: str, time_limit: float, memory_limit: int) -> N
         click.echo(f"missing: Tabel {t['table_id']}: {t['flags']}", err=True)
 
 
+def _echo_records(columns: list[str], records: list[dict], fmt: str) -> None:
+    """Records on stdout as CSV (a header, then a line each) or as a JSON list."""
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([{c: r.get(c) for c in columns} for r in records],
+                              ensure_ascii=False, indent=1))
+        return
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    click.echo(buffer.getvalue(), nl=False)
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -271,21 +313,40 @@ def check(sources: tuple[Path, ...], out_dir: Path | None, fail_on: str, engine:
           time_limit: float, memory_limit: int, silent: bool) -> None:
     """Audit reports: where a report disagrees with itself.
 
-    SOURCES are LKj PDFs or folders written by `lkj extract`. Every finding names its
-    check, tables, pages, the stated and the computed figure; checks that held are listed
-    in the files too.
+    SOURCES are LKj PDFs, folders of PDFs, or folders written by `lkj extract`. Every
+    finding names its check, tables, pages, the stated and the computed figure; checks that
+    held are listed in the files too.
     """
     from lkj.expectations.audit import check_sources, error_count
+    from lkj.load.files import is_extract_folder
 
     if out_dir is None:
         first = sources[0]
-        out_dir = first if first.is_dir() and len(sources) == 1 else \
+        out_dir = first if len(sources) == 1 and is_extract_folder(first) else \
             Path("out") / f"{first.stem}-audit"
+    from lkj.extract.document import ReportError
+
+    sources = tuple(_pdfs_of(sources))
+    unread: list[str] = []
+
+    def read(path: Path, engine: str) -> Any:
+        """One PDF; of several, one that cannot be read is named on stderr and the others
+        are checked (exit 1 at the end)."""
+        if len(sources) == 1:
+            return _read(path, engine, time_limit, memory_limit, silent)
+        try:
+            return _read(path, engine, time_limit, memory_limit, silent)
+        except ReportError as exc:
+            unread.append(str(exc))
+            click.echo(f"Error: {exc}", err=True)
+            return None
+
     try:
-        run = check_sources(sources, out_dir, engine, functools.partial(
-            _read, time_limit=time_limit, memory_limit=memory_limit, quiet=silent))
+        run = check_sources(sources, out_dir, engine, read)
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from exc
+    if run is None:
+        raise click.ClickException(f"none of the {len(sources)} reports could be read")
     failed = [f for f in run.findings if f["status"] == "failed"]
     if not silent:
         rows = [(f["severity"], f["check"], f["tables"] or "",
@@ -299,14 +360,33 @@ def check(sources: tuple[Path, ...], out_dir: Path | None, fail_on: str, engine:
             error_count(run.findings, "warning") - error_count(run.findings)
         held = sum(1 for f in run.findings if f["status"] == "held")
         unchecked = sum(1 for f in run.findings if f["status"] == "not checked")
-        click.echo(f"{errors} errors, {warnings} warnings; {held} statements verified, "
-                   f"{unchecked} not checked; details in {out_dir / 'findings.html'}")
+        click.echo(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}; "
+                   f"{counted(held, 'statement')} verified, {unchecked} not checked; "
+                   f"details in {out_dir / 'findings.html'}")
     if fail_on != "never" and error_count(run.findings, fail_on):
         if silent:  # the exit status alone would not say why
             n = error_count(run.findings, fail_on)
-            click.echo(f"Error: {n} finding{'s' if n != 1 else ''} of severity {fail_on} or "
+            click.echo(f"Error: {counted(n, 'finding')} of severity {fail_on} or "
                        f"worse; details in {out_dir / 'findings.html'}", err=True)
         sys.exit(1)
+    if unread:
+        sys.exit(1)
+
+
+def _pdfs_of(sources: tuple[Path, ...]) -> Iterator[Path]:
+    """The sources of `lkj check`, a folder of PDFs (not written by `lkj extract`) as its
+    PDFs in name order; a folder with neither is refused."""
+    from lkj.load.files import is_extract_folder, pdfs_in
+
+    for source in sources:
+        if not source.is_dir() or is_extract_folder(source):
+            yield source
+            continue
+        pdfs = pdfs_in(source)
+        if not pdfs:
+            raise click.ClickException(f"{source}: neither PDFs nor a folder written by "
+                                       "lkj extract (no report.csv)")
+        yield from pdfs
 
 
 def _pages(pages: Any, folios: dict[int, str]) -> str:
@@ -367,26 +447,56 @@ def _ingest(files: list[Path], db: Path, csv_dir: Path | None, replace: bool, en
 
     reading: dict[Path, Any] = {}  # where each file being read is, kept by ingest_many
 
-    def status(_: Any) -> str:
-        done = len(outcomes)
-        rate = done / max(time.monotonic() - start, 1e-9)
+    def rates() -> str:
+        seconds = max(time.monotonic() - start, 1e-9)
         failed = sum(not o.stored for o in outcomes)
-        now = next(iter(reading.items()), None)  # the oldest file being read
-        return f"{rate:.2f} files/s" + (f", {failed} failed" if failed else "") + \
-            (f"; {now[0].name}: {now[1]}" if now else "")
+        pages = sum(o.pages for o in outcomes)
+        return f"{len(outcomes) / seconds:.2f} files/s, {pages / seconds:.1f} pages/s" + \
+            (f", {failed} failed" if failed else "")
 
+    def status(_: Any) -> str:
+        now = next(iter(reading.items()), None)  # the oldest file being read
+        return rates() + (f"; {now[0].name}: {now[1]}" if now else "")
+
+    terminal = sys.stderr.isatty()
     with Stores(db, csv_dir) as stores, _reader(cluster) as reader, click.progressbar(
-            length=len(files), label="Reading", file=sys.stderr, hidden=not progress,
-            item_show_func=status) as bar:
+            length=len(files), label="Reading", file=sys.stderr,
+            hidden=not (progress and terminal), item_show_func=status) as bar:
         for outcome in ingest_many(files, stores, engine, replace, jobs, limits,
                                    reader=reader, reading=reading):
             outcomes.append(outcome)
             bar.update(1, outcome)
             if not outcome.stored or outcome.warning:
-                if progress and sys.stderr.isatty():
+                if progress and terminal:
                     click.echo(err=True)  # end the bar's line; it is drawn again below
                 echo_problem(outcome)  # the stored ones are in the summary
+            if progress and not terminal:  # a log: one line per file
+                click.echo(progress_line(outcome, len(outcomes), len(files), rates(),
+                                         time.monotonic() - start), err=True)
     return outcomes
+
+
+def progress_line(outcome: Any, done: int, total: int, rates: str, seconds: float) -> str:
+    """`lkj run`'s line for one file where stderr is not a terminal:
+    `Read 3/12 (25%) NAME: loaded; 0.50 files/s, 10.5 pages/s; ETA 18 s`."""
+    left = (total - done) * seconds / done if done else 0.0
+    eta = f"; ETA {_duration(left)}" if done < total else f"; {_duration(seconds)} in all"
+    return (f"{PROGRESS_LABEL} {done}/{total} ({100 * done // max(total, 1)}%) "
+            f"{outcome.path.name}: {outcome.status}; {rates}{eta}")
+
+
+def _duration(seconds: float) -> str:
+    """'42 s', '3 min 05 s', '2 h 07 min'."""
+    s = round(seconds)
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
+
+
+#: How a progress line (stderr, not a terminal) starts.
+PROGRESS_LABEL = "Read"
 
 
 @cli.command()
@@ -438,10 +548,9 @@ def run(folder: Path, db: Path, csv_dir: Path | None, replace: bool, engine: str
         raise click.ClickException(f"{folder}: " + (
             "is a file, not a folder (lkj load reads the files named)" if folder.exists()
             else "no such folder"))
-    pattern = folder.rglob("*") if recursive else folder.iterdir()
-    # a folder named *.pdf is named as such (it is no file to read), unless -r reads into it
-    files = sorted(p for p in pattern if p.suffix.lower() == ".pdf"
-                   and (p.is_file() or not recursive))
+    from lkj.load.files import pdfs_in
+
+    files = pdfs_in(folder, recursive)
     if not files:
         raise click.ClickException(f"{folder}: no *.pdf files")
     outcomes = _ingest(files, db, csv_dir, replace, engine, jobs, cluster, time_limit,
@@ -458,7 +567,7 @@ def run(folder: Path, db: Path, csv_dir: Path | None, replace: bool, engine: str
     by_status = ", ".join(f"{n} {s}" for s in ("loaded", "replaced", "unchanged")
                           if (n := sum(o.status == s for o in stored)))
     where = shown_store(db) + (f" and {csv_dir}/" if csv_dir else "")
-    click.echo(f"{len(outcomes)} files: {len(stored)} stored ({by_status or 'none'}), "
+    click.echo(f"{counted(len(outcomes), 'file')}: {len(stored)} stored ({by_status or 'none'}), "
                f"{len(outcomes) - len(stored)} not stored; store {where}")
     if len(stored) < len(outcomes):
         click.get_current_context().exit(1)
@@ -468,11 +577,12 @@ def echo_outcome(outcome: Any) -> None:
     """One line for one file: what was stored (stdout), or why not (stderr); a stored report
     that is not whole gets a warning line too (stderr)."""
     if outcome.stored:
-        found = (f", {outcome.errors} errors, {outcome.warnings} warnings" if outcome.checked
-                 else ", not checked")
+        found = (f", {counted(outcome.errors, 'error')}, {counted(outcome.warnings, 'warning')}"
+                 if outcome.checked else ", not checked")
         notes = f" ({'; '.join(outcome.notes)})" if outcome.notes else ""
         click.echo(f"{outcome.path.name}: {outcome.status} {outcome.report_id}: "
-                   f"{outcome.tables} tables, {outcome.rows} rows{found}{notes}")
+                   f"{counted(outcome.tables, 'table')}, {counted(outcome.rows, 'row')}"
+                   f"{found}{notes}")
     echo_problem(outcome)
 
 
@@ -497,7 +607,7 @@ def outcome_row(outcome: Any) -> tuple[str, ...]:
 
 
 @cli.command()
-@db_option
+@db_option(reads_only=True)
 @click.option("--agency", metavar="ID_OR_NAME", help="Only this agency (id, name or alias).")
 @click.option("--indicator", metavar="ID_OR_TEXT",
               help="Only this indicator (canonical id, or its wording in a report).")

@@ -38,12 +38,21 @@ from conftest import ROOT, SAMPLES
 
 LKJ = Path(sys.executable).parent / "lkj"
 SAMPLE_IDS = {f"lkj-bp3mi-ntb-{y}.pdf": f"bp3mi-ntb-{y}" for y in (2021, 2022, 2023, 2024)}
-#: What `lkj run` prints on stderr besides `Error:` lines when stderr is not a terminal.
-PROGRESS_LABEL = "Reading"
-VARIANTS = 8
+#: What `lkj run` prints on stderr for each file besides `Error:` lines when stderr is not
+#: a terminal (a log): files done of all, the file and what became of it, the rates, the ETA.
+PROGRESS = re.compile(r"Read (\d+)/(\d+) \(\d+%\) (.+): (\w+); \d+\.\d\d files/s, "
+                      r"\d+\.\d pages/s(?:, (\d+) failed)?; (?:ETA .+|.+ in all)")
+#: Distinct reports of the kill and two-writer tests: enough that a kill lands mid-run and
+#: that the two runs share files and each has some of its own.
+VARIANTS = 4
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import corpus  # noqa: E402  (benchmarks/corpus.py)
+
+#: Slow (whole archives through lkj run, kills and two writers):
+#: left out of `make check`;
+#: `make test` and CI run it.
+pytestmark = pytest.mark.slow
 
 
 def lkj_run(folder: Path, db: Path, *args: object, timeout: float = 240
@@ -92,13 +101,17 @@ def assert_sound(db: Path) -> None:
 
 
 def stderr_errors(proc: subprocess.CompletedProcess, kind: str = "Error") -> list[str]:
-    """The `Error:` (or `Warning:`) lines; any line but those and the progress label fails
+    """The `Error:` (or `Warning:`) lines; any line but those and the progress lines fails
     the test."""
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
     others = [ln for ln in lines if not ln.startswith(("Error: ", "Warning: "))
-              and ln.strip() != PROGRESS_LABEL]
+              and not PROGRESS.fullmatch(ln)]
     assert not others, proc.stderr
     return [ln for ln in lines if ln.startswith(f"{kind}: ")]
+
+
+def progress_lines(proc: subprocess.CompletedProcess) -> list[re.Match[str]]:
+    return [m for ln in proc.stderr.splitlines() if (m := PROGRESS.fullmatch(ln))]
 
 
 SUMMARY = re.compile(r"^(\d+) files: (\d+) stored \((.*)\), (\d+) not stored; store (.+)$",
@@ -265,6 +278,23 @@ def test_archive_summary_counts_match(archive):
                              "not stored": len(expected), "loaded": good, "unchanged": 1}
 
 
+def test_archive_progress_is_a_line_per_file_without_a_terminal(archive):
+    """One line per file, in the order they finish: done of all, the file, its status, the
+    failures so far; the last says how long it took in all."""
+    proc, expected = archive["proc"], archive["expected"]
+    lines = progress_lines(proc)
+    total = summary(proc)["files"]
+    assert [int(m[1]) for m in lines] == list(range(1, total + 1))
+    assert {int(m[2]) for m in lines} == {total}
+    assert sorted(m[3] for m in lines) == sorted(p.name for p in archive["folder"].iterdir()
+                                                 if p.suffix == ".pdf")
+    failed = [m[3] for m in lines if m[4] == "failed"]
+    assert sorted(failed) == sorted(expected)
+    assert [int(m[5] or 0) for m in lines] == [
+        sum(x[4] == "failed" for x in lines[:i + 1]) for i in range(len(lines))]
+    assert lines[-1][0].endswith(" in all") and all("ETA" in m[0] for m in lines[:-1])
+
+
 def test_a_2000_page_pdf_gets_a_reason_not_a_hang(tmp_path_factory):
     folder = tmp_path_factory.mktemp("many-pages")
     path = make_many_pages(folder)
@@ -384,7 +414,9 @@ def test_two_runs_on_one_database_at_once(variants, clean_rows, tmp_path):
     from lkj.load.sqlite import open_store
 
     first, second = tmp_path / "a", tmp_path / "b"
-    for folder, part in ((first, variants[:5]), (second, variants[3:])):  # 2 files in both
+    half = VARIANTS // 2
+    # 2 files in both, one of its own each
+    for folder, part in ((first, variants[:half + 1]), (second, variants[half - 1:])):
         folder.mkdir()
         for p in part:
             os.symlink(p, folder / p.name)
@@ -395,7 +427,7 @@ def test_two_runs_on_one_database_at_once(variants, clean_rows, tmp_path):
     for p, (_, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err
         assert err == ""
-    both = {p.name for p in variants[3:5]}
+    both = {p.name for p in variants[half - 1:half + 1]}
     for name in both:  # one run stored it, the other found it stored
         statuses = [re.search(rf"^\S+\s+{re.escape(name)}\s.*\s(\w+)$", out,
                               re.MULTILINE).group(1) for out, _ in outs]

@@ -1,21 +1,19 @@
-"""`lkj check` through the real entry point: findings on the terminal and in files, exit codes."""
+"""`lkj check` (in this process, through click's runner): findings on the terminal and in
+files, exit codes."""
 
 from __future__ import annotations
 
 import csv
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import SAMPLE_2023
+from badfiles import BAD_INPUTS, make_truncated
+from conftest import SAMPLE_2023, Ran, lkj_here
 
-LKJ = str(Path(sys.executable).parent / "lkj")
 
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([LKJ, *args], capture_output=True, text=True, timeout=300)
+def run(*args: str) -> Ran:
+    return lkj_here(*args)
 
 
 def read(path: Path) -> list[dict]:
@@ -73,7 +71,23 @@ def test_check_a_folder_of_csvs_gives_the_same_findings(tmp_path):
 
 
 def test_a_folder_that_is_not_an_extraction_is_a_clean_error(tmp_path):
+    (tmp_path / "notes.txt").write_text("no PDF here")
     proc = run("check", str(tmp_path))
     assert proc.returncode == 1
-    assert proc.stderr.strip() == f"Error: {tmp_path}: no report.csv (not a folder written " \
-                                  "by lkj extract)"
+    assert proc.stderr.strip() == f"Error: {tmp_path}: neither PDFs nor a folder written " \
+                                  "by lkj extract (no report.csv)"
+
+
+def test_a_folder_of_pdfs_is_checked_past_a_bad_one(tmp_path):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / SAMPLE_2023.name).symlink_to(SAMPLE_2023)
+    bad = make_truncated(folder)
+    proc = run("check", str(folder), "--out", str(tmp_path / "audit"), "--engine",
+               "pdfplumber", "--silent", "--fail-on", "never")
+    # the bad file named in one line, the good one checked, exit 1 for the file not read
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.strip() == f"Error: {bad}: {BAD_INPUTS['truncated'][1]}"
+    findings = read(tmp_path / "audit" / "findings.csv")
+    assert {f["report_id"] for f in findings} == {"bp3mi-ntb-2023"}
+    assert sum(f["status"] == "failed" and f["severity"] == "error" for f in findings) == 17

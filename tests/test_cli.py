@@ -211,6 +211,41 @@ def test_tables_lists_every_table():
     assert counted["2.3"] == 1
 
 
+def test_tables_as_records_and_as_pictures(tmp_path, extraction_2023):
+    """--format json|csv: the records of tables.csv on stdout; --debug DIR: a picture of each
+    page that holds a table, each table's box drawn where its cells are."""
+    from PIL import Image
+
+    from lkj.extract import debug
+
+    pictures = tmp_path / "debug"
+    as_json = run("tables", SAMPLE_2023, "--engine", "pdfplumber", "--format", "json",
+                  "--debug", pictures)
+    assert as_json.returncode == 0, as_json.stderr
+    records = json.loads(as_json.stdout)
+    assert [(r["table_id"] + (f" ({r['table_part']})" if r["table_part"] > 1 else ""),
+             r["family"]) for r in records] == SAMPLE_TABLES
+    as_csv = run("tables", SAMPLE_2023, "--engine", "pdfplumber", "--format", "csv")
+    assert as_csv.returncode == 0, as_csv.stderr
+    rows = list(csv.DictReader(as_csv.stdout.splitlines()))
+    assert list(rows[0]) == contract.COLUMNS["tables"]
+    assert [(r["table_id"], r["title"], r["pages"]) for r in rows] == [
+        (r["table_id"], r["title"], r["pages"]) for r in records]
+
+    pages = sorted({int(p) for r in records for p in r["pages"].split(",")})
+    assert sorted(p.name for p in pictures.iterdir()) == [
+        f"{SAMPLE_2023.stem}-p{p:03d}.png" for p in pages]
+    assert as_json.stderr.strip() == f"drew {len(pages)} pages into {pictures}"
+    scale = debug.RESOLUTION / 72
+    for page, parts in debug.table_boxes(extraction_2023.cells).items():
+        image = Image.open(pictures / f"{SAMPLE_2023.stem}-p{page:03d}.png").convert("RGB")
+        for x0, top, x1, bottom in parts.values():  # the green frame runs along the box
+            for x, y in ((x0, (top + bottom) / 2), ((x0 + x1) / 2, top)):
+                near = [image.getpixel((round(x * scale) + dx, round(y * scale) + dy))
+                        for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
+                assert tuple(debug.TABLE[:3]) in near, (page, x, y)
+
+
 # --- bad inputs ----------------------------------------------------------------------------
 
 

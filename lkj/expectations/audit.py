@@ -156,11 +156,12 @@ class CheckRun:
 
 
 def check_sources(sources: Iterable[Path], out_dir: Path, engine: str = "both",
-                  read: Any = None) -> CheckRun:
+                  read: Any = None) -> CheckRun | None:
     """Audit PDFs (extracted first, their tables written to out_dir) and folders of CSVs
     written by `lkj extract`; write findings.csv, findings.json and findings.html.
     `read(path, engine)` reads a PDF (default: lkj.extract.report.extract_report here;
-    the CLI reads in a limited worker)."""
+    the CLI reads in a limited worker); a PDF it reads as None is left out. None when no
+    source was read (nothing written)."""
     from lkj.expectations.html import render
     from lkj.load.files import read_tables, staged_folder, write_tables
 
@@ -176,12 +177,16 @@ def check_sources(sources: Iterable[Path], out_dir: Path, engine: str = "both",
             frames = read_tables(source)
         else:
             ex = read(source, engine)
+            if ex is None:
+                continue
             tables.append((Path(".") if len(sources) == 1 else Path(ex.report["report_id"]),
                            ex.columned()))
             frames = ex.frames()
             pdfs[ex.report["report_id"]] = source.resolve()
         for name, frame in frames.items():
             parts.setdefault(name, []).append(frame)
+    if not parts:
+        return None
     frames = {name: pd.concat(fs, ignore_index=True) for name, fs in parts.items()}
     table = audit_frames(frames)
     findings = [{k: (None if _is_nan(v) else v) for k, v in rec.items()}

@@ -22,6 +22,7 @@ import pandas as pd
 from lkj.extract.confidence import doubted
 from lkj.extract.numbers import decimals, display_number
 from lkj.schemas import domains, families, registry
+from lkj.text import counted
 
 #: Words that say nothing about which indicator a name means.
 _GENERIC = frozenset({"dan", "yang", "di", "ke", "dari", "untuk", "pada", "dengan", "para",
@@ -796,11 +797,12 @@ def check_completeness(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
             said = next(f for f in str(row.flags).split("; ") if f.startswith(families.NOT_JOINED))
             yield Outcome(row.report_id, "completeness", subject, _tables(row.table_id),
                           row.pages, None, int(rows), False,
-                          f"{int(rows)} rows read, but the table may go on over a page break "
+                          f"{counted(int(rows), 'row')} read, but the table may go on over a "
+                          f"page break "
                           f"where its next part was not joined ({said})", severity="error")
         else:
             yield Outcome(row.report_id, "completeness", subject, _tables(row.table_id),
-                          row.pages, None, int(rows), True, f"{int(rows)} rows read")
+                          row.pages, None, int(rows), True, f"{counted(int(rows), 'row')} read")
 
 
 #: Each rule: its check, and how it is run on the tables (iku and quarterly with their

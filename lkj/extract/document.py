@@ -83,6 +83,14 @@ def sha256_of(path: Path) -> str:
 
 def check_file(path: Path) -> SourceFile:
     """Reject what is plainly not a readable PDF, before a parser sees it."""
+    size = plainly_a_pdf(path)
+    return SourceFile(path, sha256_of(path), size)
+
+
+def plainly_a_pdf(path: Path) -> int:
+    """The file's size, or a ReportError if it is plainly not a readable PDF (missing, a
+    folder, empty, another kind of file, cut short): from its first and last bytes alone,
+    so cheap enough for a batch to ask before it starts a reader for the file."""
     if not path.exists():
         raise ReportError(path, "no such file")
     if path.is_dir():
@@ -99,7 +107,7 @@ def check_file(path: Path) -> SourceFile:
         raise ReportError(path, f"not a PDF (looks like {kind})" if kind else "not a PDF")
     if b"%%EOF" not in tail:
         raise ReportError(path, "truncated PDF (no end-of-file marker)")
-    return SourceFile(path, sha256_of(path), size)
+    return size
 
 
 def _sniff(head: bytes) -> str | None:

@@ -244,11 +244,14 @@ def read_many(paths: Iterable[Path], engine: str = "both", jobs: int | None = No
     Setting `stop` (from another thread) ends the reading within a second: the running
     workers are killed and nothing more is yielded. `progress(path, where)` is told each
     time a worker begins a page."""
+    from lkj.extract.document import ReportError, plainly_a_pdf
+
     limits = limits or Limits()
     jobs = jobs or default_jobs()
     ctx = _context()
-    _preload(engine)
     pending = list(enumerate(Path(p) for p in paths))
+    # one file: a worker imports what it needs (camelot only for a page with a table)
+    _preload(engine if len(pending) > 1 else "pdfplumber")
     pending.reverse()
     running: list[_Running] = []
     done: dict[int, ReadResult] = {}
@@ -259,6 +262,13 @@ def read_many(paths: Iterable[Path], engine: str = "both", jobs: int | None = No
                 return
             while pending and len(running) < jobs:
                 index, path = pending.pop()
+                try:  # plainly not a PDF: said without starting a reader
+                    plainly_a_pdf(path)
+                except ReportError as exc:
+                    done[index] = ReadResult(path, None, exc.reason, 0.0)
+                    continue
+                except OSError:  # unreadable here: the worker says how, as for any file
+                    pass
                 recv, send = ctx.Pipe(duplex=False)
                 proc = ctx.Process(target=_child, args=(send, path, engine, limits.memory_mb),
                                    daemon=True)
@@ -273,6 +283,11 @@ def read_many(paths: Iterable[Path], engine: str = "both", jobs: int | None = No
                 now = time.monotonic()
                 running.append(_Running(path, index, proc, recv, now, now))
             now = time.monotonic()
+            if not running:  # every file taken so far was plainly not a PDF
+                while next_out in done:
+                    yield done.pop(next_out)
+                    next_out += 1
+                continue
             timeout = max(0.0, min(r.alive + limits.seconds for r in running) - now)
             ready = wait([r.conn for r in running], timeout=min(timeout, 1.0))
             for r in list(running):

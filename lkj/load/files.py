@@ -125,6 +125,20 @@ def staged_folder(out_dir: Path) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def pdfs_in(folder: Path, recursive: bool = False) -> list[Path]:
+    """The *.pdf of a folder (any case), in name order; subfolders too if `recursive`. A
+    folder named *.pdf is listed (the reader names it as no file to read), unless
+    `recursive` reads into it."""
+    found = folder.rglob("*") if recursive else folder.iterdir()
+    return sorted(p for p in found if p.suffix.lower() == ".pdf"
+                  and (p.is_file() or not recursive))
+
+
+def is_extract_folder(path: Path) -> bool:
+    """A folder written by `lkj extract` (it holds report.csv)."""
+    return (path / "report.csv").is_file()
+
+
 def read_tables(folder: Path) -> dict[str, Any]:
     """Read back the CSVs `lkj extract` wrote: text as it was before spreadsheet_safe,
     numbers as numbers, true/false as booleans, blank as null (pandas imported on use)."""
@@ -132,7 +146,7 @@ def read_tables(folder: Path) -> dict[str, Any]:
 
     from lkj.schemas import contract
 
-    if not (folder / "report.csv").exists():
+    if not is_extract_folder(folder):
         raise FileNotFoundError(f"{folder}: no report.csv (not a folder written by lkj extract)")
     frames = {}
     for name in contract.OUTPUT_TABLES:

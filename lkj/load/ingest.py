@@ -44,6 +44,8 @@ class FileOutcome:
     #: A stored report that is not whole (a listed table not read): one line, also a row in
     #: ingest_errors.
     warning: str | None = None
+    #: Pages of the report (0 where the file was not read as a PDF).
+    pages: int = 0
 
     @property
     def stored(self) -> bool:
@@ -132,6 +134,9 @@ class Stores:
             outcome.checked = False
             return outcome
         one = "SELECT COUNT(*) FROM {} WHERE report_id = ?"
+        (pages,) = self.conn.execute("SELECT pages FROM reports WHERE report_id = ?",
+                                     (report_id,)).fetchone() or (0,)
+        outcome.pages = int(pages or 0)
         outcome.tables = self.conn.execute(one.format("tables"), (report_id,)).fetchone()[0]
         outcome.rows = sum(self.conn.execute(one.format(t), (report_id,)).fetchone()[0]
                            for t in DATA_TABLES)
@@ -177,7 +182,8 @@ def store_one(stores: Stores, path: Path, sha: str | None, extraction: Any,
     first = results[0][1]
     outcome = FileOutcome(path, first.status, first.report_id, first.message,
                           len(extraction.tables), sum(counts.get(t, 0) for t in DATA_TABLES),
-                          errors, warnings, checked=findings is not None)
+                          errors, warnings, checked=findings is not None,
+                          pages=int(extraction.report.get("pages") or 0))
     conflicts = [r for _, r in results if r.status == "conflict"]
     if conflicts:
         outcome.status, outcome.message = "conflict", conflicts[0].message
