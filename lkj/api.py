@@ -1,0 +1,312 @@
+"""lkj as a library: read a report, audit reports, keep them in a store, run an archive.
+
+    import lkj
+
+    report = lkj.read("LKj-2023.pdf")              # in this process, no limits
+    report.tables["iku"]                            # a DataFrame per output table
+    findings = lkj.audit(report)                    # where it disagrees with itself
+    findings.failed                                 # the findings that failed
+    with lkj.Store.open("lkj.sqlite") as store:     # or postgresql://..., or a CSV folder
+        store.load(report, findings)
+        store.compare(indicator="ikpa")
+
+    lkj.run("archive/", "lkj.sqlite", jobs=2, progress=print)   # what `lkj run` does
+
+The CLI's commands are these, with messages, exit codes and files around them. Everything
+here imports its heavy parts (pdfplumber, pandas, great_expectations) on use.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from lkj.extract.report import Extraction
+    from lkj.load.ingest import FileOutcome
+
+
+@dataclass
+class Report:
+    """One report as lkj read it: every output table of the contract (README, Output
+    contract) as a DataFrame, each value with its raw text, page and flags."""
+
+    extraction: Extraction
+    #: The file it was read from (None when read from bytes).
+    path: Path | None = None
+
+    @cached_property
+    def _frames(self) -> dict[str, pd.DataFrame]:
+        return self.extraction.frames()
+
+    @property
+    def report_id(self) -> str:
+        return str(self.extraction.report["report_id"])
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The `report` record: agency, year, title, pages, sha256, flags, ..."""
+        return dict(self.extraction.report)
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Output table name -> DataFrame in contract column order ("report", "tables",
+        "iku", "quarterly", "events", "budget", "comparison", "stated_totals", "claims",
+        "pages", "ocr_cells"); the raw grids are `cells`."""
+        return {k: v for k, v in self._frames.items() if k != "cells"}
+
+    @property
+    def cells(self) -> pd.DataFrame:
+        """Every cell of every table, whatever its family: spans, text as printed, box."""
+        return self._frames["cells"]
+
+    @property
+    def flags(self) -> list[str]:
+        """What lkj doubts or could not read, in words: the report's flags, then each
+        table's (`Tabel 2.3: repeated header dropped on page 15`), then tables listed but
+        not found."""
+        out = [f for f in str(self.extraction.report.get("flags") or "").split("; ") if f]
+        for t in self.extraction.tables:
+            name = t.table_id + (f" part {t.part}" if t.part > 1 else "")
+            out += [f"Tabel {name}: {f}" for f in t.flags]
+        out += [f"Tabel {t['table_id']}: {t['flags']}" for t in self.extraction.missing_tables]
+        return out
+
+    def to_files(self, folder: Path | str, format: str = "csv") -> list[Path]:
+        """Write every output table into `folder` as `lkj extract` does (csv or json);
+        the files written."""
+        from lkj.load.files import write_tables
+
+        return write_tables(Path(folder), self.extraction.columned(), format)
+
+    def __repr__(self) -> str:
+        return (f"<lkj.Report {self.report_id}: {len(self.extraction.tables)} tables, "
+                f"{self.extraction.report.get('pages')} pages>")
+
+
+def read(source: Path | str | bytes, engine: str = "both", ocr_pages: Iterable[int] | None
+         = None, name: str = "report.pdf") -> Report:
+    """Read one LKj PDF (a path, or its bytes: then `name` is its file name) in this
+    process. `engine`: "both" (pdfplumber, cross-checked by camelot), "pdfplumber" or
+    "camelot"; `ocr_pages`: pages to read by OCR whatever their text layer. A file lkj
+    cannot read raises lkj.ReportError with the reason (`str(exc)`: `FILE: reason`).
+    For untrusted files, `run` reads each in a worker under time and memory limits."""
+    from lkj.extract.report import extract_report
+
+    pages = list(ocr_pages) if ocr_pages is not None else None
+    if not isinstance(source, (bytes, bytearray)):
+        path = Path(source)
+        return Report(extract_report(path, engine=engine, ocr_pages=pages), path)
+    from lkj.extract.document import ReportError
+
+    with tempfile.TemporaryDirectory(prefix="lkj-") as tmp:
+        path = Path(tmp) / Path(name).name
+        path.write_bytes(bytes(source))
+        try:
+            return Report(extract_report(path, engine=engine, ocr_pages=pages))
+        except ReportError as exc:  # named as the caller knows it, not by the temporary file
+            raise ReportError(Path(name), exc.reason) from None
+
+
+@dataclass
+class Findings:
+    """The outcome of every check on some reports: one row per finding (failed, held or not
+    checked), the contract's `findings` columns."""
+
+    frame: pd.DataFrame
+    reports: list[Report]
+
+    @property
+    def failed(self) -> pd.DataFrame:
+        """The findings that failed (errors and warnings)."""
+        return self.frame[self.frame["status"] == "failed"].reset_index(drop=True)
+
+    @property
+    def errors(self) -> int:
+        return int(((self.frame["status"] == "failed")
+                    & (self.frame["severity"] == "error")).sum())
+
+    @property
+    def warnings(self) -> int:
+        return int(((self.frame["status"] == "failed")
+                    & (self.frame["severity"] == "warning")).sum())
+
+    def records(self) -> list[dict[str, Any]]:
+        """The findings as records, missing values as None (what a store loads)."""
+        return [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+                for r in self.frame.to_dict("records")]
+
+    def of(self, report: Report | str) -> list[dict[str, Any]]:
+        """The records of one report (a Report or its id)."""
+        rid = report.report_id if isinstance(report, Report) else report
+        return [r for r in self.records() if r["report_id"] == rid]
+
+    def to_html(self, path: Path | str) -> Path:
+        """The auditor's page (as `lkj check` writes it) at `path`; returns it."""
+        import pandas as pd
+
+        from lkj.expectations.audit import folios_of
+        from lkj.expectations.html import render
+
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pages = [r.tables["pages"] for r in self.reports]
+        folios = folios_of(pd.concat(pages, ignore_index=True) if pages else None)
+        return render(self.records(), [r.meta for r in self.reports], path,
+                      {r.report_id: r.path.resolve() for r in self.reports if r.path},
+                      folios)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __repr__(self) -> str:
+        return (f"<lkj.Findings {len(self.frame)} findings: {self.errors} errors, "
+                f"{self.warnings} warnings>")
+
+
+def audit(reports: Report | Iterable[Report]) -> Findings:
+    """Every check (README, Checks) on these reports, one with another (a figure one report
+    states twice is compared; reports of other agencies or years are not mixed)."""
+    from lkj.expectations.audit import audit_frames, frames_of
+
+    reports = [reports] if isinstance(reports, Report) else list(reports)
+    if not reports:
+        raise ValueError("audit needs at least one report")
+    frame = audit_frames(frames_of(r.extraction for r in reports))
+    return Findings(frame.reset_index(drop=True), reports)
+
+
+class Store:
+    """Where reports are kept: a SQLite file, a PostgreSQL database (`postgresql://...`)
+    or a folder of CSV files, with the same decisions in each: a report is stored once
+    (the same file again is `unchanged`), another file of a stored report is a `conflict`
+    unless `replace=True`, and a report is stored whole or not at all."""
+
+    def __init__(self, location: Path | str, csv: bool) -> None:
+        from lkj.load.ingest import Stores
+
+        self.location = location
+        self._stores = Stores(csv_dir=Path(location)) if csv else Stores(db=location)
+
+    @classmethod
+    def open(cls, location: Path | str) -> Store:
+        """A store at `location`, created if missing: a postgresql:// URL; a folder (one
+        that exists, or a path ending in /) is a CSV store; any other path a SQLite file.
+        An unusable location raises lkj.StoreError with the reason."""
+        from lkj.load.sqlite import is_postgres_url
+
+        text = str(location)
+        if is_postgres_url(text):
+            return cls(text, csv=False)
+        path = Path(location)
+        return cls(path, csv=path.is_dir() or text.endswith(("/", "\\")))
+
+    @property
+    def is_csv(self) -> bool:
+        return self._stores.conn is None
+
+    def load(self, report: Report, findings: Findings | None = None,
+             replace: bool = False) -> str:
+        """Store one report with its findings (those of `findings` that are its own; None:
+        audited here first). Returns what happened: loaded, unchanged, replaced or conflict
+        (not stored: the message says which file holds it)."""
+        findings = findings if findings is not None else audit(report)
+        results = self._stores.load(report.extraction, findings.of(report), replace)
+        conflicts = [r for _, r in results if r.status == "conflict"]
+        self.last_message = (conflicts or [results[0][1]])[0].message
+        return "conflict" if conflicts else results[0][1].status
+
+    def table(self, name: str, report_id: str | None = None) -> pd.DataFrame:
+        """One store table (`reports`, `iku`, `findings`, `cells`, ...), of one report or
+        all, in the order stored."""
+        import pandas as pd
+
+        if self.is_csv:
+            from lkj.load import csvstore
+
+            rows = csvstore.read_table(Path(self.location), name)
+            if report_id is not None:
+                rows = [r for r in rows if r.get("report_id") == report_id]
+            return pd.DataFrame(rows)
+        return pd.DataFrame(self._stores.store.read_table(self._stores.conn, name, report_id))
+
+    def reports(self) -> pd.DataFrame:
+        """The reports stored: one row each (agency, year, file, sha256, pages, ...)."""
+        return self.table("reports")
+
+    def compare(self, indicator: str | None = None, agency: str | None = None
+                ) -> pd.DataFrame:
+        """Target, realisasi and capaian of each indicator year by year (`lkj compare`):
+        one row per agency, indicator and year. SQL stores only."""
+        import pandas as pd
+
+        from lkj.compare import COMPARE_COLUMNS, compare_rows
+
+        if self.is_csv:
+            raise NotImplementedError("compare reads a SQL store (SQLite or PostgreSQL); "
+                                      "a CSV folder holds the tables to read with pandas")
+        rows = compare_rows(self._stores.conn, agency=agency, indicator=indicator)
+        return pd.DataFrame(rows, columns=COMPARE_COLUMNS)
+
+    def close(self) -> None:
+        self._stores.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        from lkj.pipeline import shown_store
+
+        return f"<lkj.Store {shown_store(self.location)}>"
+
+
+def _pdfs(paths: Path | str | Iterable[Path | str], recursive: bool) -> list[Path]:
+    """A folder's PDFs (as `lkj run` lists them), or the paths given."""
+    from lkj.load.files import pdfs_in
+
+    if isinstance(paths, (str, Path)):
+        return pdfs_in(Path(paths), recursive) if Path(paths).is_dir() else [Path(paths)]
+    return [Path(p) for p in paths]
+
+
+def run(paths: Path | str | Iterable[Path | str], store: Store | Path | str,
+        engine: str = "both", jobs: int | None = None, replace: bool = False,
+        recursive: bool = False, time_limit: float = 300, memory_limit: int = 3072,
+        cluster: str | None = None,
+        progress: Callable[[FileOutcome], Any] | None = None) -> list[FileOutcome]:
+    """Read, check and store every PDF of a folder (or the paths given), as `lkj run`
+    does: each file in a worker process under the limits (seconds per page, MiB), `jobs`
+    at once (default: every core) or on a Dask cluster (`cluster="tcp://HOST:8786"`).
+    `progress(outcome)` is told of each file as it is done; the outcomes (path, status,
+    report_id, message, tables, rows, errors, warnings, pages) come back in input order.
+    A file that cannot be read is an outcome with status `failed`, never an exception."""
+    from lkj.load.batch import Limits
+    from lkj.load.ingest import ingest_many
+
+    with contextlib.ExitStack() as stack:
+        if not isinstance(store, Store):
+            store = stack.enter_context(Store.open(store))
+        reader = None
+        if cluster:
+            from lkj.load.cluster import ClusterReader
+
+            reader = stack.enter_context(ClusterReader(cluster))
+        outcomes = []
+        for outcome in ingest_many(_pdfs(paths, recursive), store._stores, engine, replace,
+                                   jobs, Limits(time_limit, memory_limit), reader=reader):
+            outcomes.append(outcome)
+            if progress is not None:
+                progress(outcome)
+        return outcomes
+
+
