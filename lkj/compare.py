@@ -95,8 +95,53 @@ def figure_size(n_indicators: int) -> tuple[float, float]:
     return PANEL_INCHES[0] * ncols, PANEL_INCHES[1] * nrows + 0.8
 
 
+#: A stated capaian further than this (percentage points) from realisasi / target x 100 is
+#: marked on the chart as a gap (the checks say whether it is a finding; this is for the eye).
+VISIBLE_GAP = 0.5
+#: The colour of capaian where the chart is of one agency.
+CAPAIAN_COLOUR = "tab:green"
+
+
+def _draw_capaian(ax: Any, rows: list[dict[str, Any]], agencies: list[Any],
+                  colours: list[str]) -> None:
+    """Capaian on a right-hand axis: as stated (solid triangles) and as recomputed
+    (hollow circles, dotted), a red bar between them where they are VISIBLE_GAP apart."""
+    if not any(r["capaian_pct"] is not None or r["capaian_recomputed"] is not None
+               for r in rows):
+        return
+    right = ax.twinx()
+    for k, agency in enumerate(agencies):
+        series = sorted((r for r in rows if r["agency_id"] == agency), key=lambda r: r["year"])
+        label = f" {agency}" if len(agencies) > 1 else ""
+        # one agency: capaian in a colour of its own, not the figures' (several: the agency's)
+        colour = colours[k % len(colours)] if len(agencies) > 1 else CAPAIAN_COLOUR
+        stated = [(r["year"], r["capaian_pct"]) for r in series if r["capaian_pct"] is not None]
+        again = [(r["year"], r["capaian_recomputed"]) for r in series
+                 if r["capaian_recomputed"] is not None]
+        if stated:
+            right.plot(*zip(*stated, strict=True), marker="^", linewidth=0.8, color=colour,
+                       alpha=0.8, label="capaian stated" + label)
+        if again:
+            right.plot(*zip(*again, strict=True), marker="o", markerfacecolor="none",
+                       linestyle=":", linewidth=0.8, color=colour, alpha=0.8,
+                       label="capaian recomputed" + label)
+        for r in series:
+            a, b = r["capaian_pct"], r["capaian_recomputed"]
+            if a is not None and b is not None and abs(float(a) - float(b)) >= VISIBLE_GAP:
+                right.vlines(r["year"], min(a, b), max(a, b), colors="red", linewidth=2.5,
+                             alpha=0.6, label="gap stated / recomputed")
+                right.annotate(f"{number(a)} vs {number(b)}", (r["year"], max(a, b)),
+                               textcoords="offset points", xytext=(4, 2), fontsize=7,
+                               color="red")
+    right.set_ylabel("capaian %", fontsize=8, color=CAPAIAN_COLOUR if len(agencies) == 1
+                     else None)
+    right.margins(y=0.2)
+    right.tick_params(labelsize=7)
+
+
 def draw_chart(rows: list[dict[str, Any]], path: Path) -> Path:
-    """Target and realisasi by year, one panel per indicator, as a PNG (matplotlib, Agg)."""
+    """Target and realisasi by year, one panel per indicator, as a PNG (matplotlib, Agg);
+    capaian on the right axis, stated and recomputed, their gaps marked."""
     import textwrap
 
     import matplotlib
@@ -132,6 +177,7 @@ def draw_chart(rows: list[dict[str, Any]], path: Path) -> Path:
                     ax.annotate(number(r["realisasi"]), (r["year"], r["realisasi"]),
                                 textcoords="offset points", xytext=(0, 6), ha="center",
                                 fontsize=8)
+        _draw_capaian(ax, mine, agencies, colours)
         units = {r["realisasi_unit"] or r["target_unit"] for r in mine} - {None}
         name = mine[0]["indicator_name"] or ind
         ax.set_title("\n".join(textwrap.wrap(name, 48)), fontsize=10)
@@ -143,11 +189,18 @@ def draw_chart(rows: list[dict[str, Any]], path: Path) -> Path:
             ax.set_xlim(years[0] - 1, years[0] + 1)
         ax.margins(x=0.08, y=0.18)  # room for the value labels
         ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=8, loc="best")
+        handles, labels = ax.get_legend_handles_labels()
+        for other in ax.figure.axes:
+            if other is not ax and other.get_shared_x_axes().joined(ax, other):
+                more = other.get_legend_handles_labels()
+                handles, labels = handles + more[0], labels + more[1]
+        shown = dict(zip(labels, handles, strict=True))  # a label once, however many gaps
+        ax.legend(shown.values(), shown.keys(), fontsize=7, loc="best")
     for ax in list(axes.flat)[len(indicators):]:
         ax.set_visible(False)
-    fig.suptitle(f"Target and realisasi by year: {', '.join(a or '?' for a in agencies)}",
-                 fontsize=12)
+    fig.suptitle(f"Target and realisasi by year: {', '.join(a or '?' for a in agencies)}\n"
+                 "capaian (%, right axis) as stated and recomputed; red where they differ",
+                 fontsize=10)
     fig.tight_layout()
     path = Path(path)
     fig.savefig(path, dpi=CHART_DPI)

@@ -655,6 +655,28 @@ def compare(db: Path, agency: str | None, indicator: str | None, csv_out: Path |
         click.echo(f"wrote {chart}", err=True)
 
 
+@cli.command()
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB,
+              show_default=True, help="The SQLite store to browse (must exist; not changed).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (127.0.0.1: this machine only).")
+@click.option("--port", type=int, default=8001, show_default=True)
+@click.option("--open", "open_browser", is_flag=True, help="Open it in a web browser too.")
+def serve(db: Path, host: str, port: int, open_browser: bool) -> None:
+    """Browse the store in Datasette (the `serve` extra): every table and view with what
+    it and each column mean (from the schema), full-text search on claims and table titles.
+    A read-only snapshot is served; Ctrl-C stops it."""
+    from lkj.load.sqlite import StoreError
+    from lkj.serve import ServeError
+    from lkj.serve import serve as run_server
+
+    try:
+        code = run_server(db, host, port, open_browser)
+    except (ServeError, StoreError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    sys.exit(code)
+
+
 def format_table(head: tuple[str, ...], rows: list[tuple[str, ...]],
                  widths: dict[int, int] | None = None) -> str:
     """A plain text table; columns named in `widths` are cut to that many characters."""

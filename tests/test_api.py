@@ -70,7 +70,7 @@ def test_a_bad_file_is_a_report_error_named_as_given(tmp_path):
 
 
 def test_stores_decide_alike_and_run_never_raises_for_a_file(tmp_path, extraction_2023):
-    report = lkj.api.Report(extraction_2023, SAMPLE_2023)
+    report = lkj.Report(extraction_2023, SAMPLE_2023)
     findings = lkj.audit(report)
     for where in (tmp_path / "a.sqlite", f"{tmp_path / 'csv'}/"):
         with lkj.Store.open(where) as store:

@@ -7,6 +7,7 @@ Works with whatever sample PDFs samples/ holds (at least the 2023 one).
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -222,3 +223,64 @@ def test_compare_does_not_create_a_store(tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.strip() == f"Error: {tmp_path / 'none.sqlite'}: no such store"
     assert not (tmp_path / "none.sqlite").exists()
+
+
+# --- the README's SQL ------------------------------------------------------------------------
+
+def readme_queries() -> list[str]:
+    """Each statement of the ```sql blocks of the README's "Querying the database"."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Querying the database\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sql\n(.*?)```", section, re.DOTALL)
+    code = "\n".join(ln for b in blocks for ln in b.splitlines()
+                     if not ln.lstrip().startswith("--"))
+    return [q.strip() for q in code.split(";") if q.strip()]
+
+
+def test_every_readme_query_returns_rows(store_of_samples, scanned_2021_front, tmp_path):
+    import lkj
+
+    db, _ = store_of_samples
+    scan_db = tmp_path / "scan.sqlite"
+    with lkj.Store.open(scan_db) as store:  # the scan's first pages, as lkj load stores them
+        report = lkj.Report(scanned_2021_front)
+        assert store.load(report, lkj.audit(report)) == "loaded"
+    queries = readme_queries()
+    assert len(queries) == 4
+    for query in queries:
+        with sqlite3.connect(scan_db if "ocr_cells" in query else db) as conn:
+            assert conn.execute(query).fetchall(), query
+
+
+def _red_pixels(path: Path) -> int:
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(path) as img:
+        rgb = np.asarray(img.convert("RGB")).astype(int)
+    return int(((rgb[..., 0] > 200) & (rgb[..., 1] < 150) & (rgb[..., 2] < 150)).sum())
+
+
+def test_the_chart_marks_a_stated_capaian_far_from_its_recomputed_one(tmp_path):
+    """Invented rows (not a sample's): the same series twice, once with every stated capaian
+    equal to realisasi / target x 100, once with one year stated 5 points off; only the
+    second draws the red gap."""
+    from lkj.compare import draw_chart
+
+    def rows(off: float) -> list[dict]:
+        out = []
+        for year, target, realisasi in ((2021, 80, 84), (2022, 80, 88), (2023, 90, 90)):
+            recomputed = round(realisasi / target * 100, 2)
+            out.append({c: None for c in COMPARE_COLUMNS} | {
+                "agency_id": "dinas-sampel", "indicator_id": "indeks-sampel",
+                "indicator_name": "Indeks Sampel", "year": year, "target": target,
+                "realisasi": realisasi, "target_unit": "%", "realisasi_unit": "%",
+                "capaian_recomputed": recomputed,
+                "capaian_pct": recomputed + (off if year == 2022 else 0)})
+        return out
+
+    same, gap = tmp_path / "same.png", tmp_path / "gap.png"
+    draw_chart(rows(0.0), same)
+    draw_chart(rows(5.0), gap)
+    assert _red_pixels(same) == 0
+    assert _red_pixels(gap) > 50

@@ -164,7 +164,7 @@ def test_a_folder_named_pdf_is_named_in_a_batch(tmp_path):
             ("x.pdf", "is a folder, not a PDF file")]
     proc = lkj("run", archive, "-r", "--db", tmp_path / "r.sqlite", *FAST)
     assert proc.returncode == 0, proc.stderr
-    assert "1 files: 1 stored" in proc.stdout
+    assert "1 file: 1 stored" in proc.stdout
 
 
 def test_a_table_a_hair_past_the_page_edge_is_read(tmp_path):

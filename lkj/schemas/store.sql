@@ -13,6 +13,7 @@
 -- Bump user_version (last line) whenever this file changes shape: lkj refuses to open a store
 -- of another version instead of misreading it.
 
+-- One report stored: who published it, for which year, from which file (name and sha256).
 CREATE TABLE reports (
     report_id   TEXT PRIMARY KEY,          -- agency_id-year, or sha-<hash> when unidentified
     agency_id   TEXT,                      -- canonical id (lkj/schemas/registry.py), NULL if unknown
