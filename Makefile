@@ -37,7 +37,7 @@ test: setup
 # The fast loop while working: every test but those marked slow (OCR, the real files, whole
 # archives, PostgreSQL, the cluster). `make test` runs them all, as CI does.
 check: setup
-	$(PY) -m pytest -q -m "not slow" --durations=5
+	$(PY) -m pytest -q -m "not slow" -n auto --durations=5
 
 lint: setup
 	$(VENV)/bin/ruff check lkj tests samples/tools benchmarks

@@ -195,6 +195,7 @@ def cli() -> None:
     lkj check REPORT.pdf|DIR           audit: where a report disagrees with itself
     lkj load REPORT.pdf...             extract, check and store the files named
     lkj compare --db lkj.sqlite        one agency's indicators, year by year
+    lkj serve --db lkj.sqlite          browse the store in Datasette (extra: serve)
     """
 
 

@@ -23,6 +23,7 @@ def readme_python() -> list[str]:
     return re.findall(r"```python\n(.*?)```", section, re.DOTALL)
 
 
+@pytest.mark.slow  # reads and runs the samples as the README does
 def test_the_readme_python_section_runs(tmp_path, monkeypatch):
     blocks = readme_python()
     assert len(blocks) == 2
@@ -52,6 +53,7 @@ def test_the_readme_python_section_runs(tmp_path, monkeypatch):
         assert len(ikpa) > 0 and set(ikpa["indicator_id"]) == {ikpa["indicator_id"][0]}
 
 
+@pytest.mark.slow  # one more read of the 2023 sample
 def test_read_from_bytes_is_the_same_report(extraction_2023):
     report = lkj.read(SAMPLE_2023.read_bytes(), name=SAMPLE_2023.name)
     assert report.meta == extraction_2023.report

@@ -55,6 +55,7 @@ def no_orphans():
     assert children() - before == set()
 
 
+@pytest.mark.slow  # reads the samples several times over
 def test_input_order_and_the_same_records_whatever_the_jobs(files):
     one = list(read_many(files, ENGINE, jobs=1))
     two = list(read_many(files, ENGINE, jobs=2))
@@ -265,6 +266,7 @@ def test_prefetch_reads_the_next_files_while_the_caller_works(files, tmp_path, m
     assert [r.path for r in got] == first + second  # the order fed
 
 
+@pytest.mark.slow  # reads the samples several times over
 def test_prefetch_gives_the_same_results_as_read_many(files):
     direct = list(read_many(files, ENGINE, jobs=2))
     with batch.Prefetch(read_many, ENGINE, 2, None) as prefetch:
@@ -324,6 +326,7 @@ def test_an_error_in_the_reader_reaches_the_caller(files):
             prefetch.next()
 
 
+@pytest.mark.slow  # reads the samples several times over
 def test_ingest_outcomes_do_not_depend_on_the_chunks(files, tmp_path):
     """Reading runs a chunk ahead of storing; the same bytes under another name in the next
     chunk are still stored once, and the outcomes are those of one big chunk."""

@@ -8,8 +8,13 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from badfiles import BAD_INPUTS, make_truncated
 from conftest import SAMPLE_2023, Ran, lkj_here
+
+#: Slow (lkj check and extract on the samples):
+#: left out of `make check`; `make test` and CI run it.
+pytestmark = pytest.mark.slow
 
 
 def run(*args: str) -> Ran:

@@ -17,6 +17,10 @@ from conftest import SAMPLES
 from lkj.expectations import audit, rules
 from lkj.load.ingest import Stores, _check_batch, ingest_many
 
+#: Slow (batches of whole reads with failing checks):
+#: left out of `make check`; `make test` and CI run it.
+pytestmark = pytest.mark.slow
+
 ENGINE = "pdfplumber"
 YEARS = (2021, 2022, 2023, 2024)
 VICTIM = "bp3mi-ntb-2022"

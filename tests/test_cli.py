@@ -76,7 +76,7 @@ def test_help_lists_the_commands():
     assert lines[0] == "Usage: lkj [OPTIONS] COMMAND [ARGS]..."
     commands = lines[lines.index("Commands:") + 1:]
     assert [ln.split()[0] for ln in commands] == ["run", "extract", "tables", "check", "load",
-                                                  "compare"]
+                                                  "compare", "serve"]
     assert "lkj extract REPORT.pdf --out DIR" in proc.stdout
     assert "lkj tables REPORT.pdf" in proc.stdout
     assert run("-h", timeout=30).stdout == proc.stdout
@@ -211,6 +211,7 @@ def test_tables_lists_every_table():
     assert counted["2.3"] == 1
 
 
+@pytest.mark.slow  # two reads, and a picture of every table page
 def test_tables_as_records_and_as_pictures(tmp_path, extraction_2023):
     """--format json|csv: the records of tables.csv on stdout; --debug DIR: a picture of each
     page that holds a table, each table's box drawn where its cells are."""

@@ -18,6 +18,10 @@ from stores import changed_copy
 
 from lkj.compare import CHART_DPI, COMPARE_COLUMNS, figure_size
 
+#: Slow (lkj run, load and compare over the samples):
+#: left out of `make check`; `make test` and CI run it.
+pytestmark = pytest.mark.slow
+
 PDFS = sorted(p for p in SAMPLES.iterdir() if p.suffix.lower() == ".pdf")
 SUMMARY_HEAD = ["report", "file", "tables", "rows", "errors", "warnings", "status"]
 

@@ -51,6 +51,7 @@ def pdfs(tmp_path_factory) -> list[Path]:
             _offset_mediabox(folder / "offset.pdf")]
 
 
+@pytest.mark.slow  # every page of the samples and a corpus, twice
 def test_light_chars_are_pdfplumbers_chars(pdfs):
     pages = 0
     for path in pdfs:

@@ -19,6 +19,10 @@ from conftest import ROOT
 sys.path.insert(0, str(ROOT / "samples" / "tools"))
 import maker_agreement as agreement  # noqa: E402
 
+#: Slow (every sample as every maker drew it):
+#: left out of `make check`; `make test` and CI run it.
+pytestmark = pytest.mark.slow
+
 REPORTS = agreement.reports()
 
 

@@ -74,6 +74,7 @@ def test_reading_back_what_was_written_is_the_text(text):
 
 @given(st.lists(st.one_of(st.text(st.characters(exclude_categories=("Cs",))), _TRICKY),
                 min_size=1, max_size=6))
+@pytest.mark.slow  # hypothesis over the CSV round trip
 def test_every_text_survives_the_csv_files_lkj_reads_back(texts):
     with tempfile.TemporaryDirectory() as tmp:
         folder, store = Path(tmp) / "extract", Path(tmp) / "store"
@@ -213,6 +214,7 @@ def test_a_pdf_with_no_relative_path_is_linked_by_file_uri(tmp_path, monkeypatch
     assert href == pdf.as_uri() + "#page=10" and href.startswith("file:///")
 
 
+@pytest.mark.slow  # lkj check of a whole report
 def test_check_a_pdf_named_like_a_script(tmp_path, sample_2023, extraction_2023):
     from lkj.expectations.audit import check_sources
 

@@ -137,7 +137,8 @@ def test_a_foreign_database_is_refused(store):
 
 # --- round trip ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("which", ["extraction_2023", "scanned_2021_front"])
+@pytest.mark.parametrize("which", [
+    "extraction_2023", pytest.param("scanned_2021_front", marks=pytest.mark.slow)])  # OCR
 def test_round_trip_cell_by_cell(store, request, which):
     """A text-layer report, and part of a scanned one (its OCR cells with their
     confidence)."""
