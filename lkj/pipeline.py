@@ -319,14 +319,13 @@ def check(sources: tuple[Path, ...], out_dir: Path | None, fail_on: str, engine:
     held are listed in the files too.
     """
     from lkj.expectations.audit import check_sources, error_count
+    from lkj.extract.document import ReportError
     from lkj.load.files import is_extract_folder
 
     if out_dir is None:
         first = sources[0]
         out_dir = first if len(sources) == 1 and is_extract_folder(first) else \
             Path("out") / f"{first.stem}-audit"
-    from lkj.extract.document import ReportError
-
     sources = tuple(_pdfs_of(sources))
     unread: list[str] = []
 
