@@ -8,7 +8,7 @@
     findings.failed                                 # the findings that failed
     with lkj.Store.open("lkj.sqlite") as store:     # or postgresql://..., or a CSV folder
         store.load(report, findings)
-        store.compare(indicator="ikpa")
+        store.compare(indicator="INDICATOR ID OR WORDING")
 
     lkj.run("archive/", "lkj.sqlite", jobs=2, progress=print)   # what `lkj run` does
 
@@ -215,13 +215,19 @@ class Store:
     def load(self, report: Report, findings: Findings | None = None,
              replace: bool = False) -> str:
         """Store one report with its findings (those of `findings` that are its own; None:
-        audited here first). Returns what happened: loaded, unchanged, replaced or conflict
-        (not stored: the message says which file holds it)."""
+        audited here first), by the same decisions as `lkj load` (ingest.store_one: a
+        conflict or a report stored incomplete is a row in ingest_errors too). Returns what
+        happened: loaded, unchanged, replaced, conflict (not stored: `last_message` says
+        which file holds it) or failed (the store refused the rows: `last_message` says
+        why)."""
+        from lkj.load.ingest import store_one
+
         findings = findings if findings is not None else audit(report)
-        results = self._stores.load(report.extraction, findings.of(report), replace)
-        conflicts = [r for _, r in results if r.status == "conflict"]
-        self.last_message = (conflicts or [results[0][1]])[0].message
-        return "conflict" if conflicts else results[0][1].status
+        path = report.path or Path(str(report.meta["source_file"]))
+        outcome = store_one(self._stores, path, report.meta.get("sha256"), report.extraction,
+                            findings.of(report), replace)
+        self.last_message = outcome.message
+        return outcome.status
 
     def table(self, name: str, report_id: str | None = None) -> pd.DataFrame:
         """One store table (`reports`, `iku`, `findings`, `cells`, ...), of one report or

@@ -332,11 +332,11 @@ def check(sources: tuple[Path, ...], out_dir: Path | None, fail_on: str, engine:
     def read(path: Path, engine: str) -> Any:
         """One PDF; of several, one that cannot be read is named on stderr and the others
         are checked (exit 1 at the end)."""
-        if len(sources) == 1:
-            return _read(path, engine, time_limit, memory_limit, silent)
         try:
             return _read(path, engine, time_limit, memory_limit, silent)
         except ReportError as exc:
+            if len(sources) == 1:
+                raise
             unread.append(str(exc))
             click.echo(f"Error: {exc}", err=True)
             return None
@@ -434,6 +434,10 @@ def _reader(cluster: str | None) -> Iterator[Any]:
         yield reader
 
 
+#: How a progress line (stderr, not a terminal) starts.
+PROGRESS_LABEL = "Read"
+
+
 def _ingest(files: list[Path], db: Path, csv_dir: Path | None, replace: bool, engine: str,
             jobs: int | None, cluster: str | None, time_limit: float, memory_limit: int,
             progress: bool) -> list:
@@ -494,9 +498,6 @@ def _duration(seconds: float) -> str:
         return f"{s // 60} min {s % 60:02d} s"
     return f"{s // 3600} h {s % 3600 // 60:02d} min"
 
-
-#: How a progress line (stderr, not a terminal) starts.
-PROGRESS_LABEL = "Read"
 
 
 @cli.command()

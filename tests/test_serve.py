@@ -8,19 +8,16 @@ import json
 import re
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
+from conftest import LKJ
 
 import lkj
 from lkj.serve import schema_docs
-
-LKJ = Path(sys.executable).parent / "lkj"
 
 
 def _free_port() -> int:

@@ -283,13 +283,10 @@ def read_many(paths: Iterable[Path], engine: str = "both", jobs: int | None = No
                 now = time.monotonic()
                 running.append(_Running(path, index, proc, recv, now, now))
             now = time.monotonic()
-            if not running:  # every file taken so far was plainly not a PDF
-                while next_out in done:
-                    yield done.pop(next_out)
-                    next_out += 1
-                continue
-            timeout = max(0.0, min(r.alive + limits.seconds for r in running) - now)
-            ready = wait([r.conn for r in running], timeout=min(timeout, 1.0))
+            ready = []  # none running: every file taken so far was plainly not a PDF
+            if running:
+                timeout = max(0.0, min(r.alive + limits.seconds for r in running) - now)
+                ready = wait([r.conn for r in running], timeout=min(timeout, 1.0))
             for r in list(running):
                 result = None
                 if r.conn in ready:
