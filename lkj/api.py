@@ -161,7 +161,7 @@ class Findings:
         folios = folios_of(pd.concat(pages, ignore_index=True) if pages else None)
         return render(self.records(), [r.meta for r in self.reports], path,
                       {r.report_id: r.path.resolve() for r in self.reports if r.path},
-                      folios)
+                      folios, [c for r in self.reports for c in r.cells.to_dict("records")])
 
     def __len__(self) -> int:
         return len(self.frame)

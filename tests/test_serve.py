@@ -70,6 +70,11 @@ def test_every_table_and_view_says_what_it_is(served):
         assert tables[name]["description"] == doc["description"] != "", name
     assert tables["iku"]["columns"]["indicator_id"].startswith("canonical id")
     assert tables["iku"]["columns"]["target_raw"] == "the text as printed, before parsing"
+    # the units: a figure's column says where its unit is, or what it is
+    assert "target_unit" in tables["iku"]["columns"]["target"]
+    assert "percent" in tables["iku"]["columns"]["capaian_pct"]
+    assert "rupiah" in tables["budget"]["columns"]["pagu"]
+    assert "points" in tables["cells"]["columns"]["x0"]
     page = _get(base + "/iku?_size=1")  # the table's page shows it
     assert docs["iku"]["description"].split(" (")[0] in page
 

@@ -63,7 +63,7 @@ def audit_frames(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Findings (every outcome, with status) for all reports in the frames."""
     frames = derived(_numeric(frames))
     outcomes = rules.evaluate(frames)
-    frames["outcomes"] = outcomes
+    frames["outcomes"] = outcomes.drop(columns=["cells"])
     results = gx.validate(frames)
     rows: list[dict[str, Any]] = []
     for res in results:
@@ -73,7 +73,7 @@ def audit_frames(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
             rows += _table_findings(frames[res.table], res)
     for o in outcomes[outcomes.holds.isna()].to_dict("records"):
         rows.append(_row(o, "not checked", "info"))
-    findings = pd.DataFrame(rows, columns=contract.COLUMNS["findings"])
+    findings = pd.DataFrame(rows, columns=FINDING_COLUMNS)
     order = findings.assign(
         _s=findings.status.map(_STATUS_ORDER), _v=findings.severity.map(_SEVERITY_ORDER),
         _c=findings.check.map({c: i for i, c in enumerate(rules.CHECKS)}))
@@ -81,9 +81,15 @@ def audit_frames(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return order.drop(columns=["_s", "_v", "_c"]).reset_index(drop=True)
 
 
+#: A finding's columns: the contract's, and the cells it rests on (`rules.CellRef`s, for the
+#: auditor's page; not stored: the store's `cells` and the finding's tables and pages say
+#: the same to a query).
+FINDING_COLUMNS = [*contract.COLUMNS["findings"], "cells"]
+
+
 def _row(o: dict[str, Any], status: str, severity: str | None) -> dict[str, Any]:
     """A findings row from an outcome row."""
-    out = {k: o.get(k) for k in contract.COLUMNS["findings"]}
+    out = {k: o.get(k) for k in FINDING_COLUMNS}
     out.update(status=status, severity=severity)
     return out
 
@@ -114,7 +120,8 @@ def _table_findings(frame: pd.DataFrame, res: gx.Result) -> list[dict[str, Any]]
             "status": "failed", "subject": f"{meta['title']}: Tabel {r.table_id} row {r.row}",
             "tables": str(r.table_id), "pages": str(r.page),
             "stated": r.get(value_col) if value_col else None, "computed": None,
-            "difference": None, "formula": None, "message": meta["rule"]})
+            "difference": None, "formula": None, "message": meta["rule"],
+            "cells": list(rules.cells_at("stated", r, value_col)) if value_col else []})
     held = frame.loc[[i for i in res.checked_index if i not in failed]]
     for rid, part in held.groupby("report_id", sort=False):
         rows.append({
@@ -122,7 +129,7 @@ def _table_findings(frame: pd.DataFrame, res: gx.Result) -> list[dict[str, Any]]
             "subject": meta["title"], "tables": ",".join(dict.fromkeys(map(str, part.table_id))),
             "pages": ",".join(map(str, sorted({int(p) for p in part.page}))),
             "stated": None, "computed": None, "difference": None, "formula": None,
-            "message": f"{meta['rule']} ({len(part)} rows)"})
+            "message": f"{meta['rule']} ({len(part)} rows)", "cells": []})
     return rows
 
 
@@ -204,9 +211,14 @@ def check_sources(sources: Iterable[Path], out_dir: Path, engine: str = "both",
             written += write_tables(staging / folder, columned)
         written += write_tables(staging, {"findings": (cols, findings)}, "csv")
         written += write_tables(staging, {"findings": (cols, findings)}, "json")
-        written.append(render(findings, reports, staging / "findings.html", pdfs, folios))
+        written.append(render(findings, reports, staging / "findings.html", pdfs, folios,
+                              _records(frames.get("cells"))))
     written = [out_dir / p.relative_to(staging) for p in written]
     return CheckRun(findings, reports, written, folios)
+
+
+def _records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
+    return [] if frame is None else frame.to_dict("records")
 
 
 def folios_of(pages: pd.DataFrame | None) -> dict[str, dict[int, str]]:

@@ -31,6 +31,34 @@ _GENERIC = frozenset({"dan", "yang", "di", "ke", "dari", "untuk", "pada", "denga
 SAME_INDICATOR_JACCARD = 0.75
 
 
+#: A cell a statement rests on, as the page prints it: ("stated" or "from", table id, table
+#: part, the output's data row or None for the table's total row, the cell's text as the
+#: output's `*_raw` column holds it). The stated figure is one colour on the auditor's page,
+#: the figures it is computed from another.
+CellRef = tuple[str, str, int, "int | None", str]
+
+
+def cells_at(role: str, rows: Any, raw_col: str) -> tuple[CellRef, ...]:
+    """The cells printing rows' `raw_col` (rows: a frame, a row or a record), as `role`."""
+    if isinstance(rows, pd.DataFrame):
+        items = rows.to_dict("records")
+    elif isinstance(rows, pd.Series):
+        items = [rows.to_dict()]
+    elif hasattr(rows, "_asdict"):
+        items = [rows._asdict()]
+    else:
+        items = [dict(rows)]
+    out = []
+    for r in items:
+        raw = r.get(raw_col)
+        if not isinstance(raw, str) or not raw.strip():
+            continue
+        row, part = _val(r.get("row")), _val(r.get("table_part"))
+        out.append((role, str(r["table_id"]), int(part) if part is not None else 1,
+                    int(row) if row is not None else None, raw))
+    return tuple(out)
+
+
 @dataclass
 class Outcome:
     """One statement checked: held or not, with everything an auditor needs to find it."""
@@ -46,6 +74,8 @@ class Outcome:
     message: str
     formula: str | None = None
     severity: str | None = None  # overrides the suite's severity for this outcome
+    #: The cells the statement rests on (`CellRef`s): the auditor's page outlines them.
+    cells: tuple[CellRef, ...] = ()
 
     def row(self) -> dict[str, Any]:
         diff = None
@@ -55,7 +85,7 @@ class Outcome:
                 "tables": self.tables, "pages": self.pages, "stated": _plain(self.stated),
                 "computed": _plain(self.computed), "difference": diff,
                 "formula": self.formula, "message": self.message, "holds": self.holds,
-                "severity_override": self.severity}
+                "severity_override": self.severity, "cells": list(self.cells)}
 
 
 def _is_num(v: Any) -> bool:
@@ -309,13 +339,15 @@ def check_totals(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
                else f"{s.stated_raw!r} = {formula}")
         value_col = {"participants": "participants_raw", "pagu": "pagu_raw",
                      "realisasi": "realisasi_raw"}.get(s.measure)
+        on = cells_at("stated", s, "stated_raw") + cells_at(
+            "from", rows, value_col or "place_raw")
         doubts = ocr_doubts(rows, {s.measure: value_col}) if value_col else []
         doubts += ocr_doubts(pd.DataFrame([{"table_id": s.table_id, "row": None,
                                             "flags": s.flags, "stated_raw": s.stated_raw}]),
                              {"stated_value": "stated_raw"})
         yield _with_doubts(Outcome(s.report_id, "totals", subject, _tables(s.table_id),
                                 _pages(s.page, rows.page), stated, computed, holds, msg,
-                                formula), doubts, structure_doubts(rows))
+                                formula, cells=on), doubts, structure_doubts(rows))
 
 
 def _truthy(v: Any) -> bool:
@@ -395,22 +427,25 @@ def check_capaian(iku: pd.DataFrame) -> Iterator[Outcome]:
         lower = bool(row.group_lower_is_better)
         subject = f"{row.indicator} (Tabel {row.table_id})"
         where = (_tables(row.table_id), _pages(row.page))
+        on = cells_at("stated", row, "capaian_raw") + cells_at("from", row, "target_raw") \
+            + cells_at("from", row, "realisasi_raw")
         t = _val(row.target)
         if t == 0:
             yield Outcome(row.report_id, "capaian", subject, *where, stated, None, False,
                           f"capaian {row.capaian_raw!r} stated against a target of 0: "
-                          "no formula gives a capaian from a zero target")
+                          "no formula gives a capaian from a zero target", cells=on)
             continue
         cands = capaian_candidates(row, lower)
         if not cands:
             if _val(row.realisasi) is None:
                 yield Outcome(row.report_id, "capaian", subject, *where, stated, None, None,
-                              f"capaian {row.capaian_raw!r} stated with no realisasi beside it")
+                              f"capaian {row.capaian_raw!r} stated with no realisasi beside it",
+                              cells=on)
             else:
                 yield Outcome(row.report_id, "capaian", subject, *where, stated, None, False,
                               f"capaian {row.capaian_raw!r} cannot be recomputed: target and "
                               f"realisasi are in different units ({row.target_raw!r} vs "
-                              f"{row.realisasi_raw!r})", severity="warning")
+                              f"{row.realisasi_raw!r})", severity="warning", cells=on)
             continue
         main = next(iter(cands))
         hits = [name for name, v in cands.items() if reproduces(stated, v, row.capaian_raw)]
@@ -425,7 +460,8 @@ def check_capaian(iku: pd.DataFrame) -> Iterator[Outcome]:
                 if lower and capaian_hits[0] != main else ""
             yield Outcome(row.report_id, "capaian", subject, *where, stated,
                           _round(cands[capaian_hits[0]], 4), True,
-                          f"{row.capaian_raw!r} = {capaian_hits[0]}{said}", capaian_hits[0])
+                          f"{row.capaian_raw!r} = {capaian_hits[0]}{said}", capaian_hits[0],
+                          cells=on)
         elif inferred:
             # lower is better fits, but nothing says so: a polarity inferred, never an error
             value = capaian_candidates(row, True)[inferred[0]]
@@ -434,19 +470,19 @@ def check_capaian(iku: pd.DataFrame) -> Iterator[Outcome]:
                           f"{row.capaian_raw!r} = {inferred[0]}: reproduced if lower is "
                           f"better, which neither the indicator's name nor the registry "
                           f"states (polarity inferred from the fit; {main} gives "
-                          f"{cands[main]:.2f})", inferred[0], severity="warning")
+                          f"{cands[main]:.2f})", inferred[0], severity="warning", cells=on)
         elif hits:
             yield Outcome(row.report_id, "capaian", subject, *where, stated,
                           _round(cands[main], 4), False,
                           f"the capaian column states {row.capaian_raw!r}, which is the "
                           f"{hits[0]}, not a capaian; {main} gives {cands[main]:.2f}",
-                          hits[0], severity="warning")
+                          hits[0], severity="warning", cells=on)
         elif r is not None and reproduces(stated, r, row.capaian_raw) and lower:
             yield Outcome(row.report_id, "capaian", subject, *where, stated,
                           _round(cands[main], 4), False,
                           f"the capaian column repeats the realisasi {row.realisasi_raw!r}; "
                           f"{main} gives {cands[main]:.2f}", "realisasi itself",
-                          severity="warning")
+                          severity="warning", cells=on)
         else:
             tried = "; ".join(f"{k} = {v:.2f}" for k, v in cands.items())
             one = pd.DataFrame([row._asdict()])
@@ -456,7 +492,7 @@ def check_capaian(iku: pd.DataFrame) -> Iterator[Outcome]:
                                     _round(cands[main], 4), False,
                                     f"stated {row.capaian_raw!r} ({row.realisasi_raw} of "
                                     f"{row.target_raw}); no formula reproduces it: {tried}",
-                                    main), doubts, structure_doubts(one))
+                                    main, cells=on), doubts, structure_doubts(one))
 
 
 # ---------------------------------------------------------------------------------------
@@ -493,7 +529,9 @@ def check_consistency(iku: pd.DataFrame) -> Iterator[Outcome]:
                     if not comparable:
                         msg += " (different units)"
                 yield Outcome(rid, "consistency", subject, *where, b, a, holds, msg,
-                              severity=None if comparable or holds else "warning")
+                              severity=None if comparable or holds else "warning",
+                              cells=cells_at("stated", other, raw_col)
+                              + cells_at("from", ref, raw_col))
 
 
 # ---------------------------------------------------------------------------------------
@@ -518,6 +556,7 @@ def check_quarters(iku: pd.DataFrame, quarterly: pd.DataFrame) -> Iterator[Outco
             stated_q = [(q, v) for q, v in values if v is not None]
             where = (_tables(qt, ref.table_id), _pages(rows.page, ref.page))
             subject = f"{name}: {field} by quarter"
+            on = cells_at("stated", ref, f"{field}_raw") + cells_at("from", rows, f"{field}_raw")
             if kind == "count":
                 computed = sum(v for _, v in stated_q)
                 holds = abs(computed - annual) < 1e-9
@@ -528,17 +567,19 @@ def check_quarters(iku: pd.DataFrame, quarterly: pd.DataFrame) -> Iterator[Outco
                     pd.DataFrame([ref]), {field: f"{field}_raw"})
                 yield _with_quarter_doubt(_with_doubts(Outcome(
                     rid, "quarters", subject, *where, annual, computed, holds, msg,
-                    "sum of quarters"), doubts), rows)
+                    "sum of quarters", cells=on), doubts), rows)
             elif kind == "score" and stated_q:
                 q, last = stated_q[-1]
                 holds = abs(last - annual) < 1e-9
                 msg = (f"Triwulan {q} states {_fmt(last)}; Tabel {ref.table_id} states "
                        f"{ref[field + '_raw']!r}")
                 yield _with_quarter_doubt(Outcome(rid, "quarters", subject, *where, annual,
-                                                  last, holds, msg, "last quarter"), rows)
+                                                  last, holds, msg, "last quarter",
+                                                  cells=on), rows)
             else:
                 yield Outcome(rid, "quarters", subject, *where, annual, None, None,
-                              f"{kind} values are not additive over quarters: not checked")
+                              f"{kind} values are not additive over quarters: not checked",
+                              cells=on)
 
 
 # ---------------------------------------------------------------------------------------
@@ -558,7 +599,9 @@ def check_budget(t: dict[str, pd.DataFrame], iku: pd.DataFrame) -> Iterator[Outc
             yield Outcome(b.report_id, "budget", f"{b.name}: realisasi %", *where, pct,
                           _round(computed, 4), holds,
                           f"{b.realisasi_raw} / {b.pagu_raw} x 100 = {computed:.4f}",
-                          "realisasi / pagu x 100")
+                          "realisasi / pagu x 100",
+                          cells=cells_at("stated", b, "realisasi_pct_raw")
+                          + cells_at("from", b, "pagu_raw") + cells_at("from", b, "realisasi_raw"))
         avg = _val(b.avg_capaian_pct)
         if avg is not None:
             members = iku[(iku.report_id == b.report_id) & (iku.table_id == b.table_id)
@@ -578,7 +621,9 @@ def check_budget(t: dict[str, pd.DataFrame], iku: pd.DataFrame) -> Iterator[Outc
                           _round(tries[main], 4), hit is not None,
                           f"{b.avg_capaian_raw!r} = {main}" if hit else
                           f"stated {b.avg_capaian_raw!r}; "
-                          + "; ".join(f"{k} = {v:.2f}" for k, v in tries.items()), main)
+                          + "; ".join(f"{k} = {v:.2f}" for k, v in tries.items()), main,
+                          cells=cells_at("stated", b, "avg_capaian_raw")
+                          + cells_at("from", members, "capaian_raw"))
     # parts of one table against a pagu stated by another table
     for (rid, tid), lines in budget.groupby(["report_id", "table_id"], sort=False):
         for measure in ("pagu",):
@@ -594,7 +639,9 @@ def check_budget(t: dict[str, pd.DataFrame], iku: pd.DataFrame) -> Iterator[Outc
                               _pages(lines.page, s.page), stated, computed,
                               stated is not None and abs(stated - computed) < 1e-6,
                               f"{len(parts)} lines of Tabel {tid} add up to {_fmt(computed)}; "
-                              f"Tabel {s.table_id} states {s.stated_raw!r}", "sum of lines")
+                              f"Tabel {s.table_id} states {s.stated_raw!r}", "sum of lines",
+                              cells=cells_at("stated", s, "stated_raw")
+                              + cells_at("from", lines, f"{measure}_raw"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -733,7 +780,7 @@ def _narrative_indicator(c: Any, refs: pd.DataFrame, stated: float,
         msg += f" (Tabel {', '.join(agree)} agree with the text)"
     yield Outcome(c.report_id, "narrative", f"{ref.indicator}: {c.measure} in the text",
                   _tables(ref.table_id, *agree), _pages(c.page, ref.page), stated, value, holds,
-                  f"{msg}; {where_claim}")
+                  f"{msg}; {where_claim}", cells=cells_at("from", ref, raw_col))
 
 
 # ---------------------------------------------------------------------------------------
@@ -762,7 +809,9 @@ def check_plausibility(t: dict[str, pd.DataFrame], iku: pd.DataFrame) -> Iterato
                               _tables(z.table_id, other.table_id), _pages(z.page, other.page),
                               0, _val(other.target), False,
                               f"Tabel {z.table_id} states a target of {z.target_raw!r} where "
-                              f"Tabel {other.table_id} states {other.target_raw!r}")
+                              f"Tabel {other.table_id} states {other.target_raw!r}",
+                              cells=cells_at("stated", z, "target_raw")
+                              + cells_at("from", other, "target_raw"))
     for row in iku.itertuples():
         for field in ("target", "realisasi"):
             v = _val(getattr(row, field))
@@ -770,7 +819,8 @@ def check_plausibility(t: dict[str, pd.DataFrame], iku: pd.DataFrame) -> Iterato
             if v is not None and v < 0 and unit in ("count", "rp"):
                 yield Outcome(row.report_id, "plausibility", f"{row.indicator}: {field} sign",
                               _tables(row.table_id), _pages(row.page), v, None, False,
-                              f"negative {unit} {getattr(row, field + '_raw')!r}")
+                              f"negative {unit} {getattr(row, field + '_raw')!r}",
+                              cells=cells_at("stated", row, f"{field}_raw"))
 
 
 def check_completeness(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
@@ -820,7 +870,7 @@ RULES: tuple[tuple[str, Any], ...] = (
 #: The checks, in the order findings are listed.
 CHECKS = tuple(check for check, _ in RULES)
 OUTCOME_COLUMNS = ["report_id", "check", "subject", "tables", "pages", "stated", "computed",
-                   "difference", "formula", "message", "holds", "severity_override"]
+                   "difference", "formula", "message", "holds", "severity_override", "cells"]
 
 
 def evaluate(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

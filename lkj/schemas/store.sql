@@ -57,14 +57,14 @@ CREATE TABLE iku (
     indicator  TEXT,                       -- as printed
     polarity   TEXT,                       -- as read from the report
     value_kind TEXT,
-    target     ANY CHECK (typeof(target) IN ('integer', 'real', 'null')),
+    target     ANY CHECK (typeof(target) IN ('integer', 'real', 'null')), -- its unit in target_unit
     target_unit TEXT,
     target_note TEXT,
-    realisasi  ANY CHECK (typeof(realisasi) IN ('integer', 'real', 'null')),
+    realisasi  ANY CHECK (typeof(realisasi) IN ('integer', 'real', 'null')), -- its unit in realisasi_unit
     realisasi_unit TEXT,
     realisasi_note TEXT,
     realisasi_labelled TEXT,
-    capaian_pct ANY CHECK (typeof(capaian_pct) IN ('integer', 'real', 'null')),
+    capaian_pct ANY CHECK (typeof(capaian_pct) IN ('integer', 'real', 'null')), -- percent (88.73 for 88,73%)
     target_raw TEXT,
     realisasi_raw TEXT,
     capaian_raw TEXT,
@@ -85,12 +85,12 @@ CREATE TABLE quarterly (
     page       INTEGER,
     sasaran    TEXT,
     indicator  TEXT,
-    quarter    INTEGER,
+    quarter    INTEGER,                    -- 1-4 (Triwulan I-IV)
     value_kind TEXT,
-    target     ANY CHECK (typeof(target) IN ('integer', 'real', 'null')),
+    target     ANY CHECK (typeof(target) IN ('integer', 'real', 'null')), -- its unit in target_unit
     target_unit TEXT,
     target_note TEXT,
-    realisasi  ANY CHECK (typeof(realisasi) IN ('integer', 'real', 'null')),
+    realisasi  ANY CHECK (typeof(realisasi) IN ('integer', 'real', 'null')), -- its unit in realisasi_unit
     realisasi_unit TEXT,
     realisasi_note TEXT,
     target_raw TEXT,
@@ -118,7 +118,7 @@ CREATE TABLE events (
     date_start TEXT,                       -- ISO date
     date_end   TEXT,
     date_note  TEXT,
-    participants ANY CHECK (typeof(participants) IN ('integer', 'real', 'null')),
+    participants ANY CHECK (typeof(participants) IN ('integer', 'real', 'null')), -- people (unit as printed)
     participants_unit TEXT,
     participants_note TEXT,
     funding    TEXT,
@@ -142,10 +142,10 @@ CREATE TABLE budget (
     level      TEXT,
     name       TEXT,
     "group"    TEXT,
-    pagu       ANY CHECK (typeof(pagu) IN ('integer', 'real', 'null')),
-    realisasi  ANY CHECK (typeof(realisasi) IN ('integer', 'real', 'null')),
-    realisasi_pct ANY CHECK (typeof(realisasi_pct) IN ('integer', 'real', 'null')),
-    avg_capaian_pct ANY CHECK (typeof(avg_capaian_pct) IN ('integer', 'real', 'null')),
+    pagu       ANY CHECK (typeof(pagu) IN ('integer', 'real', 'null')), -- rupiah: the ceiling
+    realisasi  ANY CHECK (typeof(realisasi) IN ('integer', 'real', 'null')), -- rupiah spent
+    realisasi_pct ANY CHECK (typeof(realisasi_pct) IN ('integer', 'real', 'null')), -- percent of pagu
+    avg_capaian_pct ANY CHECK (typeof(avg_capaian_pct) IN ('integer', 'real', 'null')), -- percent (rata-rata)
     name_raw   TEXT,
     pagu_raw   TEXT,
     realisasi_raw TEXT,
@@ -167,10 +167,10 @@ CREATE TABLE comparison (
     satuan     TEXT,
     "column"   TEXT,
     measure    TEXT,
-    year       INTEGER,
+    year       INTEGER,                    -- the year the column is of (NULL for a period)
     period     TEXT,
     value_kind TEXT,
-    value      ANY CHECK (typeof(value) IN ('integer', 'real', 'null')),
+    value      ANY CHECK (typeof(value) IN ('integer', 'real', 'null')), -- its unit in value_unit
     value_unit TEXT,
     value_note TEXT,
     value_raw  TEXT,
@@ -185,7 +185,7 @@ CREATE TABLE stated_totals (
     table_part INTEGER NOT NULL,
     measure    TEXT,
     "column"   TEXT,
-    stated_value ANY CHECK (typeof(stated_value) IN ('integer', 'real', 'null')),
+    stated_value ANY CHECK (typeof(stated_value) IN ('integer', 'real', 'null')), -- unit in stated_unit
     stated_unit TEXT,
     stated_raw TEXT,
     page       INTEGER,
@@ -198,7 +198,7 @@ CREATE TABLE claims (
     report_id  TEXT NOT NULL REFERENCES reports ON DELETE CASCADE,
     page       INTEGER,
     measure    TEXT,
-    stated_value ANY CHECK (typeof(stated_value) IN ('integer', 'real', 'null')),
+    stated_value ANY CHECK (typeof(stated_value) IN ('integer', 'real', 'null')), -- unit in stated_unit
     stated_unit TEXT,
     stated_raw TEXT,
     subject    TEXT,
@@ -229,7 +229,7 @@ CREATE TABLE ocr_cells (
     col        INTEGER NOT NULL,
     page       INTEGER,
     text       TEXT,
-    confidence ANY CHECK (typeof(confidence) IN ('integer', 'real', 'null')),
+    confidence ANY CHECK (typeof(confidence) IN ('integer', 'real', 'null')), -- Tesseract's, percent
     flagged    INTEGER NOT NULL CHECK (flagged IN (0, 1)),
     doubt      TEXT
 ) STRICT;
@@ -249,10 +249,10 @@ CREATE TABLE cells (
     page       INTEGER,
     kind       TEXT NOT NULL,
     text       TEXT,
-    x0         ANY CHECK (typeof(x0) IN ('integer', 'real', 'null')),
-    top        ANY CHECK (typeof(top) IN ('integer', 'real', 'null')),
-    x1         ANY CHECK (typeof(x1) IN ('integer', 'real', 'null')),
-    bottom     ANY CHECK (typeof(bottom) IN ('integer', 'real', 'null')),
+    x0         ANY CHECK (typeof(x0) IN ('integer', 'real', 'null')), -- points from page top left
+    top        ANY CHECK (typeof(top) IN ('integer', 'real', 'null')), -- points from page top left
+    x1         ANY CHECK (typeof(x1) IN ('integer', 'real', 'null')), -- points from page top left
+    bottom     ANY CHECK (typeof(bottom) IN ('integer', 'real', 'null')), -- points from page top left
     split_by_text INTEGER NOT NULL CHECK (split_by_text IN (0, 1))
 ) STRICT;
 CREATE INDEX cells_report ON cells (report_id, table_id, table_part, grid_row);
