@@ -110,9 +110,11 @@ def read(source: Path | str | bytes, engine: str = "both", ocr_pages: Iterable[i
         path = Path(tmp) / Path(name).name
         path.write_bytes(bytes(source))
         try:
-            return Report(extract_report(path, engine=engine, ocr_pages=pages))
+            extraction = extract_report(path, engine=engine, ocr_pages=pages)
         except ReportError as exc:  # named as the caller knows it, not by the temporary file
             raise ReportError(Path(name), exc.reason) from None
+    extraction.path = None  # the temporary file is gone: no path to keep
+    return Report(extraction)
 
 
 @dataclass

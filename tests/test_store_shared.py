@@ -34,6 +34,8 @@ REPORT_TABLES = ("tables", "iku", "quarterly", "events", "budget", "comparison",
                  "stated_totals", "claims", "pages", "ocr_cells", "cells", "findings")
 #: The tables each store schema added: a store of an older schema gets them when opened.
 ADDED_IN = {3: ("ocr_cells",), 4: ("pages",), 5: ("comparison", "cells")}
+#: The columns each store schema added at the end of a table: NULL in the older rows.
+COLUMNS_ADDED_IN = {6: {"reports": ("source_path",)}}
 
 
 # --- schema ----------------------------------------------------------------------------------
@@ -64,6 +66,10 @@ def _as_schema_2(store, where) -> None:
         for table in ADDED_IN[version]:
             _run(store, where, f"DROP TABLE {table}")
     _run(store, where, "DROP VIEW v_findings")  # an older view: made again on upgrade
+    for added in COLUMNS_ADDED_IN.values():
+        for table, columns in added.items():
+            for column in columns:
+                _run(store, where, f"ALTER TABLE {table} DROP COLUMN {column}")
     store.set_version(where, 2)
 
 
@@ -83,8 +89,12 @@ def test_a_store_of_schema_2_gets_the_new_tables_and_keeps_its_reports(store, ex
         assert store.module.read_table(conn, "iku", rid) == before
         assert store.module.read_table(conn, "ocr_cells", rid) == []
         assert store.module.read_table(conn, "cells", rid) == []
+        (old,) = store.module.read_table(conn, "reports", rid)
+        assert old["source_path"] is None and old["source_file"] == extraction_2023.path.name
         result = store.module.load_extraction(conn, extraction_2023, replace=True)
         assert result.status == "replaced" and result.unstored == ()
+        (new,) = store.module.read_table(conn, "reports", rid)
+        assert new["source_path"] == str(extraction_2023.path.resolve())
     finally:
         conn.close()
 

@@ -69,6 +69,8 @@ class Extraction:
     folios: dict[int, str] = field(default_factory=dict)
     #: Every cell of every table, whatever its family (`cells` records).
     cells: list[dict] = field(default_factory=list)
+    #: The file read (None: read from bytes); the store keeps it as reports.source_path.
+    path: Path | None = None
 
     def records(self) -> dict[str, list[dict]]:
         rid = self.report["report_id"]
@@ -336,7 +338,7 @@ def extract_report(path: Path | str, engine: str = "both",
     return Extraction(report, located, rows, texts, time.perf_counter() - start,
                       engine, sorted({p for t in located for p in t.pages}), claims,
                       sorted(ocr_read), missing, cells, printed_folios(texts),
-                      grid_records(located, report["report_id"]))
+                      grid_records(located, report["report_id"]), path)
 
 
 def missing_tables(listed: list[Listed], located: list[LocatedTable],

@@ -20,6 +20,7 @@ from typing import Any
 
 from lkj.load.files import _cell, spreadsheet_text, write_rows
 from lkj.load.sqlite import (
+    ADDED_COLUMNS,
     LoadResult,
     StoreError,
     store_columns,
@@ -39,7 +40,8 @@ def _path(folder: Path, table: str) -> Path:
 
 def read_rows(folder: Path, table: str) -> list[list[str]]:
     """The data rows of DIR/TABLE.csv as text (no header, as it was before
-    spreadsheet_safe); [] if the file does not exist."""
+    spreadsheet_safe); [] if the file does not exist. A file an older lkj wrote, without
+    the columns a newer schema added at the end (ADDED_COLUMNS), reads them as empty."""
     path = _path(folder, table)
     if not path.exists():
         return []
@@ -47,10 +49,13 @@ def read_rows(folder: Path, table: str) -> list[list[str]]:
         reader = csv.reader(fh)
         header = next(reader, None)
         want = list(store_columns()[table])
-        if header is not None and header != want:
+        pad = len(want) - len(header or want)
+        later = want[len(want) - pad:] if pad > 0 else []
+        if header is not None and (header + later != want or (
+                later and tuple(later) != ADDED_COLUMNS.get(table))):
             raise StoreError(f"{path}: its columns are not those this lkj writes "
                              f"({', '.join(want)}): use a new folder")
-        return [[spreadsheet_text(cell) for cell in row] for row in reader]
+        return [[spreadsheet_text(cell) for cell in row] + [""] * len(later) for row in reader]
 
 
 def read_table(folder: Path, table: str) -> list[dict[str, str]]:

@@ -259,8 +259,8 @@ def _check_schema(db: sa.Connection, shown: str, create: bool) -> None:
 
 def _upgrade(db: sa.Connection, shown: str, version: int, want: int) -> None:
     """Bring a store of an older schema to this one inside the caller's transaction, where
-    the newer schema only adds tables (`upgrade_statements`); else refuse, changing
-    nothing (the caller's transaction rolls back)."""
+    the newer schema only adds tables and ADDED_COLUMNS (`upgrade_statements`); else
+    refuse, changing nothing (the caller's transaction rolls back)."""
     if version < UPGRADABLE_FROM:
         raise older_store(shown, version, want)
     _lock(db, "lkj:schema")  # two lkj upgrading the same store: the second finds it done

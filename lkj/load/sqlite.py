@@ -84,23 +84,41 @@ def store_columns() -> dict[str, tuple[str, ...]]:
 
 
 #: The oldest store schema a newer lkj upgrades in place. Every version since only added
-#: tables, which are created when the store is opened; anything else (a column added,
-#: renamed or dropped) needs a new store, and `older_store` says so.
+#: tables, which are created when the store is opened, and the columns of ADDED_COLUMNS,
+#: added at the end of their tables; anything else (another column added, one renamed or
+#: dropped) needs a new store, and `older_store` says so.
 UPGRADABLE_FROM = 2
+#: Columns a schema added at the end of a table that already stood (NULL in older rows).
+ADDED_COLUMNS = {"reports": ("source_path",)}  # schema 6
 
 
 def upgrade_statements(script: str, have: Mapping[str, Sequence[str]]) -> list[str] | None:
     """The in-place upgrade of an older store whose tables (`have`: table -> its columns)
-    all stand unchanged in the store schema `script`: its views dropped, the tables it lacks
-    created with their indexes, and the views made again, in the script's order (views hold
-    no data). None where a table changed shape or is gone: no in-place upgrade."""
+    all stand in the store schema `script`, unchanged or but for ADDED_COLUMNS: its views
+    dropped, those columns added, the tables it lacks created with their indexes, and the
+    views made again, in the script's order (views hold no data). None where a table changed
+    otherwise or is gone: no in-place upgrade."""
     want = store_columns()
-    if set(have) - set(want) or any(tuple(cols) != want[t] for t, cols in have.items()):
+    if set(have) - set(want):
         return None
+    added: dict[str, tuple[str, ...]] = {}
+    for t, cols in have.items():
+        if tuple(cols) == want[t]:
+            continue
+        later = ADDED_COLUMNS.get(t, ())
+        n = len(want[t]) - len(later)
+        if not later or want[t][n:] != later or tuple(cols) != want[t][:n]:
+            return None
+        added[t] = later
     missing = {t for t in want if t not in have}
     statements = [st.strip() for st in re.sub(r"--[^\n]*", "", script).split(";")]
     views = [m.group(1) for st in statements if (m := re.match(r"CREATE VIEW (\w+)", st))]
     out = [f'DROP VIEW IF EXISTS "{v}"' for v in reversed(views)]
+    for table, columns in added.items():
+        made = next(st for st in statements if re.match(rf"CREATE TABLE {table}\b", st))
+        for column in columns:
+            definition = re.search(rf"^\s*({column}\s[^,\n]*)", made, re.M)
+            out.append(f'ALTER TABLE "{table}" ADD COLUMN {definition.group(1).strip()}')
     for statement in statements:
         m = re.match(r"CREATE TABLE (\w+)|CREATE INDEX \w+ ON (\w+)|CREATE VIEW", statement)
         if m and (m.group(0) == "CREATE VIEW" or (m.group(1) or m.group(2)) in missing):
@@ -311,7 +329,8 @@ def _table_columns(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
 
 def _upgrade(conn: sqlite3.Connection, shown: str, version: int, want: int) -> None:
     """Bring a store of an older schema to this one in one transaction, where the newer
-    schema only adds tables (`upgrade_statements`); else refuse, changing nothing."""
+    schema only adds tables and ADDED_COLUMNS (`upgrade_statements`); else refuse,
+    changing nothing."""
     if version < UPGRADABLE_FROM:
         raise older_store(shown, version, want)
     conn.execute("BEGIN IMMEDIATE")
@@ -380,7 +399,9 @@ def store_records(extraction: Any, findings: Sequence[Mapping[str, Any]] | None 
     have = store_columns()
     tables = {store_table(name): list(recs) for name, (_, recs) in extraction.columned().items()
               if store_table(name) in have}
-    tables["reports"] = [{**report, "loaded_at": utc_now(), "lkj_version": __version__}]
+    path = getattr(extraction, "path", None)
+    tables["reports"] = [{**report, "loaded_at": utc_now(), "lkj_version": __version__,
+                          "source_path": str(Path(path).resolve()) if path else None}]
     for name in INDICATOR_TABLES:
         tables[name] = with_indicator_ids(tables.get(name, []))
     tables["findings"] = [{**f, "report_id": f.get("report_id") or report["report_id"]}

@@ -2,7 +2,7 @@
 -- and the files that could not be read.
 --
 -- Columns are those of lkj/schemas/contract.py (COLUMNS), in that order; the store adds only
--- keys and what it derives at load time (reports.loaded_at and lkj_version,
+-- keys and what it derives at load time (reports.loaded_at, lkj_version and source_path,
 -- iku/quarterly.indicator_id and indicator_match). Every child row belongs to one report: deleting the report (lkj load
 -- --replace) deletes its rows (ON DELETE CASCADE; the loader turns foreign keys on).
 --
@@ -27,7 +27,8 @@ CREATE TABLE reports (
     flags       TEXT,
     agency_raw  TEXT,                      -- the office's name as printed (BP3TKI Mataram ...)
     loaded_at   TEXT NOT NULL,             -- UTC, ISO 8601
-    lkj_version TEXT                       -- the lkj that read it (re-read: lkj load --replace)
+    lkj_version TEXT,                      -- the lkj that read it (re-read: lkj load --replace)
+    source_path TEXT                       -- absolute path when read; NULL from bytes (schema 6)
 ) STRICT;
 CREATE INDEX reports_agency_year ON reports (agency_id, year);
 
@@ -374,4 +375,4 @@ SELECT r.agency_id, r.agency, r.year,
 FROM findings AS f
 JOIN reports AS r USING (report_id);
 
-PRAGMA user_version = 5;
+PRAGMA user_version = 6;

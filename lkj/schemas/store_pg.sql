@@ -30,6 +30,7 @@ CREATE TABLE reports (
     agency_raw  TEXT,                      -- the office's name as printed (BP3TKI Mataram ...)
     loaded_at   TEXT NOT NULL,             -- UTC, ISO 8601
     lkj_version TEXT,                      -- the lkj that read it (re-read: lkj load --replace)
+    source_path TEXT,                      -- the file's absolute path when read (schema 6)
     rowid       BIGINT GENERATED ALWAYS AS IDENTITY
 );
 CREATE INDEX reports_agency_year ON reports (agency_id, year);
@@ -377,4 +378,4 @@ CREATE TABLE lkj_meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-INSERT INTO lkj_meta (key, value) VALUES ('schema_version', '5');
+INSERT INTO lkj_meta (key, value) VALUES ('schema_version', '6');
