@@ -31,8 +31,10 @@ demo: base
 	$(LKJ) check $(SAMPLE) --out out/audit-2023 --fail-on never
 	@echo "open out/audit-2023/findings.html; query out/lkj.sqlite (see README)"
 
+# Every test, on every core (pytest-xdist; a test file's tests stay on one worker, so a
+# module's fixtures, its server or its store, are made once).
 test: setup
-	$(PY) -m pytest -q --durations=15
+	$(PY) -m pytest -q -n auto --dist loadfile --durations=15
 
 # The fast loop while working: every test but those marked slow (OCR, the real files, whole
 # archives, PostgreSQL, the cluster). `make test` runs them all, as CI does.

@@ -179,6 +179,38 @@ def test_two_openers_create_the_store_once(url):
         c.close()
 
 
+def test_an_opener_that_looked_before_another_created_the_store_finds_it_made(url, monkeypatch):
+    """The interleaving a loaded machine once made: the second opener finds no lkj_meta, the
+    first then creates the store and commits, and only then does the second go on."""
+    real, first_done, looked = pg._stored_version, threading.Event(), threading.Event()
+
+    def stored_version(db, shown):
+        version = real(db, shown)
+        if threading.current_thread().name == "second" and not looked.is_set():
+            looked.set()
+            assert first_done.wait(30)  # the first's store stands, committed
+        return version
+
+    monkeypatch.setattr(pg, "_stored_version", stored_version)
+    got: dict[str, Any] = {}
+
+    def second():
+        try:
+            got["conn"] = pg.open_store(url)
+        except BaseException as exc:  # noqa: BLE001 - reported to the test
+            got["error"] = exc
+
+    thread = threading.Thread(target=second, name="second")
+    thread.start()
+    assert looked.wait(30)
+    pg.open_store(url).close()
+    first_done.set()
+    thread.join(60)
+    assert "error" not in got, got.get("error")
+    assert pg.row_counts(got["conn"])["reports"] == 0
+    got["conn"].close()
+
+
 # --- values and loads ------------------------------------------------------------------------
 
 def test_numbers_are_exact_in_sql(conn, extraction_2023):

@@ -236,6 +236,13 @@ def _check_schema(db: sa.Connection, shown: str, create: bool) -> None:
     version = _stored_version(db, shown)
     want = schema_version()
     if version is None:
+        # Two lkj creating the same store: the lock comes before any look at the schema's
+        # tables, so the second waits for the first to commit and then finds the store made
+        # (looking first, it could count the tables the first had just committed as another
+        # program's, before their lkj_meta)
+        _lock(db, "lkj:schema")
+        version = _stored_version(db, shown)
+    if version is None:
         others = db.exec_driver_sql(
             "SELECT COUNT(*) FROM information_schema.tables "
             "WHERE table_schema = current_schema()").scalar()
@@ -244,12 +251,9 @@ def _check_schema(db: sa.Connection, shown: str, create: bool) -> None:
                              "tables)")
         if not create:
             raise StoreError(f"{shown}: an empty database, not an lkj store")
-        _lock(db, "lkj:schema")  # two lkj creating the same store: the second finds it made
-        version = _stored_version(db, shown)
-        if version is None:
-            # the script as it is, through psycopg itself: no parameters, so no % escaping
-            db.connection.driver_connection.execute(schema_sql())
-            version = want
+        # the script as it is, through psycopg itself: no parameters, so no % escaping
+        db.connection.driver_connection.execute(schema_sql())
+        version = want
     if version < want:
         _upgrade(db, shown, version, want)
     if version > want:
