@@ -70,3 +70,14 @@ def test_exact_files_stay_exact(pdf, real_store):
     missing = [f"{o.golden}: {m}" for o in outcomes for m in o.missing]
     assert not missing, f"{pdf}: " + "\n".join(missing)
     assert all(o.ok for o in outcomes)
+
+
+#: Files not yet exact: the golden rows each reads exactly at least (what is read now;
+#: a change that loses one fails, one that gains raises the floor).
+EXACT_AT_LEAST = {"lkip-bp3iptek-jabar-2016.pdf": 31, "lkip-bplhd-jabar-2016.pdf": 47,
+                  "lkip-bkpd-jabar-2016.pdf": 24, "lkip-disnak-jabar-2016.pdf": 182}
+
+
+@pytest.mark.parametrize("pdf", sorted(EXACT_AT_LEAST))
+def test_files_not_yet_exact_lose_no_exact_row(pdf, real_store):
+    assert sum(o.exact for o in _outcomes(real_store, pdf)) >= EXACT_AT_LEAST[pdf]

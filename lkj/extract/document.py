@@ -177,6 +177,41 @@ def _describe(exc: BaseException) -> str:
     return text if len(text) <= 160 else text[:159] + "…"
 
 
+def overprinted_blanks(chars: list[dict[str, Any]]) -> set[int]:
+    """The ids of the blank characters drawn over a glyph of their own line. A word
+    processor pads a cell with spaces of another font, and where it aligns the cell's
+    text right or centre, the padding can be drawn across the digits ("1 0 0,00%" for
+    100,00%): such a blank is no gap between words. Over: it shares more than half its
+    width with a glyph that shares more than half its height."""
+    import bisect
+
+    glyphs = sorted((c for c in chars if c["text"].strip()), key=lambda c: c["x0"])
+    starts = [c["x0"] for c in glyphs]
+    widest = max((c["x1"] - c["x0"] for c in glyphs), default=0.0)
+    out = set()
+    for blank in chars:
+        if blank["text"].strip() or not glyphs:
+            continue
+        x0, x1, top, bottom = blank["x0"], blank["x1"], blank["top"], blank["bottom"]
+        half_w, half_h = (x1 - x0) / 2, (bottom - top) / 2
+        for g in glyphs[bisect.bisect_left(starts, x0 - widest):
+                        bisect.bisect_right(starts, x1)]:
+            if (min(x1, g["x1"]) - max(x0, g["x0"]) > half_w
+                    and min(bottom, g["bottom"]) - max(top, g["top"]) > half_h):
+                out.add(id(blank))
+                break
+    return out
+
+
+def readable(page: Any) -> Any:
+    """The page as its text is read: without the blanks drawn over its glyphs
+    (overprinted_blanks); the page itself where there are none."""
+    over = overprinted_blanks(page.chars)
+    if not over:
+        return page
+    return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) not in over)
+
+
 def page_text(page: Any) -> str:
     """Text of a page, or "" when the page cannot be read."""
     try:
@@ -251,6 +286,8 @@ def light_text_map(page: Any) -> Any:
     except Exception as exc:  # a broken content stream: as page_text, no text
         raise_out_of_memory(exc)
         return None
+    if over := overprinted_blanks(chars):
+        chars = [c for c in chars if id(c) not in over]
     return utils.chars_to_textmap(chars, layout_bbox=page.bbox, layout_width=page.width,
                                   layout_height=page.height)
 

@@ -14,7 +14,7 @@ from typing import Any
 from lkj.extract.engines import FoundTable
 from lkj.extract.grid import Grid
 from lkj.extract.header import Header, analyse_header, repeated_header_rows
-from lkj.extract.split import split_merged_figures, split_rows
+from lkj.extract.split import split_merged_figures, split_rows, split_stacked_figures
 from lkj.schemas import families
 
 #: How far (points) from the page top a table may start and still be a continuation,
@@ -134,6 +134,7 @@ def locate_tables(pages: list[tuple[Any, list[dict], list[FoundTable]]]) -> list
         for table in sorted(found, key=lambda t: t.bbox[1]):
             table.grid, _ = split_rows(table.grid, analyse_header(table.grid))
             table.grid = split_merged_figures(table.grid, analyse_header(table.grid))
+            table.grid = split_stacked_figures(table.grid, analyse_header(table.grid))
             top = table.bbox[1]
             above = [c for c in captions if c.bottom <= top + 1]
             caption = max(above, key=lambda c: c.bottom) if above else None

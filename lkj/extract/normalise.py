@@ -425,13 +425,29 @@ def _budget_record(table: LocatedTable, report_id: str, r: int, no: int, level: 
     return rec
 
 
-def _level_of(col: Column) -> str:
-    """The budget level a name column holds, from its header words."""
-    label = col.label.lower()
+def _levels_named(col: Column) -> list[str]:
+    """The budget levels a name column's header names, deepest first ("Program/Kegiatan":
+    kegiatan, program; "Sub Kegiatan": sub_kegiatan alone)."""
+    label, out = col.label.lower(), []
     for level, words in families.BUDGET_LEVELS:
         if any(w in label for w in words):
-            return level
-    return "kegiatan"
+            out.append(level)
+            for w in words:  # a deeper level's words hold a shallower one's ("sub kegiatan")
+                label = label.replace(w, " ")
+    return out
+
+
+def _level_of(col: Column, name: str = "") -> str:
+    """The budget level of a line named in this column: where the header names one level,
+    that one; where it names several (one column for Program and Kegiatan), the level the
+    line's own name starts with ("Program Penelitian ..."), else the deepest of them."""
+    named = _levels_named(col) or ["kegiatan"]
+    if len(named) > 1:
+        low = name.lower().lstrip()
+        for level, words in families.BUDGET_LEVELS:
+            if level in named and low.startswith(words):
+                return level
+    return named[0]
 
 
 def _parent_above(table: LocatedTable, r: int, col: Column) -> str:
@@ -454,28 +470,40 @@ def _budget_row(table: LocatedTable, report_id: str, year: int | None, r: int, n
         name_col = printed[-1] if printed else names[-1]
         parents = [c for c in names if c.index < name_col.index]
         group = _parent_above(table, r, parents[-1]) if parents else None
-        rows.budget.append(_budget_record(table, report_id, r, no, _level_of(name_col),
-                                          _text(table, r, name_col), group or None, cols))
+        name = _text(table, r, name_col)
+        rows.budget.append(_budget_record(table, report_id, r, no, _level_of(name_col, name),
+                                          name, group or None, cols))
         return
     name_col = names[0] if names else _col(table, "sasaran") or _col(table, "indicator")
-    level = "kegiatan" if name_col and name_col.role == "budget_name" else "sasaran"
-    rows.budget.append(_budget_record(table, report_id, r, no, level,
-                                      _text(table, r, name_col), None, cols))
+    name = _text(table, r, name_col)
+    level = _level_of(name_col, name) if name_col and name_col.role == "budget_name" \
+        else "sasaran"
+    rows.budget.append(_budget_record(table, report_id, r, no, level, name, None, cols))
 
 
 def _budget_kinerja_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: int,
                         rows: Rows) -> None:
-    """A row of a budget-and-performance table: an IKU row, and a budget row where a
-    (merged) pagu cell starts."""
-    _iku_row(table, report_id, year, r, no, rows, half="kinerja")
+    """A row of a budget-and-performance table: an IKU row where an indicator's cell
+    starts, and a budget row where a (merged) pagu cell starts. The budget line is named
+    by the table's Program / Kegiatan column where it has one (its sasaran the line's
+    group), else by its sasaran: the two halves need not line up row by row."""
+    indicator = _col(table, "indicator")
+    if indicator is None or not table.grid.is_continued_from_above(r, indicator.index):
+        _iku_row(table, report_id, year, r, no, rows, half="kinerja")
     pagu_col = _col(table, "pagu", "budget") or _col(table, "pagu")
     if pagu_col is None or not table.grid.is_origin(r, pagu_col.index):
         return
     sasaran = _text(table, r, _col(table, "sasaran"))
     cols = {"pagu": pagu_col, "realisasi": _col(table, "realisasi", "budget"),
             "pct": _col(table, "capaian", "budget"), "avg": _col(table, "avg_capaian")}
-    rows.budget.append(_budget_record(table, report_id, r, no, "sasaran", sasaran,
-                                      sasaran or None, cols))
+    name_col = _col(table, "budget_name")
+    name = _own(table, r, name_col)
+    if name_col is None or not name:
+        rows.budget.append(_budget_record(table, report_id, r, no, "sasaran", sasaran,
+                                          sasaran or None, cols))
+        return
+    rows.budget.append(_budget_record(table, report_id, r, no, _level_of(name_col, name),
+                                      name, sasaran or None, cols))
 
 
 def header_text(table: LocatedTable, col: Column) -> str:

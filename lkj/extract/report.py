@@ -22,6 +22,7 @@ from lkj.extract.document import (
     open_pdf,
     page_text,
     raise_out_of_memory,
+    readable,
     rulings,
 )
 from lkj.extract.folios import printed_folios
@@ -241,11 +242,11 @@ def extract_report(path: Path | str, engine: str = "both",
 
         # Only pages that may hold a table get pdfplumber's full objects (rulings, chars
         # with colours); the others are read from the pdfminer layout as text alone.
-        candidates = [p for p in pages("reading") if _may_hold_table(p)]
-        wanted = {p.page_number for p in candidates}
+        candidates = [readable(p) for p in pages("reading") if _may_hold_table(p)]
+        wanted = {p.page_number: p for p in candidates}
         maps = {p.page_number: light_text_map(p) for p in pages("reading text")
                 if p.page_number not in wanted}
-        texts = [page_text(p) if p.page_number in wanted else
+        texts = [page_text(wanted[p.page_number]) if p.page_number in wanted else
                  (maps[p.page_number].as_string if maps[p.page_number] is not None else "")
                  for p in pdf.pages]
         scanned, ocr_read, ocr_notes = _read_scanned(
@@ -296,7 +297,8 @@ def extract_report(path: Path | str, engine: str = "both",
             if any(seg.engine == "ocr" for seg in t.segments):
                 t.engine = "ocr" if all(seg.engine == "ocr" for seg in t.segments) \
                     else f"{t.engine}+ocr"
-        prose = _running_text(pages("reading text", pdf.pages), located,
+        read_pages = [wanted.get(p.page_number, p) for p in pdf.pages]
+        prose = _running_text(pages("reading text", read_pages), located,
                               {n: op.lines for n, op in ocr_read.items()}, maps, report)
         if damaged:
             add_flags(report, [f"page {n}: {why}, what it draws is not read"

@@ -187,3 +187,55 @@ def _separate_headers(grid: Grid, header: Header, cols: range) -> bool:
     last = header.header_rows[-1]
     over = [grid.at(last, c) for c in cols]
     return all(c is not None for c in over) and len({id(c) for c in over}) == len(over)
+
+
+def split_stacked_figures(grid: Grid, header: Header) -> Grid:
+    """A body cell over several rows of a figure column whose lines are one figure per row,
+    each on the line of a cell of its own row ("975.767.379,00" beside the pagu of one
+    kegiatan, "6.297.664.332,00" beside the next): the maker left out the rule between
+    them. Each row gets its figure, in the band of the row it was printed in; the rows are
+    flagged `split_by_text`. A merged cell whose one figure stands for all its rows, or
+    whose lines stand beside no line of the rows (a figure wrapped in a merged cell), stays
+    as it is."""
+    first = header.first_data_row
+    roles = {c.index: c.role for c in header.columns}
+    single: dict[int, list[tuple[float, float]]] = {}  # row -> the line bands of its own cells
+    bounds: dict[int, list[float]] = {}  # row -> the tops and bottoms of its own cells
+    for cell in grid.cells:
+        if cell.rowspan == 1:
+            single.setdefault(cell.row, []).extend(cell.lines)
+            if cell.bbox:
+                bounds.setdefault(cell.row, []).extend((cell.bbox[1], cell.bbox[3]))
+    cells: list[Cell] = []
+    made: set[int] = set()
+    for cell in grid.cells:
+        lines = _lines(cell)
+        rows = range(cell.row, cell.row + cell.rowspan)
+        owners = [_row_of(top, bottom, rows, single) for top, bottom, _ in lines or ()]
+        if (cell.row < first or cell.rowspan < 2 or cell.colspan != 1 or not lines
+                or roles.get(cell.col) not in _FIGURE_ROLES
+                or not all(_is_figure(text) and len(text.split()) == 1 for *_, text in lines)
+                or None in owners or sorted(owners) != list(rows)):
+            cells.append(cell)
+            continue
+        x0, _, x1, _ = cell.bbox or (0.0, 0.0, 0.0, 0.0)
+        for row in rows:
+            top, bottom, text = lines[owners.index(row)]
+            ys = bounds.get(row) or [top, bottom]
+            box = (x0, min(ys), x1, max(ys)) if cell.bbox else None
+            cells.append(replace(cell, text=text, row=row, rowspan=1, bbox=box,
+                                 lines=((top, bottom),)))
+        made.update(rows)
+    if not made:
+        return grid
+    return Grid(grid.n_rows, grid.n_cols, cells, grid.row_pages, grid.split_rows | made)
+
+
+def _row_of(top: float, bottom: float, rows: range,
+            single: dict[int, list[tuple[float, float]]]) -> int | None:
+    """The one row among `rows` whose own cells print a line on this line's band (sharing
+    more than half its height), or None."""
+    half = (bottom - top) / 2
+    hits = [r for r in rows
+            if any(min(bottom, b) - max(top, t) > half for t, b in single.get(r, []))]
+    return hits[0] if len(hits) == 1 else None
