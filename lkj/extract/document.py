@@ -180,9 +180,10 @@ def _describe(exc: BaseException) -> str:
 def overprinted_blanks(chars: list[dict[str, Any]]) -> set[int]:
     """The ids of the blank characters drawn over a glyph of their own line. A word
     processor pads a cell with spaces of another font, and where it aligns the cell's
-    text right or centre, the padding can be drawn across the digits ("1 0 0,00%" for
-    100,00%): such a blank is no gap between words. Over: it shares more than half its
-    width with a glyph that shares more than half its height."""
+    text right or centre, the padding can be drawn across the digits (a figure then
+    reads with blanks between its digits): such a blank is no gap between words. Over:
+    it shares more than half its width with a glyph that shares more than half its
+    height."""
     import bisect
 
     glyphs = sorted((c for c in chars if c["text"].strip()), key=lambda c: c["x0"])

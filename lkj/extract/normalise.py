@@ -440,7 +440,7 @@ def _levels_named(col: Column) -> list[str]:
 def _level_of(col: Column, name: str = "") -> str:
     """The budget level of a line named in this column: where the header names one level,
     that one; where it names several (one column for Program and Kegiatan), the level the
-    line's own name starts with ("Program Penelitian ..."), else the deepest of them."""
+    line's own name starts with ("Program ..."), else the deepest of them."""
     named = _levels_named(col) or ["kegiatan"]
     if len(named) > 1:
         low = name.lower().lstrip()

@@ -191,8 +191,8 @@ def _separate_headers(grid: Grid, header: Header, cols: range) -> bool:
 
 def split_stacked_figures(grid: Grid, header: Header) -> Grid:
     """A body cell over several rows of a figure column whose lines are one figure per row,
-    each on the line of a cell of its own row ("975.767.379,00" beside the pagu of one
-    kegiatan, "6.297.664.332,00" beside the next): the maker left out the rule between
+    each on the line of a cell of its own row (one realisasi beside the pagu of
+    one kegiatan, the next beside the next): the maker left out the rule between
     them. Each row gets its figure, in the band of the row it was printed in; the rows are
     flagged `split_by_text`. A merged cell whose one figure stands for all its rows, or
     whose lines stand beside no line of the rows (a figure wrapped in a merged cell), stays
