@@ -131,10 +131,27 @@ def raw_camelot(path: Path, pages: str) -> int:
         return len(camelot.read_pdf(str(path), pages=pages, flavor="lattice", engine="vector"))
 
 
-def lkj_library(path: Path, engine: str) -> int:
+def raw_pdfium_text(path: Path) -> int:
+    """pypdfium2 alone: the text of every page (the floor a page reader on pdfium has)."""
+    import pypdfium2
+
+    n = 0
+    doc = pypdfium2.PdfDocument(str(path))
+    try:
+        for page in doc:
+            text_page = page.get_textpage()
+            n += len(text_page.get_text_range())
+            text_page.close()
+            page.close()
+    finally:
+        doc.close()
+    return n
+
+
+def lkj_library(path: Path, engine: str, reader: str = "pdfium") -> int:
     from lkj.extract.report import extract_report
 
-    return len(extract_report(path, engine=engine).tables)
+    return len(extract_report(path, engine=engine, reader=reader).tables)
 
 
 def lkj_audit(extraction: Any) -> int:
@@ -168,10 +185,15 @@ def measurements(path: Path, n_pages: int, table_pages: list[int], engines: list
                     lambda: raw_camelot(path, "all")),
         Measurement("raw_camelot_tables", "raw camelot lattice/vector, table pages", span,
                     lambda: raw_camelot(path, tp)),
+        Measurement("raw_pdfium_text", "raw pypdfium2, text of every page", every,
+                    lambda: raw_pdfium_text(path)),
     ]
     for engine in engines:
         ms.append(Measurement(f"lkj_{engine}", f'lkj `extract_report(engine="{engine}")`',
                               every, lambda e=engine: lkj_library(path, e)))
+    ms.append(Measurement("lkj_pdfminer_reader", 'lkj `extract_report(engine="pdfplumber", '
+                          'reader="pdfminer")` (the page reader before pdfium)', every,
+                          lambda: lkj_library(path, "pdfplumber", "pdfminer")))
     if extraction is not None:
         ms.append(Measurement("lkj_audit", "lkj check step: `audit()` of one extraction "
                               "(GX already imported)", "-", lambda: lkj_audit(extraction)))

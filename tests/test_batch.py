@@ -70,7 +70,18 @@ def test_input_order_and_the_same_records_whatever_the_jobs(files):
     assert [r.extraction.report["year"] for r in one if r.ok] == [2024, 2021, 2023, 2022]
 
 
-def test_a_tiny_time_limit_stops_the_reader(files):
+def test_a_tiny_time_limit_stops_the_reader(files, monkeypatch):
+    """A page that takes longer than the limit (each page made to take 0.3 s, whatever the
+    machine's speed) stops the reader with the reason."""
+    from lkj.extract import pdfium
+
+    real = pdfium.Reader.install
+
+    def slow_install(self, page):
+        time.sleep(0.3)
+        return real(self, page)
+
+    monkeypatch.setattr(pdfium.Reader, "install", slow_install)
     start = time.monotonic()
     (result,) = read_many(files[:1], ENGINE, jobs=1, limits=Limits(seconds=0.05))
     assert not result.ok

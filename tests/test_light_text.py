@@ -90,3 +90,22 @@ def test_the_offset_mediabox_is_read_and_shifted(pdfs):
         assert {c["fontname"] for c in chars} == {"Helvetica", "Times-Bold"}
         assert not all(c["upright"] for c in chars)
         assert rulings(page) == 3
+
+
+def test_a_blank_drawn_over_a_digit_is_told_from_a_gap():
+    """overprinted_blanks: padding drawn across a right-aligned figure is over a glyph of its
+    own line; a blank in a gap, one on another line and one of no width are not."""
+    from lkj.extract.document import overprinted_blanks
+
+    def char(text, x0, x1, top=10.0):
+        return {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": top + 10}
+
+    digits = [char("1", 100, 105), char("0", 105, 110), char("0", 110, 115)]
+    over = char(" ", 103, 106)            # two of its three points over the "1"
+    gap = char(" ", 115.5, 118.5)         # after the figure
+    below = char(" ", 103, 106, top=30)   # the next line
+    edge = char(" ", 102, 102)            # a reader's word end: no width
+    half = char(" ", 103, 106, top=16)    # over the digits by less than half its height
+    chars = [*digits, over, gap, below, edge, half]
+    assert overprinted_blanks(chars) == {id(over)}
+    assert overprinted_blanks(digits) == set()

@@ -184,23 +184,30 @@ def overprinted_blanks(chars: list[dict[str, Any]]) -> set[int]:
     reads with blanks between its digits): such a blank is no gap between words. Over:
     it shares more than half its width with a glyph that shares more than half its
     height."""
-    import bisect
-
-    glyphs = sorted((c for c in chars if c["text"].strip()), key=lambda c: c["x0"])
-    starts = [c["x0"] for c in glyphs]
-    widest = max((c["x1"] - c["x0"] for c in glyphs), default=0.0)
+    glyphs = [c for c in chars if c["text"].strip()]
+    if not glyphs or len(glyphs) == len(chars):
+        return set()
+    # glyphs in a grid of cells as wide and as tall as the largest glyph: a glyph a blank
+    # is drawn over is in a cell the blank's box touches
+    width = max(max(c["x1"] - c["x0"] for c in glyphs), 0.01)
+    height = max(max(c["bottom"] - c["top"] for c in glyphs), 0.01)
+    grid: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for g in glyphs:
+        for i in range(int(g["x0"] // width), int(g["x1"] // width) + 1):
+            for j in range(int(g["top"] // height), int(g["bottom"] // height) + 1):
+                grid.setdefault((i, j), []).append(g)
     out = set()
     for blank in chars:
-        if blank["text"].strip() or not glyphs:
+        if blank["text"].strip():
             continue
         x0, x1, top, bottom = blank["x0"], blank["x1"], blank["top"], blank["bottom"]
         half_w, half_h = (x1 - x0) / 2, (bottom - top) / 2
-        for g in glyphs[bisect.bisect_left(starts, x0 - widest):
-                        bisect.bisect_right(starts, x1)]:
-            if (min(x1, g["x1"]) - max(x0, g["x0"]) > half_w
-                    and min(bottom, g["bottom"]) - max(top, g["top"]) > half_h):
-                out.add(id(blank))
-                break
+        near = (g for i in range(int(x0 // width), int(x1 // width) + 1)
+                for j in range(int(top // height), int(bottom // height) + 1)
+                for g in grid.get((i, j), ()))
+        if any(min(x1, g["x1"]) - max(x0, g["x0"]) > half_w
+               and min(bottom, g["bottom"]) - max(top, g["top"]) > half_h for g in near):
+            out.add(id(blank))
     return out
 
 
@@ -242,9 +249,17 @@ def _layout_objects(objs: Any) -> Any:
 
 def rulings(page: Any) -> int:
     """How many ruling lines and rectangles the page draws (pdfplumber's page.lines and
-    page.rects), counted on its pdfminer layout without building pdfplumber's objects."""
+    page.rects): counted on its pdfminer layout without building pdfplumber's objects, or
+    on the objects the pdfium reader gave it."""
+    if _read_by_pdfium(page):
+        return len(page.lines) + len(page.rects)
     return sum(type(o).__name__ in ("LTLine", "LTRect")
                for o in _layout_objects(page.layout._objs))
+
+
+def _read_by_pdfium(page: Any) -> bool:
+    """Whether the page's objects were given by the pdfium reader (lkj.extract.pdfium)."""
+    return getattr(page, "read_by", None) == "pdfium"
 
 
 def light_chars(page: Any) -> list[dict[str, Any]]:
@@ -253,7 +268,10 @@ def light_chars(page: Any) -> list[dict[str, Any]]:
     built straight from the pdfminer layout: the same numbers by the same arithmetic
     (pdfplumber.page.Page.process_object, MediaBox offset included), at about half the
     cost, because colours are not resolved. tests/test_extract_sample.py holds the two
-    equal, key for key, on every page of the samples and a corpus."""
+    equal, key for key, on every page of the samples and a corpus. A page the pdfium reader
+    read has its characters already (lkj.extract.pdfium)."""
+    if _read_by_pdfium(page):
+        return page.chars
     from pdfminer.layout import LTChar
     from pdfplumber.page import fix_fontname_bytes
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +38,9 @@ if TYPE_CHECKING:
 
 #: Engine choices: the primary reader, and whether camelot cross-checks it.
 ENGINE_CHOICES = ("both", "pdfplumber", "camelot")
+#: Page readers: pdfium (lkj.extract.pdfium; pdfminer for a page it cannot read as pdfminer
+#: would) or pdfminer alone. The default is the environment's LKJ_READER, else pdfium.
+READERS = ("pdfium", "pdfminer")
 
 _LKJ_WORDS = re.compile(r"laporan\s+kinerja|\blakip\b|\blkjip\b|\blkip\b|\blkj\b", re.IGNORECASE)
 _TITLE_WORDS = re.compile(r"laporan\s+kinerja|laporan\s+akuntabilitas", re.IGNORECASE)
@@ -188,6 +193,27 @@ def _may_hold_table(page: Any) -> bool:
         return False
 
 
+@contextmanager
+def _page_reader(path: Path, reader: str) -> Iterator[Any]:
+    """The pdfium reader of the file, or None (pdfminer reads every page): also where
+    pdfium cannot open a file pdfminer opened."""
+    if reader != "pdfium":
+        yield None
+        return
+    from lkj.extract.pdfium import Reader
+
+    try:
+        fast = Reader(path)
+    except Exception as exc:
+        raise_out_of_memory(exc)
+        yield None
+        return
+    try:
+        yield fast
+    finally:
+        fast.close()
+
+
 def _unreadable(page: Any) -> bool:
     """Whether pdfminer fails on the page's content (a blank page is readable)."""
     try:
@@ -210,23 +236,28 @@ def _no_progress(step: str, page: int, pages: int) -> None:
 def extract_report(path: Path | str, engine: str = "both",
                    ocr_pages: Collection[int] | None = None,
                    ocr_settings: OcrSettings | None = None,
-                   progress: Progress | None = None) -> Extraction:
+                   progress: Progress | None = None,
+                   reader: str | None = None) -> Extraction:
     """Read one LKj PDF into tidy rows. Raises ReportError with a one-line reason.
 
     Pages without a text layer whose content is an image (scans) are read by OCR
     (`lkj.extract.ocr`, Tesseract). `ocr_pages` limits OCR to those page numbers (1-based;
     the other scanned pages are skipped and named in the report's flags), for tests and
     benchmarks; `ocr_settings` changes resolution, models or the confidence threshold.
-    `progress` is told of each page as it is begun, step by step (see Progress).
+    `progress` is told of each page as it is begun, step by step (see Progress). `reader`
+    reads the pages' objects (see READERS).
     """
     if engine not in ENGINE_CHOICES:
         raise ValueError(f"engine must be one of {ENGINE_CHOICES}, got {engine!r}")
+    reader = reader or os.environ.get("LKJ_READER") or READERS[0]
+    if reader not in READERS:
+        raise ValueError(f"reader must be one of {READERS}, got {reader!r}")
     start = time.perf_counter()
     path = Path(path)
     tell = progress or _no_progress
     tell("opening", 0, 0)
     source = check_file(path)
-    with open_pdf(path) as pdf:
+    with open_pdf(path) as pdf, _page_reader(path, reader) as fast:
         n_pages = len(pdf.pages)
 
         damaged: dict[int, str] = {}  # page -> a stream of it that failed to inflate
@@ -235,6 +266,8 @@ def extract_report(path: Path | str, engine: str = "both",
         def pages(step: str, which: Any = None) -> Any:
             for page in pdf.pages if which is None else which:
                 tell(step, page.page_number, n_pages)
+                if fast is not None and not hasattr(page, "read_by"):
+                    fast.install(page)
                 yield page
                 if INFLATE_FAILURES:  # what reading that page met
                     damaged.setdefault(page.page_number, INFLATE_FAILURES[0])

@@ -23,6 +23,7 @@ The rules here hold for any maker because every tolerance comes from the page it
 
 from __future__ import annotations
 
+import bisect
 import statistics
 from dataclasses import dataclass
 from typing import Any
@@ -95,20 +96,26 @@ def _segments(page: Any, thin: float) -> list[Segment]:
     return out
 
 
-def _char_between(centres: list[tuple[float, float]], vertical: bool, lo: float, hi: float,
-                  start: float, end: float) -> bool:
-    """Whether a character's centre lies between two parallel positions, within an extent."""
-    for cx, cy in centres:
-        across, along = (cx, cy) if vertical else (cy, cx)
-        if lo < across < hi and start <= along <= end:
-            return True
-    return False
+class _Centres:
+    """Characters' centres ordered across one direction of rulings (x for vertical ones),
+    so that those between two parallel positions are found by bisection."""
+
+    def __init__(self, centres: list[tuple[float, float]], vertical: bool) -> None:
+        pairs = sorted((cx, cy) if vertical else (cy, cx) for cx, cy in centres)
+        self.across = [a for a, _ in pairs]
+        self.along = [b for _, b in pairs]
+
+    def between(self, lo: float, hi: float, start: float, end: float) -> bool:
+        """Whether a centre lies strictly between lo and hi across, within start-end along."""
+        first, last = bisect.bisect_right(self.across, lo), bisect.bisect_left(self.across, hi)
+        return any(start <= b <= end for b in self.along[first:last])
 
 
 def _cluster(segments: list[Segment], vertical: bool, reach: float,
              centres: list[tuple[float, float]]) -> list[Segment]:
     """Snap parallel rulings that are one edge to one position (see the module doc)."""
     ordered = sorted((s for s in segments if s.vertical == vertical), key=lambda s: s.at)
+    chars = _Centres(centres, vertical)
     groups: list[list[Segment]] = []
     for seg in ordered:
         if groups:
@@ -116,8 +123,8 @@ def _cluster(segments: list[Segment], vertical: bool, reach: float,
             last = max(group, key=lambda s: s.at)
             gap = seg.at - last.at
             touching = gap <= max(seg.width, last.width, 0.01)
-            close = (seg.at - group[0].at < reach and not _char_between(
-                centres, vertical, last.at, seg.at, max(seg.start, last.start) - reach,
+            close = (seg.at - group[0].at < reach and not chars.between(
+                last.at, seg.at, max(seg.start, last.start) - reach,
                 min(seg.end, last.end) + reach))
             overlaps = seg.start <= max(s.end for s in group) + reach \
                 and seg.end >= min(s.start for s in group) - reach

@@ -7,6 +7,7 @@ a two-row header gives labels like "triwulan ii realisasi" or "anggaran (rp) pag
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -251,9 +252,11 @@ def _edits(a: str, b: str) -> int:
     return prev[-1]
 
 
+@functools.lru_cache(maxsize=4096)
 def loose_role_of(label: str) -> tuple[str, str] | None:
     """A column role read from a header word that is one of ours but for a letter or two:
-    (role, "printed~known"), or None. Only single known words of five letters or more."""
+    (role, "printed~known"), or None. Only single known words of five letters or more.
+    Remembered by label: a report asks of the same cell texts again and again."""
     words = re.findall(r"[^\W\d_]+", label.lower())
     for role in ROLES:
         for known in role.words:
