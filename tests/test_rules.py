@@ -57,3 +57,98 @@ def test_reproduces_its_own_rounding(n, nd):
     value = n / 997
     printed = f"{value:.{nd}f}"
     assert reproduces(float(printed), value, printed)
+
+
+# --- budget hierarchies: a program's figures are the sums of its kegiatan -----------------
+
+def _budget(lines: list[tuple], totals: list[tuple] = ()) -> dict:
+    """Frames of one report: budget lines (table, level, name, pagu, realisasi, flags) in
+    document order, stated totals (table, measure, value)."""
+    import pandas as pd
+
+    from lkj.schemas.contract import COLUMNS
+
+    budget = pd.DataFrame([dict.fromkeys(COLUMNS["budget"]) | {
+        "report_id": "r", "table_id": t, "table_part": 1, "row": i, "page": 1, "level": level,
+        "name": name, "pagu": pagu, "realisasi": real, "pagu_raw": f"{pagu:,}",
+        "realisasi_raw": f"{real:,}", "flags": flags}
+        for i, (t, level, name, pagu, real, flags) in enumerate(lines, 1)],
+        columns=COLUMNS["budget"])
+    stated = pd.DataFrame([dict.fromkeys(COLUMNS["stated_totals"]) | {
+        "report_id": "r", "table_id": t, "table_part": 1, "measure": m, "stated_value": v,
+        "stated_raw": f"{v:,}", "page": 1} for t, m, v in totals],
+        columns=COLUMNS["stated_totals"])
+    return {"budget": budget, "stated_totals": stated,
+            "events": pd.DataFrame(columns=COLUMNS["events"])}
+
+
+def _outcomes(frames: dict) -> list:
+    from lkj.expectations.rules import check_totals
+
+    return list(check_totals(frames))
+
+
+def test_a_program_is_checked_against_its_kegiatan_and_a_difference_found():
+    frames = _budget([
+        ("5", "program", "Program A", 300, 290, None),
+        ("5", "kegiatan", "Kegiatan A1", 100, 100, None),
+        ("5", "kegiatan", "Kegiatan A2", 200, 189, None),   # 100 + 189 = 289, not 290
+        ("5", "program", "Program B", 50, 50, None),
+        ("5", "kegiatan", "Kegiatan B1", 50, 50, None),
+    ], totals=[("5", "pagu", 350)])
+    by_subject = {o.subject: o for o in _outcomes(frames)}
+    assert by_subject["Tabel 5 Program A: pagu"].holds is True
+    wrong = by_subject["Tabel 5 Program A: realisasi"]
+    assert wrong.holds is False and wrong.computed == 289 and wrong.severity is None
+    assert "its 2 kegiatan lines add up to 289" in wrong.message
+    assert by_subject["Tabel 5 Program B: realisasi"].holds is True
+    # the stated total adds the programs alone, not programs and kegiatan again
+    total = by_subject["Tabel 5 pagu"]
+    assert total.holds is True and total.computed == 350 and "program" in total.formula
+
+
+def test_lines_below_a_total_row_are_no_kegiatan_of_the_program_above():
+    frames = _budget([
+        ("16", "program", "Program A", 300, 300, None),
+        ("16", "kegiatan", "Kegiatan A1", 300, 300, None),
+        ("16", "kegiatan", "Belanja Tidak Langsung", 80, 80, "after_total"),
+        ("16", "kegiatan", "Belanja Pegawai", 80, 80, "after_total"),
+    ], totals=[("16", "pagu", 300), ("16", "pagu", 380)])
+    outs = _outcomes(frames)
+    program = [o for o in outs if o.subject == "Tabel 16 Program A: pagu"]
+    assert [o.holds for o in program] == [True]       # its one kegiatan, not the lines below
+    first, second = [o for o in outs if o.subject == "Tabel 16 pagu"]
+    assert first.holds is True
+    # the grand total rests on lines whose levels are not told apart: in doubt, a warning
+    assert second.holds is False and second.severity == "warning"
+    assert "below a total row" in second.message
+
+
+def test_a_flagged_kegiatan_makes_its_program_a_warning():
+    frames = _budget([
+        ("3", "program", "Program A", 300, 300, None),
+        ("3", "kegiatan", "Kegiatan A1", 100, 100, "split_by_text"),
+        ("3", "kegiatan", "Kegiatan A2", 150, 150, None),
+    ])
+    (pagu, real) = _outcomes(frames)
+    assert pagu.holds is False and pagu.severity == "warning"
+    assert "in doubt" in pagu.message
+
+
+def test_lines_are_held_against_another_tables_total_only_where_it_is_the_one():
+    import pandas as pd
+
+    from lkj.expectations.rules import check_budget
+    from lkj.schemas.contract import COLUMNS
+
+    lines = [("9", "sasaran", "Sasaran 1", 10, 10, None),
+             ("9", "sasaran", "Sasaran 2", 20, 20, None),
+             ("10", "program", "Program A", 30, 30, None)]
+    iku = pd.DataFrame(columns=COLUMNS["iku"])
+    one = _budget(lines, totals=[("10", "pagu", 30)])
+    (held,) = [o for o in check_budget(one, iku) if "lines vs" in o.subject]
+    assert held.holds is True and held.subject == "Tabel 9 pagu lines vs Tabel 10"
+    # two tables state a pagu: which one Tabel 9 shares out is not known, nothing is said
+    two = _budget(lines + [("11", "kegiatan", "Kegiatan X", 5, 5, None)],
+                  totals=[("10", "pagu", 30), ("11", "pagu", 5)])
+    assert not [o for o in check_budget(two, iku) if "lines vs" in o.subject]

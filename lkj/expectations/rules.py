@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from lkj.extract.confidence import doubted
+from lkj.extract.normalise import AFTER_TOTAL
 from lkj.extract.numbers import decimals, display_number
 from lkj.schemas import domains, families, registry
 from lkj.text import counted
@@ -327,9 +328,10 @@ def check_totals(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
                        "place above")
             rows = ev
         elif s.measure in ("pagu", "realisasi") and len(bu):
-            computed = sum(_values(bu[s.measure]))
-            formula = f"sum of {len(bu)} budget lines"
-            rows = bu
+            rows = top_lines(bu)
+            computed = sum(_values(rows[s.measure]))
+            formula = f"sum of {len(rows)} budget lines" + (
+                f" ({rows['level'].iloc[0]}, the top level)" if len(rows) < len(bu) else "")
         else:
             yield Outcome(s.report_id, "totals", subject, _tables(s.table_id), _pages(s.page),
                           stated, None, None, f"no rows of measure {s.measure!r} to add up")
@@ -345,9 +347,77 @@ def check_totals(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
         doubts += ocr_doubts(pd.DataFrame([{"table_id": s.table_id, "row": None,
                                             "flags": s.flags, "stated_raw": s.stated_raw}]),
                              {"stated_value": "stated_raw"})
+        structure = structure_doubts(rows)
+        if s.measure in ("pagu", "realisasi") and rows is not bu:
+            below = bu[bu["flags"].map(lambda f: AFTER_TOTAL in str(f or ""))]
+            if len(below):  # lines under a total row whose place in the sum is not known
+                structure.append(f"Tabel {s.table_id}: {counted(len(below), 'line')} below a "
+                                 "total row, of levels lkj cannot tell apart")
         yield _with_doubts(Outcome(s.report_id, "totals", subject, _tables(s.table_id),
                                 _pages(s.page, rows.page), stated, computed, holds, msg,
-                                formula, cells=on), doubts, structure_doubts(rows))
+                                formula, cells=on), doubts, structure)
+    yield from check_hierarchy(budget)
+
+
+#: Budget levels from the top down (lkj.schemas.families.BUDGET_LEVELS, deepest first).
+LEVEL_RANK = {level: i for i, (level, _) in enumerate(reversed(families.BUDGET_LEVELS))}
+
+
+def top_lines(lines: pd.DataFrame) -> pd.DataFrame:
+    """The lines of a budget table its figures add up over: where it lists lines of several
+    levels (programs and their kegiatan), those of the top level; the others are parts of
+    them (check_hierarchy)."""
+    ranks = lines["level"].map(LEVEL_RANK)
+    if ranks.nunique() > 1:
+        return lines[ranks == ranks.min()]
+    return lines
+
+
+def check_hierarchy(budget: pd.DataFrame) -> Iterator[Outcome]:
+    """A program's pagu and realisasi are the sums of its kegiatan (a kegiatan's, of its sub
+    kegiatan): the lines one level down below it, up to the next line of its level or
+    above, or a total row between them."""
+    for (rid, tid), lines in budget.groupby(["report_id", "table_id"], sort=False):
+        ordered = list(lines.sort_values("row", kind="stable").itertuples())
+        for i, parent in enumerate(ordered):
+            rank = LEVEL_RANK.get(parent.level)
+            if rank is None:
+                continue
+            children = []
+            for line in ordered[i + 1:]:
+                below = LEVEL_RANK.get(line.level)
+                if below is None or below <= rank \
+                        or _after_total(line) != _after_total(parent):
+                    break
+                if below == rank + 1:
+                    children.append(line)
+            if not children:
+                continue
+            parts = lines.loc[[c.Index for c in children]]
+            both = lines.loc[[parent.Index, *parts.index]]
+            level = children[0].level.replace("_", " ")
+            for measure in ("pagu", "realisasi"):
+                stated = _val(getattr(parent, measure))
+                values = [_val(getattr(c, measure)) for c in children]
+                if stated is None or any(v is None for v in values):
+                    continue
+                computed = sum(values)
+                holds = abs(stated - computed) < 1e-6
+                raw = getattr(parent, f"{measure}_raw")
+                its = f"its {counted(len(children), f'{level} line')}"
+                msg = (f"{raw!r} = the sum of {its}" if holds
+                       else f"stated {raw!r}; {its} add up to {_fmt(computed)}")
+                yield _with_doubts(Outcome(
+                    rid, "totals", f"Tabel {tid} {parent.name}: {measure}", _tables(tid),
+                    _pages(both.page), stated, computed, holds, msg,
+                    f"sum of its {level} lines",
+                    cells=cells_at("stated", parent, f"{measure}_raw")
+                    + cells_at("from", parts, f"{measure}_raw")),
+                    ocr_doubts(both, {measure: f"{measure}_raw"}), structure_doubts(both))
+
+
+def _after_total(line: Any) -> bool:
+    return AFTER_TOTAL in str(getattr(line, "flags", "") or "")
 
 
 def _truthy(v: Any) -> bool:
@@ -587,8 +657,8 @@ def check_quarters(iku: pd.DataFrame, quarterly: pd.DataFrame) -> Iterator[Outco
 # ---------------------------------------------------------------------------------------
 
 def check_budget(t: dict[str, pd.DataFrame], iku: pd.DataFrame) -> Iterator[Outcome]:
-    """Every budget % recomputes; every rata-rata recomputes; parts add up to the pagu
-    stated in other tables."""
+    """Every budget % recomputes; every rata-rata recomputes; the lines of a table without a
+    total of its own add up to the pagu another table states, where the report states one."""
     budget, totals = t["budget"], t["stated_totals"]
     for b in budget.itertuples():
         pagu, real, pct = _val(b.pagu), _val(b.realisasi), _val(b.realisasi_pct)
@@ -624,15 +694,18 @@ def check_budget(t: dict[str, pd.DataFrame], iku: pd.DataFrame) -> Iterator[Outc
                           + "; ".join(f"{k} = {v:.2f}" for k, v in tries.items()), main,
                           cells=cells_at("stated", b, "avg_capaian_raw")
                           + cells_at("from", members, "capaian_raw"))
-    # parts of one table against a pagu stated by another table
+    # the lines of a table with no total of its own against the one budget total another
+    # table of the report states (with several, which one the lines share out is unknown)
     for (rid, tid), lines in budget.groupby(["report_id", "table_id"], sort=False):
         for measure in ("pagu",):
+            lines = top_lines(lines)
             parts = _values(lines[measure])
-            if len(parts) < 2:
+            in_report = totals[(totals.report_id == rid) & (totals.measure == measure)]
+            others = in_report[in_report.table_id != tid]
+            if len(parts) < 2 or len(others) != 1 or (in_report.table_id == tid).any():
                 continue
             computed = sum(parts)
-            for s in totals[(totals.report_id == rid) & (totals.measure == measure)
-                             & (totals.table_id != tid)].itertuples():
+            for s in others.itertuples():
                 stated = _val(s.stated_value)
                 yield Outcome(rid, "budget", f"Tabel {tid} {measure} lines vs Tabel "
                               f"{s.table_id}", _tables(tid, s.table_id),
@@ -661,6 +734,7 @@ def _budget_figure(t: dict[str, pd.DataFrame], rid: str, measure: str) -> tuple[
     budget = t["budget"][t["budget"].report_id == rid]
     best = None
     for tid, lines in budget.groupby("table_id", sort=False):
+        lines = top_lines(lines)
         vals = _values(lines[measure])
         if vals and (best is None or sum(vals) > best[0]):
             best = (sum(vals), f"Tabel {tid} lines add up to {_fmt(sum(vals))}", str(tid),

@@ -118,7 +118,9 @@ _HALF_OF = {"iku": "kinerja", "budget": "budget"}
 def flagged_columns(flags: str | None) -> set[str]:
     """The output columns a row's flags say OCR was unsure of (empty for text-layer rows)."""
     out: set[str] = set()
-    for part in (flags or "").split("; "):
+    if not isinstance(flags, str):  # None, or a frame's missing value
+        return out
+    for part in flags.split("; "):
         if part.startswith(FLAG_PREFIX):
             name = part[len(FLAG_PREFIX):]
             out |= {name, *FLAG_COLUMNS.get(name, ())}

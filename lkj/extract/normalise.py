@@ -193,9 +193,11 @@ def normalise_table(table: LocatedTable, report_id: str, year: int | None) -> Ro
     if table.family == "quarterly":
         settle_quarters(table)
     data_no = 0
+    after_total = False
     for r in _data_rows(table):
         if _is_total_row(table, r):
             rows.stated_totals.extend(stated_totals(table, report_id, r))
+            after_total = True
             continue
         if not any(table.grid.text(r, c) for c in range(table.grid.n_cols)):
             continue
@@ -205,8 +207,20 @@ def normalise_table(table: LocatedTable, report_id: str, year: int | None) -> Ro
         if r in table.grid.split_rows:
             for name, recs in rows.lists():
                 for rec in recs[before[name]:]:
-                    rec["flags"] = "; ".join(filter(None, [rec.get("flags"), "split_by_text"]))
+                    _add_flag(rec, "split_by_text")
+        if after_total:  # a budget line printed below a total row: not a part of it
+            for rec in rows.budget[before["budget"]:]:
+                _add_flag(rec, AFTER_TOTAL)
     return rows
+
+
+#: The flag of a budget line printed below a total row of its table (Belanja Tidak
+#: Langsung under TOTAL KEGIATAN): the lines above the total are its parts, not this one.
+AFTER_TOTAL = "after_total"
+
+
+def _add_flag(rec: dict, flag: str) -> None:
+    rec["flags"] = "; ".join(filter(None, [rec.get("flags"), flag]))
 
 
 def _iku_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: int,
