@@ -8,6 +8,7 @@ which the two disagree is flagged instead of trusted.
 
 from __future__ import annotations
 
+import bisect
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ def pdfplumber_tables(page: Any) -> list[FoundTable]:
     """Ruled tables of a pdfplumber page, spans read from the cell rectangles."""
     found = []
     chars = [c for c in page.chars if c["text"].strip()]
+    by_middle = _ByMiddle(chars)
     tables = rulings.find_tables(page)
     for table in tables.tables:
         texts = table.extract(x_tolerance_ratio=SPACE_PART_OF_SIZE)
@@ -68,10 +70,10 @@ def pdfplumber_tables(page: Any) -> list[FoundTable]:
             if c1 <= c0 or r1 <= r0:
                 continue
             box = (x0, top, x1, bottom)
-            bands = _lines_in(chars, box)
+            bands = _lines_in(by_middle, box)
             text = text or ""
             if bands and len(text.split("\n")) != len(bands):
-                text = _text_in_bands(chars, box, bands)
+                text = _text_in_bands(by_middle, box, bands)
             cells.append(Cell(text, r0, c0, r1 - r0, c1 - c0, page.page_number, box,
                               lines=bands))
         grid = Grid(len(ys) - 1, len(xs) - 1, cells)
@@ -82,15 +84,28 @@ def pdfplumber_tables(page: Any) -> list[FoundTable]:
     return found
 
 
-def _lines_in(chars: list[dict], bbox: tuple[float, float, float, float]
+class _ByMiddle:
+    """A page's characters ordered by the middle of their width, to find those whose
+    middle is in a column of the page by bisection."""
+
+    def __init__(self, chars: list[dict]) -> None:
+        self.chars = sorted(chars, key=lambda c: (c["x0"] + c["x1"]) / 2)
+        self.middles = [(c["x0"] + c["x1"]) / 2 for c in self.chars]
+
+    def within(self, x0: float, x1: float) -> list[dict]:
+        return self.chars[bisect.bisect_left(self.middles, x0):
+                          bisect.bisect_right(self.middles, x1)]
+
+
+def _lines_in(chars: _ByMiddle, bbox: tuple[float, float, float, float]
               ) -> tuple[tuple[float, float], ...]:
     """The bands (top, bottom) of the text lines inside a cell box, top to bottom:
     characters whose middles are in the box, grouped where they overlap vertically by
     more than half a character."""
     x0, top, x1, bottom = bbox
     lines: list[list[float]] = []
-    for c in sorted((c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
-                     and top <= (c["top"] + c["bottom"]) / 2 <= bottom),
+    for c in sorted((c for c in chars.within(x0, x1)
+                     if top <= (c["top"] + c["bottom"]) / 2 <= bottom),
                     key=lambda c: c["top"]):
         if lines and c["top"] < lines[-1][1] - (c["bottom"] - c["top"]) / 2:
             lines[-1][1] = max(lines[-1][1], c["bottom"])
@@ -99,15 +114,14 @@ def _lines_in(chars: list[dict], bbox: tuple[float, float, float, float]
     return tuple((t, b) for t, b in lines)
 
 
-def _text_in_bands(chars: list[dict], bbox: tuple[float, float, float, float],
+def _text_in_bands(chars: _ByMiddle, bbox: tuple[float, float, float, float],
                    bands: tuple[tuple[float, float], ...]) -> str:
     """A cell's text line by line as its bands group the characters, where pdfplumber's
     line clustering (by a constant 3 pt of `top`) saw other lines: a list mark of another
     font stands a little higher or lower than its words, and was a line of its own. Words
     are cut where the gap is more than SPACE_PART_OF_SIZE of the character's size."""
     x0, top, x1, bottom = bbox
-    inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
-              and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+    inside = [c for c in chars.within(x0, x1) if top <= (c["top"] + c["bottom"]) / 2 <= bottom]
     out = []
     for band_top, band_bottom in bands:
         line = sorted((c for c in inside if band_top <= (c["top"] + c["bottom"]) / 2

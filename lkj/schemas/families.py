@@ -62,9 +62,15 @@ class Role:
         word, or None."""
         if self.exact:
             return (0, -len(label)) if label.strip(" .") in self.words else None
-        hits = [(m.start(), -len(w)) for w in self.words
-                if (m := re.search(rf"(?<!\w){re.escape(w)}(?!\w)", label))]
+        hits = [(m.start(), -len(w)) for w, pattern in zip(self.words, self._patterns,
+                                                            strict=True)
+                if (m := pattern.search(label))]
         return min(hits) if hits else None
+
+    @functools.cached_property
+    def _patterns(self) -> tuple[re.Pattern[str], ...]:
+        """Each word as a whole word (not inside another), compiled once."""
+        return tuple(re.compile(rf"(?<!\w){re.escape(w)}(?!\w)") for w in self.words)
 
 
 # Column roles, most specific first: the role of the label's first word wins (role_of).
