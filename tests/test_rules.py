@@ -152,3 +152,20 @@ def test_lines_are_held_against_another_tables_total_only_where_it_is_the_one():
     two = _budget(lines + [("11", "kegiatan", "Kegiatan X", 5, 5, None)],
                   totals=[("10", "pagu", 30), ("11", "pagu", 5)])
     assert not [o for o in check_budget(two, iku) if "lines vs" in o.subject]
+
+
+def test_a_target_of_none_met_by_none_is_a_capaian_of_100():
+    """Zero cases targeted, zero found (a lower-is-better count): printed 100%, and no ratio
+    can give it; the convention is a formula of its own. Zero targeted and some found is no
+    such case."""
+    from types import SimpleNamespace
+
+    from lkj.expectations.rules import capaian_candidates
+
+    def row(target, realisasi):
+        return SimpleNamespace(target=target, realisasi=realisasi, realisasi_labelled=None,
+                               target_unit="kasus", realisasi_unit="kasus", value_kind=None)
+
+    assert capaian_candidates(row(0, 0), lower=True) == {"target and realisasi both 0: met": 100}
+    assert 100 not in capaian_candidates(row(0, 2), lower=True).values()
+    assert "target and realisasi both 0: met" not in capaian_candidates(row(5, 0), lower=True)

@@ -449,6 +449,8 @@ def capaian_candidates(row: Any, lower: bool) -> dict[str, float]:
     years = _labelled(row.realisasi_labelled)
     same_unit = comparable_units(row.target_unit, row.realisasi_unit, row.value_kind) \
         and len(years) < 2
+    if t == 0 and r == 0 and same_unit:  # nothing was to happen and nothing did: met
+        out["target and realisasi both 0: met"] = 100.0
     if t and r is not None and same_unit:
         out["realisasi / target x 100"] = r / t * 100
         if lower:
@@ -500,12 +502,17 @@ def check_capaian(iku: pd.DataFrame) -> Iterator[Outcome]:
         on = cells_at("stated", row, "capaian_raw") + cells_at("from", row, "target_raw") \
             + cells_at("from", row, "realisasi_raw")
         t = _val(row.target)
-        if t == 0:
-            yield Outcome(row.report_id, "capaian", subject, *where, stated, None, False,
-                          f"capaian {row.capaian_raw!r} stated against a target of 0: "
-                          "no formula gives a capaian from a zero target", cells=on)
-            continue
         cands = capaian_candidates(row, lower)
+        if t == 0:
+            met = [n for n, v in cands.items() if reproduces(stated, v, row.capaian_raw)]
+            if met:
+                yield Outcome(row.report_id, "capaian", subject, *where, stated, 100.0, True,
+                              f"{row.capaian_raw!r}: {met[0]}", met[0], cells=on)
+            else:
+                yield Outcome(row.report_id, "capaian", subject, *where, stated, None, False,
+                              f"capaian {row.capaian_raw!r} stated against a target of 0: "
+                              "no formula gives a capaian from a zero target", cells=on)
+            continue
         if not cands:
             if _val(row.realisasi) is None:
                 yield Outcome(row.report_id, "capaian", subject, *where, stated, None, None,
