@@ -169,3 +169,29 @@ def test_a_target_of_none_met_by_none_is_a_capaian_of_100():
     assert capaian_candidates(row(0, 0), lower=True) == {"target and realisasi both 0: met": 100}
     assert 100 not in capaian_candidates(row(0, 2), lower=True).values()
     assert "target and realisasi both 0: met" not in capaian_candidates(row(5, 0), lower=True)
+
+
+def test_items_of_a_list_are_named_with_their_heading():
+    """'- Daging' under a production heading and '- Daging' under a share-meeting-SNI
+    heading are two indicators; the items of one heading are told apart by their words;
+    an item is one indicator with a wording elsewhere that names it and its heading."""
+    import pandas as pd
+
+    from lkj.expectations.rules import indicator_groups, qualified_indicators
+
+    rows = pd.DataFrame([
+        ("6", 1, "1.1 Jumlah produksi yang dihasilkan :"), ("6", 2, "- Daging"),
+        ("6", 3, "- Telur"), ("6", 4, "2.1 Prosentase produk yang sesuai SNI :"),
+        ("6", 5, "- Daging"), ("6", 6, "2.2 Jumlah unit usaha bersertifikat"),
+        ("9", 1, "Produksi Daging"), ("9", 2, "Jumlah unit usaha bersertifikat")],
+        columns=["table_id", "row", "indicator"]).assign(report_id="r", sasaran=None)
+    names = qualified_indicators(rows)
+    assert names[1] == "Jumlah produksi yang dihasilkan :: Daging"
+    assert names[4] == "Prosentase produk yang sesuai SNI :: Daging"
+    assert names[5] == "2.2 Jumlah unit usaha bersertifikat"   # numbered: no item
+    groups = indicator_groups(list(names))
+    daging_made, telur, daging_sni = (groups[names[i]] for i in (1, 2, 4))
+    assert len({daging_made, telur, daging_sni}) == 3
+    assert groups[names[6]] == daging_made            # "Produksi Daging" names the item
+    assert groups[names[0]] != daging_made            # the heading is not its item
+    assert groups[names[7]] == groups[names[5]]

@@ -157,7 +157,19 @@ def content_tokens(name: str | None) -> frozenset[str]:
 
 def same_indicator(a: str, b: str) -> bool:
     """Two wordings name one indicator: one's content words contain the other's, or
-    they share most of them."""
+    they share most of them. An item of a list (qualified_indicators: "heading :: item")
+    is one indicator with another item only under the same heading and by the same words,
+    and with a wording of its own only where that names the item too."""
+    if not isinstance(a, str) or not isinstance(b, str):
+        return False
+    (ha, _, ia), (hb, _, ib) = a.partition(ITEM_OF), b.partition(ITEM_OF)
+    if ia and ib:
+        return content_tokens(ia) == content_tokens(ib) and same_indicator(ha, hb)
+    if ia or ib:
+        item, whole = (ia, b) if ia else (ib, a)
+        if not content_tokens(item) <= content_tokens(whole):
+            return False
+        a, b = a.replace(ITEM_OF, " "), b.replace(ITEM_OF, " ")
     ta, tb = content_tokens(a), content_tokens(b)
     if not ta or not tb:
         return False
@@ -208,19 +220,58 @@ def lower_is_better(name: str) -> str | None:
     return "its name" if families.is_lower_better(name) else None
 
 
+#: A row that heads a list of items ("1.1 Jumlah produksi yang dihasilkan :"), a row
+#: numbered as an indicator of its own ("2.2 Jumlah unit usaha ..."), and an item's mark.
+_LIST_HEADING = re.compile(r":\s*$")
+#: Between a list's heading and an item in a qualified indicator name.
+ITEM_OF = " :: "
+_NUMBERED = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+\S")
+_ITEM_MARK = re.compile(r"^\s*[-\u2013\u2022\u00b7*]\s*")
+
+
+def qualified_indicators(frame: pd.DataFrame) -> pd.Series:
+    """Each row's indicator as it is meant: an item of a list ("- Daging" under "1.1 Jumlah
+    produksi yang dihasilkan :") is named with its heading ("Jumlah produksi yang dihasilkan
+    :: Daging"), so that items of one name under different headings (production in tons, the
+    share that meets a standard in %) are not one indicator. A list runs from a row that
+    ends with a colon to the next such row, a numbered row, or another sasaran."""
+    out = frame["indicator"].astype(object).copy()
+    if frame.empty:
+        return out
+    for _, rows in frame.groupby(["report_id", "table_id"], sort=False):
+        heading, sasaran = None, None
+        for row in rows.sort_values("row", kind="stable").itertuples():
+            name = row.indicator
+            if str(row.sasaran) != str(sasaran):
+                heading, sasaran = None, row.sasaran
+            if not isinstance(name, str):
+                continue
+            if _LIST_HEADING.search(name):
+                heading = _NUMBERED_PREFIX.sub("", name).rstrip(" :")
+            elif heading and not _NUMBERED.match(name):
+                out[row.Index] = f"{heading}{ITEM_OF}{_ITEM_MARK.sub('', name)}"
+            else:
+                heading = None
+    return out
+
+
+_NUMBERED_PREFIX = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
+
+
 def with_indicator_groups(iku: pd.DataFrame, quarterly: pd.DataFrame) -> tuple[pd.DataFrame,
                                                                                pd.DataFrame]:
     """Add `indicator_group` (per report) and the group's polarity to IKU and quarterly rows."""
     iku, quarterly = iku.copy(), quarterly.copy()
     iku["indicator_group"] = None
     quarterly["indicator_group"] = None
+    qualified = {id(frame): qualified_indicators(frame) for frame in (iku, quarterly)}
     for rid in set(iku["report_id"]) | set(quarterly["report_id"]):
-        names = list(iku.loc[iku.report_id == rid, "indicator"]) + \
-            list(quarterly.loc[quarterly.report_id == rid, "indicator"])
+        names = list(qualified[id(iku)][iku.report_id == rid]) + \
+            list(qualified[id(quarterly)][quarterly.report_id == rid])
         groups = indicator_groups(names)
         for frame in (iku, quarterly):
             mask = frame.report_id == rid
-            frame.loc[mask, "indicator_group"] = frame.loc[mask, "indicator"].map(groups)
+            frame.loc[mask, "indicator_group"] = qualified[id(frame)][mask].map(groups)
     lower: dict[tuple, str] = {}
     for r, g, ind in zip(iku.report_id, iku.indicator_group, iku.indicator, strict=True):
         if isinstance(ind, str) and (r, g) not in lower and (said := lower_is_better(ind)):
