@@ -195,3 +195,18 @@ def test_items_of_a_list_are_named_with_their_heading():
     assert groups[names[6]] == daging_made            # "Produksi Daging" names the item
     assert groups[names[0]] != daging_made            # the heading is not its item
     assert groups[names[7]] == groups[names[5]]
+
+
+def test_a_total_over_a_figure_not_read_is_in_doubt_not_an_error():
+    """A line whose pagu is printed ('1,011.080.000') but was not read as a number: the sum
+    of the others misses it, so a stated total that differs is a warning that names it."""
+    frames = _budget([("2", "kegiatan", "Kegiatan A", 100, 100, None),
+                      ("2", "kegiatan", "Kegiatan B", 50, 50, None)],
+                     totals=[("2", "pagu", 150), ("2", "realisasi", 160)])
+    b = frames["budget"]
+    b.loc[1, ["realisasi", "realisasi_raw"]] = [None, "1,011.080.000"]
+    by = {o.subject: o for o in _outcomes(frames)}
+    assert by["Tabel 2 pagu"].holds is True
+    real = by["Tabel 2 realisasi"]
+    assert real.holds is False and real.severity == "warning"
+    assert "'1,011.080.000' not read as a number" in real.message

@@ -328,9 +328,11 @@ def structure_doubts(rows: pd.DataFrame) -> list[str]:
     return out
 
 
-def _with_doubts(outcome: Outcome, doubts: list[str], structure: list[str] = ()) -> Outcome:
-    """A failed outcome that rests on doubted OCR cells, or on rows whose structure was
-    read from the text's alignment: said so, and only a warning."""
+def _with_doubts(outcome: Outcome, doubts: list[str], structure: list[str] = (),
+                 other: list[str] = ()) -> Outcome:
+    """A failed outcome that rests on doubted OCR cells, on rows whose structure was read
+    from the text's alignment, or on other readings in doubt (`other`, each saying what):
+    said so, and only a warning."""
     if outcome.holds is False and doubts:
         outcome.message += ("; possibly an OCR misreading (low confidence): "
                             + ", ".join(doubts[:6]) + (" ..." if len(doubts) > 6 else ""))
@@ -340,6 +342,10 @@ def _with_doubts(outcome: Outcome, doubts: list[str], structure: list[str] = ())
         outcome.message += ("; the reading is in doubt: rows read from the text's alignment "
                             "inside one ruled row: " + ", ".join(structure[:6])
                             + (" ..." if len(structure) > 6 else ""))
+        outcome.severity = "warning"
+    if outcome.holds is False and other:
+        outcome.message += ("; the reading is in doubt: " + "; ".join(other[:6])
+                            + (" ..." if len(other) > 6 else ""))
         outcome.severity = "warning"
     return outcome
 
@@ -398,16 +404,30 @@ def check_totals(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
         doubts += ocr_doubts(pd.DataFrame([{"table_id": s.table_id, "row": None,
                                             "flags": s.flags, "stated_raw": s.stated_raw}]),
                              {"stated_value": "stated_raw"})
-        structure = structure_doubts(rows)
+        other = unread_figures(rows, s.measure, value_col)
         if s.measure in ("pagu", "realisasi") and rows is not bu:
             below = bu[bu["flags"].map(lambda f: AFTER_TOTAL in str(f or ""))]
             if len(below):  # lines under a total row whose place in the sum is not known
-                structure.append(f"Tabel {s.table_id}: {counted(len(below), 'line')} below a "
-                                 "total row, of levels lkj cannot tell apart")
+                other.append(f"Tabel {s.table_id}: {counted(len(below), 'line')} below a "
+                             "total row, of levels lkj cannot tell apart")
         yield _with_doubts(Outcome(s.report_id, "totals", subject, _tables(s.table_id),
                                 _pages(s.page, rows.page), stated, computed, holds, msg,
-                                formula, cells=on), doubts, structure)
+                                formula, cells=on), doubts, structure_doubts(rows), other)
     yield from check_hierarchy(budget)
+
+
+def unread_figures(rows: pd.DataFrame, measure: str, raw_col: str | None) -> list[str]:
+    """The rows whose figure is printed but was not read as a number ('1,011.080.000'): a
+    sum without them is in doubt, never an error by itself."""
+    if not raw_col or measure not in rows or raw_col not in rows:
+        return []
+    out = []
+    for row in rows.itertuples():
+        raw = getattr(row, raw_col)
+        if isinstance(raw, str) and any(ch.isdigit() for ch in raw) \
+                and _val(getattr(row, measure)) is None:
+            out.append(f"Tabel {row.table_id} row {int(row.row)} {raw!r} not read as a number")
+    return out
 
 
 #: Budget levels from the top down (lkj.schemas.families.BUDGET_LEVELS, deepest first).
