@@ -22,6 +22,7 @@ import pandas as pd
 from lkj.extract.confidence import doubted
 from lkj.extract.normalise import AFTER_TOTAL
 from lkj.extract.numbers import decimals, display_number
+from lkj.extract.split import mark_kind, unmarked
 from lkj.schemas import domains, families, registry
 from lkj.text import counted
 
@@ -220,21 +221,19 @@ def lower_is_better(name: str) -> str | None:
     return "its name" if families.is_lower_better(name) else None
 
 
-#: A row that heads a list of items ("1.1 Jumlah produksi yang dihasilkan :"), a row
-#: numbered as an indicator of its own ("2.2 Jumlah unit usaha ..."), and an item's mark.
+#: A row that heads a list of items ("1.1 Jumlah produksi :"): it ends with a colon.
 _LIST_HEADING = re.compile(r":\s*$")
 #: Between a list's heading and an item in a qualified indicator name.
 ITEM_OF = " :: "
-_NUMBERED = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+\S")
-_ITEM_MARK = re.compile(r"^\s*[-\u2013\u2022\u00b7*]\s*")
 
 
 def qualified_indicators(frame: pd.DataFrame) -> pd.Series:
     """Each row's indicator as it is meant: an item of a list ("- Daging" under "1.1 Jumlah
-    produksi yang dihasilkan :") is named with its heading ("Jumlah produksi yang dihasilkan
-    :: Daging"), so that items of one name under different headings (production in tons, the
-    share that meets a standard in %) are not one indicator. A list runs from a row that
-    ends with a colon to the next such row, a numbered row, or another sasaran."""
+    produksi :") is named with its heading ("Jumlah produksi :: Daging"), so that items of
+    one name under different headings (production in tons, the share that meets a standard
+    in %) are not one indicator. A list runs from a row that ends with a colon to the next
+    such row, a row numbered as an indicator of its own ("2.2 ..."), or another sasaran;
+    list marks are the ones rows are split at (lkj.extract.split)."""
     out = frame["indicator"].astype(object).copy()
     if frame.empty:
         return out
@@ -247,15 +246,12 @@ def qualified_indicators(frame: pd.DataFrame) -> pd.Series:
             if not isinstance(name, str):
                 continue
             if _LIST_HEADING.search(name):
-                heading = _NUMBERED_PREFIX.sub("", name).rstrip(" :")
-            elif heading and not _NUMBERED.match(name):
-                out[row.Index] = f"{heading}{ITEM_OF}{_ITEM_MARK.sub('', name)}"
+                heading = unmarked(name).rstrip(" :")
+            elif heading and mark_kind(name) != "number":
+                out[row.Index] = f"{heading}{ITEM_OF}{unmarked(name)}"
             else:
                 heading = None
     return out
-
-
-_NUMBERED_PREFIX = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
 
 
 def with_indicator_groups(iku: pd.DataFrame, quarterly: pd.DataFrame) -> tuple[pd.DataFrame,
@@ -406,7 +402,7 @@ def check_totals(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
                              {"stated_value": "stated_raw"})
         other = unread_figures(rows, s.measure, value_col)
         if s.measure in ("pagu", "realisasi") and rows is not bu:
-            below = bu[bu["flags"].map(lambda f: AFTER_TOTAL in str(f or ""))]
+            below = bu[bu["flags"].map(_after_total)]
             if len(below):  # lines under a total row whose place in the sum is not known
                 other.append(f"Tabel {s.table_id}: {counted(len(below), 'line')} below a "
                              "total row, of levels lkj cannot tell apart")
@@ -458,7 +454,7 @@ def check_hierarchy(budget: pd.DataFrame) -> Iterator[Outcome]:
             for line in ordered[i + 1:]:
                 below = LEVEL_RANK.get(line.level)
                 if below is None or below <= rank \
-                        or _after_total(line) != _after_total(parent):
+                        or _after_total(line.flags) != _after_total(parent.flags):
                     break
                 if below == rank + 1:
                     children.append(line)
@@ -487,8 +483,9 @@ def check_hierarchy(budget: pd.DataFrame) -> Iterator[Outcome]:
                     ocr_doubts(both, {measure: f"{measure}_raw"}), structure_doubts(both))
 
 
-def _after_total(line: Any) -> bool:
-    return AFTER_TOTAL in str(getattr(line, "flags", "") or "")
+def _after_total(flags: Any) -> bool:
+    """Whether a budget line's flags say it is printed below a total row."""
+    return AFTER_TOTAL in str(flags or "").split("; ")
 
 
 def _truthy(v: Any) -> bool:

@@ -31,16 +31,21 @@ def _is_figure(text: str) -> bool:
 
 
 #: A line that opens an item of a list: "1.1.2 Jumlah ...", "- Daging", "• Telur".
-_LIST_ITEM = re.compile(r"^\s*(?P<mark>\d+(?:\.\d+)+\.?|[-•–▪\uf000-\uf0ff])\s*\S")
+_LIST_ITEM = re.compile(r"^\s*(?P<mark>\d+(?:\.\d+)+\.?|[-•–▪\uf000-\uf0ff])\s*(?=\S)")
 
 
-def _mark_kind(text: str) -> str | None:
+def mark_kind(text: str) -> str | None:
     """The kind of list mark a line opens with: "number" (1.1.2), the mark itself (a
     bullet, a dash, a symbol font's arrow), or None."""
     m = _LIST_ITEM.match(text)
     if not m:
         return None
     return "number" if m.group("mark")[0].isdigit() else m.group("mark")
+
+
+def unmarked(text: str) -> str:
+    """The line without the list mark it opens with ("- Daging": "Daging")."""
+    return _LIST_ITEM.sub("", text, count=1)
 
 
 #: Columns that group the rows below them: never split with an indicator's lines.
@@ -76,7 +81,7 @@ def _starts(row_lines: dict[int, list[tuple[float, float, str]]],
     # item above when it has none yet: they stand by its last wrapped line.
     # Items are the lines marked as the first marked line is: another mark is a level
     # below ("• Tersedianya ...:" over "➢ Jitut dan Jides"), the item going on.
-    kinds = [k for b in bands if b[2] in named and (k := _mark_kind(b[3]))]
+    kinds = [k for b in bands if b[2] in named and (k := mark_kind(b[3]))]
     kind = kinds[0] if kinds else None
     items = kinds.count(kind) >= 2 if kind else False
     starts = []
@@ -85,7 +90,7 @@ def _starts(row_lines: dict[int, list[tuple[float, float, str]]],
     for i, slot in enumerate(slots):
         cols = {b[2] for b in slot}
         figures = {b[2] for b in slot if _is_figure(b[3])}
-        marked = {b[2] for b in slot if b[2] in named and kind and _mark_kind(b[3]) == kind}
+        marked = {b[2] for b in slot if b[2] in named and kind and mark_kind(b[3]) == kind}
         wrapped = items and not marked and not has_figures and any(
             b[2] in named for b in slot)
         if i and ((marked and seen) or (len(figures) >= 2 and figures & seen and not wrapped)):
