@@ -182,7 +182,7 @@ def cores() -> int:
 
 def stages(paths: list[Path], db: Path) -> list[tuple[str, float, str]]:
     """Seconds of each lkj stage in this process on these files, and a profile of one read."""
-    from lkj.load.batch import _preload, read_one
+    from lkj.archive.batch import _preload, read_one
 
     t = time.perf_counter()
     _preload("both")
@@ -209,7 +209,7 @@ def stages(paths: list[Path], db: Path) -> list[tuple[str, float, str]]:
         ("lkj read, engine both (+ camelot cross-check of table pages)", timed["both"],
          f"{timed['both'] / n:.3f} s/file"),
     ]
-    from lkj.load.ingest import Stores, _check_batch, store_one
+    from lkj.archive.ingest import Stores, _check_batch, store_one
 
     t = time.perf_counter()
     import great_expectations  # noqa: F401

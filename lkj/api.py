@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
+    from lkj.archive.ingest import FileOutcome
     from lkj.extract.report import Extraction
-    from lkj.load.ingest import FileOutcome
 
 
 @dataclass
@@ -154,8 +154,8 @@ class Findings:
         """The auditor's page (as `lkj check` writes it) at `path`; returns it."""
         import pandas as pd
 
-        from lkj.expectations.audit import folios_of
-        from lkj.expectations.html import render
+        from lkj.auditpage.html import render
+        from lkj.extract.folios import folios_of
 
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -192,7 +192,7 @@ class Store:
     unless `replace=True`, and a report is stored whole or not at all."""
 
     def __init__(self, location: Path | str, csv: bool) -> None:
-        from lkj.load.ingest import Stores
+        from lkj.archive.ingest import Stores
 
         self.location = location
         self._stores = Stores(csv_dir=Path(location)) if csv else Stores(db=location)
@@ -222,7 +222,7 @@ class Store:
         happened: loaded, unchanged, replaced, conflict (not stored: `last_message` says
         which file holds it) or failed (the store refused the rows: `last_message` says
         why)."""
-        from lkj.load.ingest import store_one
+        from lkj.archive.ingest import store_one
 
         findings = findings if findings is not None else audit(report)
         path = report.path or Path(str(report.meta["source_file"]))
@@ -273,7 +273,7 @@ class Store:
         self.close()
 
     def __repr__(self) -> str:
-        from lkj.pipeline import shown_store
+        from lkj.load.sqlite import shown_store
 
         return f"<lkj.Store {shown_store(self.location)}>"
 
@@ -298,15 +298,15 @@ def run(paths: Path | str | Iterable[Path | str], store: Store | Path | str,
     `progress(outcome)` is told of each file as it is done; the outcomes (path, status,
     report_id, message, tables, rows, errors, warnings, pages) come back in input order.
     A file that cannot be read is an outcome with status `failed`, never an exception."""
-    from lkj.load.batch import Limits
-    from lkj.load.ingest import ingest_many
+    from lkj.archive.batch import Limits
+    from lkj.archive.ingest import ingest_many
 
     with contextlib.ExitStack() as stack:
         if not isinstance(store, Store):
             store = stack.enter_context(Store.open(store))
         reader = None
         if cluster:
-            from lkj.load.cluster import ClusterReader
+            from lkj.archive.cluster import ClusterReader
 
             reader = stack.enter_context(ClusterReader(cluster))
         outcomes = []

@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from lkj import __version__
+from lkj.load.sqlite import shown_store
 from lkj.schemas import contract
 from lkj.text import counted
 
@@ -66,7 +67,7 @@ def os_error(exc: OSError) -> str:
 def limit_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """--time-limit and --memory-limit, shared by every command that reads PDFs: each file is
     read in a worker process under them."""
-    from lkj.load.batch import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
+    from lkj.archive.batch import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
 
     fn = click.option(
         "--memory-limit", type=click.IntRange(min=0), default=DEFAULT_MEMORY_MB,
@@ -83,9 +84,9 @@ def limit_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def _read(report: Path, engine: str, time_limit: float, memory_limit: int,
           quiet: bool = False) -> Any:
-    """One PDF read in a limited worker (lkj.load.batch.read_file); on a terminal, the page
+    """One PDF read in a limited worker (lkj.archive.batch.read_file); on a terminal, the page
     it is on is shown on stderr while it reads."""
-    from lkj.load.batch import Limits, read_file
+    from lkj.archive.batch import Limits, read_file
 
     shown = not quiet and sys.stderr.isatty()
 
@@ -114,15 +115,6 @@ class StoreLocation(click.ParamType):
         if text.lower().startswith(("postgresql:", "postgres:", "postgresql+")):
             return text
         return Path(text)
-
-
-def shown_store(db: Path | str) -> str:
-    """A store for messages: a URL with its password hidden."""
-    if isinstance(db, str):
-        from lkj.load.postgres import shown_url
-
-        return shown_url(db)
-    return str(db)
 
 
 def db_option(fn: Callable[..., Any] | None = None, *, reads_only: bool = False) -> Any:
@@ -318,7 +310,8 @@ def check(sources: tuple[Path, ...], out_dir: Path | None, fail_on: str, engine:
     finding names its check, tables, pages, the stated and the computed figure; checks that
     held are listed in the files too.
     """
-    from lkj.expectations.audit import check_sources, error_count
+    from lkj.archive.check import check_sources
+    from lkj.expectations.audit import error_count
     from lkj.extract.document import ReportError
     from lkj.load.files import is_extract_folder
 
@@ -391,7 +384,7 @@ def _pdfs_of(sources: tuple[Path, ...]) -> Iterator[Path]:
 
 def _pages(pages: Any, folios: dict[int, str]) -> str:
     """'14 (hal. 10)': PDF pages, each with the number printed on it where there is one."""
-    from lkj.expectations.audit import with_folios
+    from lkj.extract.folios import with_folios
 
     return ", ".join(p + (f" (hal. {folio})" if folio else "")
                      for p, folio in with_folios(pages, folios))
@@ -424,7 +417,7 @@ def _reader(cluster: str | None) -> Iterator[Any]:
     if not cluster:
         yield None
         return
-    from lkj.load.cluster import ClusterError, ClusterReader
+    from lkj.archive.cluster import ClusterError, ClusterReader
 
     try:
         reader = ClusterReader(cluster)
@@ -442,8 +435,8 @@ def _ingest(files: list[Path], db: Path, csv_dir: Path | None, replace: bool, en
             jobs: int | None, cluster: str | None, time_limit: float, memory_limit: int,
             progress: bool) -> list:
     """Run the batch with a progress bar (files/s and ETA) on stderr; return the outcomes."""
-    from lkj.load.batch import Limits
-    from lkj.load.ingest import Stores, ingest_many
+    from lkj.archive.batch import Limits
+    from lkj.archive.ingest import Stores, ingest_many
 
     limits = Limits(time_limit, memory_limit)
     outcomes = []
@@ -510,8 +503,8 @@ def load(reports: tuple[Path, ...], db: Path, csv_dir: Path | None, replace: boo
          engine: str, jobs: int | None, cluster: str | None, time_limit: float,
          memory_limit: int) -> None:
     """Extract, check and store each REPORT.pdf; one line per file."""
-    from lkj.load.batch import Limits
-    from lkj.load.ingest import Stores, ingest_many
+    from lkj.archive.batch import Limits
+    from lkj.archive.ingest import Stores, ingest_many
 
     failed = 0
     with Stores(db, csv_dir) as stores, _reader(cluster) as reader:

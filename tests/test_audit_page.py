@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from conftest import REAL, SAMPLES, in_ci, need_tesseract
 
-from lkj.expectations import crops
-from lkj.expectations.audit import check_sources
+from lkj.archive.check import check_sources
+from lkj.auditpage import crops
 
 MAKERS = SAMPLES / "makers"
 

@@ -1,6 +1,6 @@
-"""lkj.load.batch.read_many: one worker process per file, limits, input order, no orphans.
+"""lkj.archive.batch.read_many: one worker process per file, limits, input order, no orphans.
 
-Workers are forked, so a monkeypatched lkj.load.batch.read_one is what they run: a test can
+Workers are forked, so a monkeypatched lkj.archive.batch.read_one is what they run: a test can
 make a worker hang, crash or kill itself without a hostile PDF. Every reading here uses the
 pdfplumber engine (no camelot import), to stay fast.
 """
@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLES
 
-from lkj.load import batch
-from lkj.load.batch import Limits, ReadResult, read_many
+from lkj.archive import batch
+from lkj.archive.batch import Limits, ReadResult, read_many
 
 ENGINE = "pdfplumber"
 #: The samples in an order that is not the sorted one, with a bad file in the middle.
@@ -341,7 +341,7 @@ def test_an_error_in_the_reader_reaches_the_caller(files):
 def test_ingest_outcomes_do_not_depend_on_the_chunks(files, tmp_path):
     """Reading runs a chunk ahead of storing; the same bytes under another name in the next
     chunk are still stored once, and the outcomes are those of one big chunk."""
-    from lkj.load.ingest import Stores, ingest_many
+    from lkj.archive.ingest import Stores, ingest_many
 
     copy = tmp_path / "copy-of-2024.pdf"
     shutil.copy(files[0], copy)
@@ -366,7 +366,7 @@ def test_a_prefetch_never_closed_does_not_hang_the_exit(files, tmp_path):
     script.write_text(f"""
 import time
 from pathlib import Path
-from lkj.load import batch
+from lkj.archive import batch
 
 def slow(path, engine, *_):
     time.sleep(60)

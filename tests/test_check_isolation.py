@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from conftest import SAMPLES
 
+from lkj.archive.ingest import Stores, _check_batch, ingest_many
 from lkj.expectations import audit, rules
-from lkj.load.ingest import Stores, _check_batch, ingest_many
 
 #: Slow (batches of whole reads with failing checks):
 #: left out of `make check`; `make test` and CI run it.

@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stores import fake_extraction
 
-from lkj.expectations import html
+from lkj.auditpage import html
 from lkj.load import csvstore
 from lkj.load import sqlite as sqlstore
 from lkj.load.files import read_tables, spreadsheet_safe, spreadsheet_text, write_tables
@@ -218,7 +218,7 @@ def test_a_pdf_with_no_relative_path_is_linked_by_file_uri(tmp_path, monkeypatch
 
 @pytest.mark.slow  # lkj check of a whole report
 def test_check_a_pdf_named_like_a_script(tmp_path, sample_2023, extraction_2023):
-    from lkj.expectations.audit import check_sources
+    from lkj.archive.check import check_sources
 
     pdf = tmp_path / JS_PDF
     shutil.copyfile(sample_2023, pdf)

@@ -28,9 +28,9 @@ from conftest import FAST, ROOT
 from stores import BOOLEANS, VIEWS, fake_extraction, fresh_schema
 from stores import pg_dump as dump
 
+from lkj.archive.ingest import Stores, run_checks, store_one
 from lkj.load import postgres as pg
 from lkj.load import sqlite as sqlstore
-from lkj.load.ingest import Stores, run_checks, store_one
 from lkj.schemas import registry
 
 #: Slow (a PostgreSQL server and lkj run into it): left out of `make check`;
@@ -251,7 +251,7 @@ def test_text_postgresql_cannot_hold_is_refused_with_a_reason(conn):
 
 
 def test_the_batch_stores_through_the_same_stores(url, sample_2023, extraction_2023):
-    """lkj.load.ingest.Stores picks this backend for a URL: a refused report is an
+    """lkj.archive.ingest.Stores picks this backend for a URL: a refused report is an
     outcome and an ingest_errors row, a stored one is found again by its hash."""
     with Stores(url) as stores:
         assert stores.store is pg

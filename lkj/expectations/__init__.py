@@ -1,1 +1,2 @@
-"""Audit checks over the normalised tables (great-expectations suites and custom rules)."""
+"""Audit checks over the normalised tables (great-expectations suites and custom rules):
+frames in, findings out. Nothing here reads a PDF or writes a file."""

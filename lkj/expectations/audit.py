@@ -9,8 +9,6 @@ or "not checked", so an auditor sees what was verified as well as what was not.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -133,10 +131,15 @@ def _table_findings(frame: pd.DataFrame, res: gx.Result) -> list[dict[str, Any]]
     return rows
 
 
+def is_nan(v: Any) -> bool:
+    """Whether a value is the NaN pandas leaves in an empty cell."""
+    return isinstance(v, float) and v != v
+
+
 def audit(extractions: Iterable[Any]) -> list[dict[str, Any]]:
     """Findings records (contract columns) for a batch of extractions."""
     findings = audit_frames(frames_of(extractions))
-    return [{k: (None if _is_nan(v) else v) for k, v in rec.items()}
+    return [{k: (None if is_nan(v) else v) for k, v in rec.items()}
             for rec in findings.to_dict("records")]
 
 
@@ -145,101 +148,6 @@ def audit_failure(report_id: str, exc: BaseException) -> dict[str, Any]:
     by one, see rules.evaluate; this is what is left: the suites themselves)."""
     outcome = rules.could_not_run(report_id, "audit", exc).row()
     return _row(outcome, "failed", "error")
-
-
-def _is_nan(v: Any) -> bool:
-    return isinstance(v, float) and v != v
-
-
-@dataclass
-class CheckRun:
-    """What `lkj check` produced: the findings, the reports they are about, the files."""
-
-    findings: list[dict[str, Any]]
-    reports: list[dict[str, Any]]
-    written: list[Path]
-    #: Per report, the number printed on each PDF page (see `folios_of`).
-    folios: dict[str, dict[int, str]] = field(default_factory=dict)
-
-
-def check_sources(sources: Iterable[Path], out_dir: Path, engine: str = "both",
-                  read: Any = None) -> CheckRun | None:
-    """Audit PDFs (extracted first, their tables written to out_dir) and folders of CSVs
-    written by `lkj extract`; write findings.csv, findings.json and findings.html.
-    `read(path, engine)` reads a PDF (default: lkj.extract.report.extract_report here;
-    the CLI reads in a limited worker); a PDF it reads as None is left out. None when no
-    source was read (nothing written)."""
-    from lkj.expectations.html import render
-    from lkj.load.files import read_tables, staged_folder, write_tables
-
-    if read is None:
-        from lkj.extract.report import extract_report as read
-
-    parts: dict[str, list[pd.DataFrame]] = {}
-    pdfs: dict[str, Path] = {}
-    tables: list[tuple[Path, Any]] = []  # (folder under out_dir, tables) of each PDF read
-    sources = list(sources)
-    for source in sources:
-        if source.is_dir():
-            frames = read_tables(source)
-        else:
-            ex = read(source, engine)
-            if ex is None:
-                continue
-            tables.append((Path(".") if len(sources) == 1 else Path(ex.report["report_id"]),
-                           ex.columned()))
-            frames = ex.frames()
-            pdfs[ex.report["report_id"]] = source.resolve()
-        for name, frame in frames.items():
-            parts.setdefault(name, []).append(frame)
-    if not parts:
-        return None
-    frames = {name: pd.concat(fs, ignore_index=True) for name, fs in parts.items()}
-    table = audit_frames(frames)
-    findings = [{k: (None if _is_nan(v) else v) for k, v in rec.items()}
-                for rec in table.to_dict("records")]
-    reports = frames["report"].to_dict("records")
-    cols = contract.COLUMNS["findings"]
-    folios = folios_of(frames.get("pages"))
-    out_dir = out_dir.resolve()
-    # every file in a folder beside out_dir first, then all moved in: a full disk or a kill
-    # midway leaves out_dir as it was, never one report's files beside another's (links
-    # made from the staging folder hold in out_dir: both sit in the same parent)
-    with staged_folder(out_dir) as staging:
-        written = []
-        for folder, columned in tables:
-            written += write_tables(staging / folder, columned)
-        written += write_tables(staging, {"findings": (cols, findings)}, "csv")
-        written += write_tables(staging, {"findings": (cols, findings)}, "json")
-        written.append(render(findings, reports, staging / "findings.html", pdfs, folios,
-                              _records(frames.get("cells"))))
-    written = [out_dir / p.relative_to(staging) for p in written]
-    return CheckRun(findings, reports, written, folios)
-
-
-def _records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
-    return [] if frame is None else frame.to_dict("records")
-
-
-def folios_of(pages: pd.DataFrame | None) -> dict[str, dict[int, str]]:
-    """Report -> PDF page -> the folio printed on it, from a `pages` table."""
-    out: dict[str, dict[int, str]] = {}
-    if pages is None:
-        return out
-    for row in pages.itertuples():
-        if isinstance(row.folio, str) and row.folio:
-            out.setdefault(row.report_id, {})[int(row.page)] = row.folio
-    return out
-
-
-def with_folios(pages: Any, folios: dict[int, str]) -> list[tuple[str, str | None]]:
-    """A findings' `pages` ("4,14") as (PDF page, the folio printed on it or None)."""
-    out = []
-    for p in str(pages or "").split(","):
-        p = p.strip()
-        if p:
-            out.append((p, folios.get(int(p)) if p.isdigit() else None))
-    return out
 
 
 def error_count(findings: Iterable[dict[str, Any]], level: str = "error") -> int:

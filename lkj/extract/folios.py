@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 _ROMAN = re.compile(r"^(?=[mdclxvi])m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _FOLIO = re.compile(r"^(?:hal(?:aman)?\.?\s*)?[-–—]?\s*([0-9]{1,4}|[ivxlcdm]{1,9})\s*[-–—]?$",
@@ -66,4 +67,25 @@ def printed_folios(page_texts: Sequence[str]) -> dict[int, str]:
                     and has(i + 2, "arabic", 2)):
                 out[i + 1] = printed
                 break
+    return out
+
+
+def folios_of(pages: Any) -> dict[str, dict[int, str]]:
+    """Report -> PDF page -> the folio printed on it, from a `pages` table."""
+    out: dict[str, dict[int, str]] = {}
+    if pages is None:
+        return out
+    for row in pages.itertuples():
+        if isinstance(row.folio, str) and row.folio:
+            out.setdefault(row.report_id, {})[int(row.page)] = row.folio
+    return out
+
+
+def with_folios(pages: Any, folios: dict[int, str]) -> list[tuple[str, str | None]]:
+    """A findings' `pages` ("4,14") as (PDF page, the folio printed on it or None)."""
+    out = []
+    for p in str(pages or "").split(","):
+        p = p.strip()
+        if p:
+            out.append((p, folios.get(int(p)) if p.isdigit() else None))
     return out

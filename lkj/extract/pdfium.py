@@ -111,7 +111,7 @@ class Reader:
 def _contents_inflate(page: Any) -> bool:
     """Whether the page's content streams inflate, tried by pdfminer's own filters, so that
     what lkj says of a damaged stream or a decompression bomb (lkj.extract.document,
-    lkj.load.batch) is said as before: a page whose streams do not inflate is left to
+    lkj.archive.batch) is said as before: a page whose streams do not inflate is left to
     pdfminer. Inflating is zlib's C; the inflated bytes are not kept."""
     from pdfminer.pdftypes import PDFStream, resolve1
 

@@ -225,7 +225,7 @@ def _unreadable(page: Any) -> bool:
 
 
 #: What extract_report tells of its progress: (step, page number, pages in the file), once
-#: a page is begun. A limit on the time a page may take rests on it (lkj.load.batch).
+#: a page is begun. A limit on the time a page may take rests on it (lkj.archive.batch).
 Progress = Callable[[str, int, int], None]
 
 

@@ -1,1 +1,1 @@
-"""Writing normalised tables to SQLite or CSV."""
+"""Storage: the SQLite, PostgreSQL and CSV stores, and files written by `lkj extract`."""

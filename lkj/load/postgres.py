@@ -137,7 +137,7 @@ class Rows:
 class PgConnection:
     """An open PostgreSQL store: its engine, its tables' column types, and `execute`, the
     sqlite3-style read (`?` marks) that code shared by both stores uses (the summary of a
-    stored file in lkj.load.ingest, lkj compare). Writes go through this module's functions.
+    stored file in lkj.archive.ingest, lkj compare). Writes go through this module's functions.
     """
 
     #: Reads run in their own short transactions; the loader opens its own.

@@ -142,6 +142,15 @@ def is_postgres_url(db: Path | str) -> bool:
 
 
 #: A --db that begins like a URL (`scheme:`), and a Windows drive (`C:\`, a path).
+def shown_store(db: Path | str) -> str:
+    """A store for messages: a URL with its password hidden."""
+    if isinstance(db, str):
+        from lkj.load.postgres import shown_url
+
+        return shown_url(db)
+    return str(db)
+
+
 URL_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
 

@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from lkj.expectations import crops as crops_mod
+from lkj.auditpage import crops as crops_mod
 from lkj.expectations.gx import load_suite
+from lkj.extract.folios import with_folios
 from lkj.extract.numbers import display_number
 
 _CSS = """
@@ -166,8 +167,6 @@ def _href(pdf: Path, folder: Path) -> str:
 def _pages(pages: Any, pdf_href: str | None, folios: dict[int, str] | None = None) -> str:
     """PDF page numbers, each linked to its page where the PDF is known, and followed by
     the number printed on it where the report prints one ("14 (hal. 10)")."""
-    from lkj.expectations.audit import with_folios
-
     out = []
     for p, folio in with_folios(pages, folios or {}):
         p = html.escape(p)

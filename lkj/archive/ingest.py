@@ -290,7 +290,7 @@ def ingest_many(paths: Sequence[Path], stores: Stores, engine: str = "both",
     `reader` reads the files (an object with batch.read_many's signature, e.g. a
     cluster.ClusterReader); by default local worker processes, and then `reading`, if
     given, is kept up to date with where each file being read is (path -> batch.Where)."""
-    from lkj.load import batch
+    from lkj.archive import batch
 
     read = reader.read_many if reader is not None else batch.read_many
     starts = range(0, len(paths), chunk)

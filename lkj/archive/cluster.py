@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from lkj.load.batch import Limits, ReadResult, read_many
+from lkj.archive.batch import Limits, ReadResult, read_many
 
 
 class ClusterError(Exception):

@@ -1,0 +1,1 @@
+"""The auditor's page: findings as one HTML file, each on a crop of the page it rests on."""
