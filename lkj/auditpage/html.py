@@ -28,6 +28,7 @@ from lkj.auditpage import crops as crops_mod
 from lkj.expectations.gx import load_suite
 from lkj.extract.folios import with_folios
 from lkj.extract.numbers import display_number
+from lkj.schemas import contract
 
 _CSS = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;
@@ -290,7 +291,7 @@ def _table(rows: list[dict[str, Any]], href: str | None, folios: dict[int, str],
         f"<th{' data-sort' if sortable else ''}>{n}</th>" for n in names) + "</tr></thead>"
     body = []
     for i, f in enumerate(rows):
-        sev = (f"<td data-key={_attr(_SEVERITY_RANK.get(f['severity'], ''))}>"
+        sev = (f"<td data-key={_attr(contract.SEVERITY_RANK.get(f['severity'], ''))}>"
                f"<span class='sev {_esc(f['severity'])}'>{_esc(f['severity'])}</span></td>"
                if with_severity else "")
         figures = ""
@@ -313,7 +314,6 @@ def _table(rows: list[dict[str, Any]], href: str | None, folios: dict[int, str],
 
 
 #: Severities sorted most severe first.
-_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
 def _value_cell(v: Any) -> str:

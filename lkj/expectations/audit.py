@@ -17,7 +17,7 @@ from lkj.expectations import gx, rules
 from lkj.schemas import contract
 
 _STATUS_ORDER = {"failed": 0, "not checked": 1, "held": 2}
-_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2, None: 3}
+_SEVERITY_ORDER = {**contract.SEVERITY_RANK, None: len(contract.SEVERITIES)}
 
 
 def frames_of(extractions: Iterable[Any]) -> dict[str, pd.DataFrame]:

@@ -24,7 +24,7 @@ from lkj.extract.normalise import AFTER_TOTAL
 from lkj.extract.numbers import decimals, display_number
 from lkj.extract.split import mark_kind, unmarked
 from lkj.schemas import domains, families, registry
-from lkj.text import counted
+from lkj.text import counted, page_list
 
 #: Words that say nothing about which indicator a name means.
 _GENERIC = frozenset({"dan", "yang", "di", "ke", "dari", "untuk", "pada", "dengan", "para",
@@ -131,12 +131,6 @@ def reproduces(stated: float, computed: float, raw: str | None) -> bool:
     rounded = math.floor(computed * scale + 0.5) / scale
     cut = math.trunc(computed * scale) / scale
     return any(abs(stated - x) < 0.5 / scale / 1000 + 1e-9 for x in (rounded, cut))
-
-
-def _pages(*values: Any) -> str:
-    pages = sorted({int(p) for v in values for p in (v if isinstance(v, Iterable) and
-                    not isinstance(v, str) else [v]) if _val(p) is not None})
-    return ",".join(map(str, pages))
 
 
 def _tables(*ids: Any) -> str:
@@ -386,7 +380,7 @@ def check_totals(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
             formula = f"sum of {len(rows)} budget lines" + (
                 f" ({rows['level'].iloc[0]}, the top level)" if len(rows) < len(bu) else "")
         else:
-            yield Outcome(s.report_id, "totals", subject, _tables(s.table_id), _pages(s.page),
+            yield Outcome(s.report_id, "totals", subject, _tables(s.table_id), page_list(s.page),
                           stated, None, None, f"no rows of measure {s.measure!r} to add up")
             continue
         holds = stated is not None and abs(stated - computed) < 1e-6
@@ -407,7 +401,7 @@ def check_totals(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
                 other.append(f"Tabel {s.table_id}: {counted(len(below), 'line')} below a "
                              "total row, of levels lkj cannot tell apart")
         yield _with_doubts(Outcome(s.report_id, "totals", subject, _tables(s.table_id),
-                                _pages(s.page, rows.page), stated, computed, holds, msg,
+                                page_list(s.page, rows.page), stated, computed, holds, msg,
                                 formula, cells=on), doubts, structure_doubts(rows), other)
     yield from check_hierarchy(budget)
 
@@ -476,7 +470,7 @@ def check_hierarchy(budget: pd.DataFrame) -> Iterator[Outcome]:
                        else f"stated {raw!r}; {its} add up to {_fmt(computed)}")
                 yield _with_doubts(Outcome(
                     rid, "totals", f"Tabel {tid} {parent.name}: {measure}", _tables(tid),
-                    _pages(both.page), stated, computed, holds, msg,
+                    page_list(both.page), stated, computed, holds, msg,
                     f"sum of its {level} lines",
                     cells=cells_at("stated", parent, f"{measure}_raw")
                     + cells_at("from", parts, f"{measure}_raw")),
@@ -566,7 +560,7 @@ def check_capaian(iku: pd.DataFrame) -> Iterator[Outcome]:
             continue
         lower = bool(row.group_lower_is_better)
         subject = f"{row.indicator} (Tabel {row.table_id})"
-        where = (_tables(row.table_id), _pages(row.page))
+        where = (_tables(row.table_id), page_list(row.page))
         on = cells_at("stated", row, "capaian_raw") + cells_at("from", row, "target_raw") \
             + cells_at("from", row, "realisasi_raw")
         t = _val(row.target)
@@ -664,7 +658,7 @@ def check_consistency(iku: pd.DataFrame) -> Iterator[Outcome]:
                 comparable = not unit_col or comparable_units(
                     ref[unit_col], getattr(other, unit_col), ref.value_kind)
                 holds = abs(a - b) < 1e-9
-                where = (_tables(ref.table_id, other.table_id), _pages(ref.page, other.page))
+                where = (_tables(ref.table_id, other.table_id), page_list(ref.page, other.page))
                 subject = f"{name}: {label}"
                 if holds:
                     msg = f"Tabel {ref.table_id} and {other.table_id} agree ({ref[raw_col]!r})"
@@ -699,7 +693,7 @@ def check_quarters(iku: pd.DataFrame, quarterly: pd.DataFrame) -> Iterator[Outco
                 continue
             values = [(int(q), _val(v)) for q, v in zip(rows.quarter, rows[field], strict=True)]
             stated_q = [(q, v) for q, v in values if v is not None]
-            where = (_tables(qt, ref.table_id), _pages(rows.page, ref.page))
+            where = (_tables(qt, ref.table_id), page_list(rows.page, ref.page))
             subject = f"{name}: {field} by quarter"
             on = cells_at("stated", ref, f"{field}_raw") + cells_at("from", rows, f"{field}_raw")
             if kind == "count":
@@ -737,7 +731,7 @@ def check_budget(t: dict[str, pd.DataFrame], iku: pd.DataFrame) -> Iterator[Outc
     budget, totals = t["budget"], t["stated_totals"]
     for b in budget.itertuples():
         pagu, real, pct = _val(b.pagu), _val(b.realisasi), _val(b.realisasi_pct)
-        where = (_tables(b.table_id), _pages(b.page))
+        where = (_tables(b.table_id), page_list(b.page))
         if pct is not None and pagu and real is not None:
             computed = real / pagu * 100
             holds = reproduces(pct, computed, b.realisasi_pct_raw)
@@ -784,7 +778,7 @@ def check_budget(t: dict[str, pd.DataFrame], iku: pd.DataFrame) -> Iterator[Outc
                 stated = _val(s.stated_value)
                 yield Outcome(rid, "budget", f"Tabel {tid} {measure} lines vs Tabel "
                               f"{s.table_id}", _tables(tid, s.table_id),
-                              _pages(lines.page, s.page), stated, computed,
+                              page_list(lines.page, s.page), stated, computed,
                               stated is not None and abs(stated - computed) < 1e-6,
                               f"{len(parts)} lines of Tabel {tid} add up to {_fmt(computed)}; "
                               f"Tabel {s.table_id} states {s.stated_raw!r}", "sum of lines",
@@ -805,7 +799,7 @@ def _budget_figure(t: dict[str, pd.DataFrame], rid: str, measure: str) -> tuple[
     if len(stated):
         s = stated.iloc[0]
         return _val(s.stated_value), f"Tabel {s.table_id} states {s.stated_raw!r}", \
-            str(s.table_id), _pages(s.page)
+            str(s.table_id), page_list(s.page)
     budget = t["budget"][t["budget"].report_id == rid]
     best = None
     for tid, lines in budget.groupby("table_id", sort=False):
@@ -813,7 +807,7 @@ def _budget_figure(t: dict[str, pd.DataFrame], rid: str, measure: str) -> tuple[
         vals = _values(lines[measure])
         if vals and (best is None or sum(vals) > best[0]):
             best = (sum(vals), f"Tabel {tid} lines add up to {_fmt(sum(vals))}", str(tid),
-                    _pages(lines.page))
+                    page_list(lines.page))
     return best if best else (None, "", "", "")
 
 
@@ -836,7 +830,7 @@ def check_narrative(t: dict[str, pd.DataFrame], iku: pd.DataFrame) -> Iterator[O
             if not holds and stated and value and _power_of_1000(value / stated):
                 msg += f" (a factor of {value / stated:,.0f})".replace(",", ".")
             yield Outcome(c.report_id, "narrative", f"{measure} in the text",
-                          _tables(tid), _pages(c.page, pages.split(",") if pages else []),
+                          _tables(tid), page_list(c.page, pages.split(",") if pages else []),
                           stated, value, holds, f"{msg}; {where_claim}")
         elif c.measure == "budget_realisasi_pct":
             pagu = _budget_figure(t, c.report_id, "pagu")
@@ -845,7 +839,7 @@ def check_narrative(t: dict[str, pd.DataFrame], iku: pd.DataFrame) -> Iterator[O
                 continue
             computed = real[0] / pagu[0] * 100
             yield Outcome(c.report_id, "narrative", "budget realisasi % in the text",
-                          _tables(pagu[2], real[2]), _pages(c.page), stated,
+                          _tables(pagu[2], real[2]), page_list(c.page), stated,
                           _round(computed, 4), reproduces(stated, computed, c.stated_raw),
                           f"the text says {c.stated_raw}%; {real[1]} / {pagu[1]} x 100 = "
                           f"{computed:.2f}; {where_claim}", "realisasi / pagu x 100")
@@ -891,7 +885,7 @@ def _narrative_events(c: Any, events: pd.DataFrame, stated: float,
                 msg += f" (its {funding} rows alone give {c.stated_raw})"
     tables = _tables(*dict.fromkeys(ev.table_id))
     yield Outcome(c.report_id, "narrative", f"{c.subject or 'events'} {c.measure} in the text",
-                  tables, _pages(c.page, scope.page), stated, computed, holds,
+                  tables, page_list(c.page, scope.page), stated, computed, holds,
                   f"{msg}; {where_claim}")
 
 
@@ -928,7 +922,7 @@ def _narrative_indicator(c: Any, refs: pd.DataFrame, stated: float,
     if not holds and agree:
         msg += f" (Tabel {', '.join(agree)} agree with the text)"
     yield Outcome(c.report_id, "narrative", f"{ref.indicator}: {c.measure} in the text",
-                  _tables(ref.table_id, *agree), _pages(c.page, ref.page), stated, value, holds,
+                  _tables(ref.table_id, *agree), page_list(c.page, ref.page), stated, value, holds,
                   f"{msg}; {where_claim}", cells=cells_at("from", ref, raw_col))
 
 
@@ -945,7 +939,7 @@ def check_plausibility(t: dict[str, pd.DataFrame], iku: pd.DataFrame) -> Iterato
         if year is None or stated is None:
             continue
         yield Outcome(c.report_id, "plausibility", "year of a realisasi in the text", "",
-                      _pages(c.page), int(stated), int(year), stated == year,
+                      page_list(c.page), int(stated), int(year), stated == year,
                       f"the text gives the realisasi of year {int(stated)} in the report of "
                       f"{int(year)}: “{_short(c.sentence)}”", severity="warning")
     for (rid, _), rows in iku.groupby(["report_id", "indicator_group"], sort=False):
@@ -955,7 +949,7 @@ def check_plausibility(t: dict[str, pd.DataFrame], iku: pd.DataFrame) -> Iterato
             if len(nonzero):
                 other = nonzero.iloc[0]
                 yield Outcome(rid, "plausibility", f"{z.indicator}: target of 0",
-                              _tables(z.table_id, other.table_id), _pages(z.page, other.page),
+                              _tables(z.table_id, other.table_id), page_list(z.page, other.page),
                               0, _val(other.target), False,
                               f"Tabel {z.table_id} states a target of {z.target_raw!r} where "
                               f"Tabel {other.table_id} states {other.target_raw!r}",
@@ -967,7 +961,7 @@ def check_plausibility(t: dict[str, pd.DataFrame], iku: pd.DataFrame) -> Iterato
             unit = _unit_class(getattr(row, f"{field}_unit"))
             if v is not None and v < 0 and unit in ("count", "rp"):
                 yield Outcome(row.report_id, "plausibility", f"{row.indicator}: {field} sign",
-                              _tables(row.table_id), _pages(row.page), v, None, False,
+                              _tables(row.table_id), page_list(row.page), v, None, False,
                               f"negative {unit} {getattr(row, field + '_raw')!r}",
                               cells=cells_at("stated", row, f"{field}_raw"))
 

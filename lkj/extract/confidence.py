@@ -133,12 +133,6 @@ def doubted(flags: str | None, columns: Iterable[str]) -> set[str]:
     return flagged_columns(flags) & set(columns)
 
 
-def is_ocr_engine(engine: str | None) -> bool:
-    """Whether a table (its `engine` in the tables output) was read, wholly or partly, by
-    OCR."""
-    return "ocr" in (engine or "").split("+")
-
-
 def _half(column: Any) -> str | None:
     from lkj.extract.normalise import _half
 

@@ -54,9 +54,6 @@ class Header:
         """Header words read as known ones they differ from by a letter or two."""
         return [c.loose for c in self.columns if c.loose]
 
-    def columns_with(self, role: str) -> list[Column]:
-        return [c for c in self.columns if c.role == role]
-
 
 def _is_title_row(grid: Grid, row: int) -> bool:
     cells = grid.row_cells(row)

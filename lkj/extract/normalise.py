@@ -1,9 +1,11 @@
 """From located tables to tidy rows, one list of records per output table.
 
-Pure: takes LocatedTable objects (grids with spans and a header) and the report year, gives
-dicts whose keys are the output contract (`lkj.schemas.contract`). Merged cells are filled
-from the cell that covers them; wrapped lines are joined; every figure keeps its raw text,
-its page and the flags of its parse; total rows become stated totals, never data.
+Takes LocatedTable objects (grids with spans and a header) and the report year, gives dicts
+whose keys are the output contract (`lkj.schemas.contract`). Not pure: a quarterly table
+whose quarter headers are in doubt has its header settled and its doubted cells recorded on
+the table itself (`settle_quarters`). Merged cells are filled from the cell that covers
+them; wrapped lines are joined; every figure keeps its raw text, its page and the flags of
+its parse; total rows become stated totals, never data.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from lkj.extract.grid import Cell, join_lines
 from lkj.extract.header import Column, is_column_number
 from lkj.extract.locate import LocatedTable
 from lkj.extract.numbers import Quantity, parse_quantity
-from lkj.schemas import families
+from lkj.schemas import contract, families
 
 _LIST_MARK = re.compile(r"^\s*(?:[-•–]\s+|\d+[.)]\s+|[a-z][.)]\s+)")
 _NUMBER_TOKEN = re.compile(r"\d")
@@ -37,8 +39,7 @@ class Rows:
     comparison: list[dict] = field(default_factory=list)
 
     def lists(self) -> list[tuple[str, list[dict]]]:
-        return [(name, getattr(self, name)) for name in
-                ("iku", "quarterly", "events", "budget", "stated_totals", "comparison")]
+        return [(name, getattr(self, name)) for name in contract.DATA_TABLES]
 
     def extend(self, other: Rows) -> None:
         for name, recs in self.lists():
@@ -270,16 +271,12 @@ def _spans_rows(table: LocatedTable, r: int, col: Column) -> bool:
     return cell is not None and cell.rowspan > 1 and cell.row >= table.header.first_data_row
 
 
-def quarter_header_doubt(table: LocatedTable) -> str | None:
+def _doubt_of(groups: dict[str, list[Column]]) -> str | None:
     """Why the quarter headers of a quarterly table cannot be trusted, or None.
 
     Under each of target and realisasi the quarters must come once each, in order (TW I,
     TW II, ...). A quarter named twice or out of order is a misprint or a misread (OCR reads
     'TW II' as 'TWI')."""
-    return _doubt_of(_doubted_quarter_groups(table))
-
-
-def _doubt_of(groups: dict[str, list[Column]]) -> str | None:
     if not groups:
         return None
     return "a quarter named twice, out of order or unreadable: " + "; ".join(
@@ -317,7 +314,7 @@ def _doubted_quarter_groups(table: LocatedTable) -> dict[str, list[Column]]:
 
 def settle_quarters(table: LocatedTable) -> None:
     """Decide the quarters of a quarterly table whose quarter headers are in doubt
-    (`quarter_header_doubt`), and say so on the table and on its rows.
+    (`_doubt_of`), and say so on the table and on its rows.
 
     Four quarter columns under target (or realisasi) can only be TW I-IV in order: their
     quarters are then taken from the columns' order and every row is flagged

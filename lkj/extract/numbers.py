@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import Any, Literal
 
-from lkj.schemas import domains
+from lkj.schemas import families
 
 Kind = Literal["count", "money", "percent", "score", "unknown"]
 
@@ -38,19 +38,8 @@ FLAGS: tuple[str, ...] = (
     "fractional_count",  # a count with a non-zero fractional part
 )
 
-# Words that name what is counted; lower case. A single word after a number is taken as the
-# unit even when it is not listed here; listed words are taken even when more text follows.
-COUNT_UNITS: frozenset[str] = frozenset(
-    {
-        "orang", "peserta", "lokasi", "kasus", "kegiatan", "bulan", "hari", "minggu", "tahun",
-        "jam", "kali", "desa", "kelurahan", "kecamatan", "kabupaten", "kota", "provinsi",
-        "dokumen", "laporan", "unit", "paket", "jiwa", "kk", "lembaga",
-        "instansi", "perusahaan", "sekolah", "layanan", "berkas", "buah", "rekomendasi",
-        "pengaduan", "satker", "pegawai", "sertifikat", "kelompok", "usaha", "angkatan",
-        "kelas", "modul", "aplikasi", "sistem", "regulasi", "kajian", "jenazah", "negara",
-    }
-) | domains.COUNT_UNITS
-SCORE_UNITS: frozenset[str] = frozenset({"poin", "point", "skor"})
+#: The unit words (lkj.schemas.families: one list for the whole package).
+COUNT_UNITS, SCORE_UNITS = families.COUNT_UNITS, families.SCORE_UNITS
 _UNIT_ALIASES = {"org": "orang", "persen": "%", "pct": "%"}
 
 _SCALES = {
@@ -168,9 +157,9 @@ def _has_fraction(value: Decimal) -> bool:
 
 
 def _unit_kind(unit: str | None) -> str | None:
-    if unit == "rp":
+    if unit in families.MONEY_UNITS:
         return "money"
-    if unit == "%":
+    if unit in families.PERCENT_UNITS:
         return "percent"
     if unit in SCORE_UNITS:
         return "score"

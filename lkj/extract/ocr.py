@@ -171,10 +171,6 @@ class Word:
     line: tuple[int, int, int]  # (block, paragraph, line) as Tesseract numbered them
 
     @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
     def cy(self) -> float:
         return (self.top + self.bottom) / 2
 

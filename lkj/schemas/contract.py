@@ -88,6 +88,8 @@ BOOLEAN: dict[str, tuple[str, ...]] = {
 
 #: Severities of findings, least to most severe.
 SEVERITIES = ["info", "warning", "error"]
+#: Severity -> its place when findings are listed, the most severe first (0: error).
+SEVERITY_RANK = {s: i for i, s in enumerate(reversed(SEVERITIES))}
 
 #: The tables `lkj extract` writes, in the order it lists them.
 OUTPUT_TABLES = ["report", "tables", "iku", "quarterly", "events", "budget", "comparison",

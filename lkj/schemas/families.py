@@ -166,9 +166,21 @@ LABEL_MEASURES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("locations", ("lokasi",)),
 )
 
-#: Units that make a figure a count or an amount of money (dot = thousands separator).
-COUNT_UNITS = frozenset({"orang", "lokasi", "kasus", "kegiatan", "peserta", "bulan", "dokumen",
-                         "laporan", "unit", "desa"}) | domains.COUNT_UNITS
+#: Words that name what is counted, lower case (dot = thousands separator). A single word
+#: after a number is taken as its unit even when it is not listed here; listed words are
+#: taken even when more text follows. Each ministry's own words are in `domains`.
+COUNT_UNITS: frozenset[str] = frozenset(
+    {
+        "orang", "peserta", "lokasi", "kasus", "kegiatan", "bulan", "hari", "minggu", "tahun",
+        "jam", "kali", "desa", "kelurahan", "kecamatan", "kabupaten", "kota", "provinsi",
+        "dokumen", "laporan", "unit", "paket", "jiwa", "kk", "lembaga",
+        "instansi", "perusahaan", "sekolah", "layanan", "berkas", "buah", "rekomendasi",
+        "pengaduan", "satker", "pegawai", "sertifikat", "kelompok", "usaha", "angkatan",
+        "kelas", "modul", "aplikasi", "sistem", "regulasi", "kajian", "jenazah", "negara",
+    }
+) | domains.COUNT_UNITS
+#: Units of a score (dot = decimal point).
+SCORE_UNITS: frozenset[str] = frozenset({"poin", "point", "skor"})
 MONEY_UNITS = frozenset({"rp"})
 PERCENT_UNITS = frozenset({"%"})
 
