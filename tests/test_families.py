@@ -22,6 +22,12 @@ from lkj.schemas import families
     ("No", "no"),
     ("Keterangan", "activity"),
     ("Tahun (ribu) 2012", None),
+    # a figure of the nation beside the office's own is a reference, not its capaian
+    ("Capaian Kinerja dan Standar Nasional Tahun 2016", "reference"),
+    ("Kontribusi Jawa Barat Terhadap Nasional (%)", "reference"),
+    ("Target Nasional", "reference"),
+    ("Sasaran Nasional", "sasaran"),       # only figures change scope
+    ("Nasional", None),
 ])
 def test_role_of_a_label(label, role):
     assert families.role_of(label) == role

@@ -241,16 +241,27 @@ def quarter_of(label: str) -> int | None:
     return ROMAN[m.group(1).lower()] if m else None
 
 
+#: Words that put a figure in another scope than the office's own: the nation's production
+#: or standard, a share of the national figure. Such a column is a reference beside the
+#: office's figures, not its target, realisasi or capaian.
+REFERENCE_SCOPE = Role("reference", ("nasional",))
+
+
 def role_of(label: str) -> str | None:
     """The column role a header label names, or None if no word of ours matches.
 
     The word that comes first names it, the longest at one place: an Indonesian label
     puts its head noun first ("Indikator Sasaran" is an indicator, "Capaian Sasaran" a
-    capaian, "Target Anggaran" a budget ceiling); at one word, the role listed first."""
+    capaian, "Target Anggaran" a budget ceiling); at one word, the role listed first.
+    A figure named for another scope ("Capaian Kinerja dan Standar Nasional",
+    "Kontribusi Terhadap Nasional (%)") is a `reference` column (REFERENCE_SCOPE)."""
     label = " ".join(label.lower().split())
     hits = [(where, i, role.name) for i, role in enumerate(ROLES)
             if (where := role.found(label)) is not None]
-    return min(hits)[2] if hits else None
+    role = min(hits)[2] if hits else None
+    if role in ("target", "realisasi", "capaian") and REFERENCE_SCOPE.matches(label):
+        return REFERENCE_SCOPE.name
+    return role
 
 
 #: How many letters a header word may differ from a known word and still be read as it,
