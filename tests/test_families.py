@@ -110,3 +110,34 @@ def test_figures_of_two_columns_in_one_cell_go_to_their_columns():
     assert [split.text(1, c) for c in range(3)] == ["Jumlah unit", "100,00", "300"]
     assert split.split_rows == {1}
     assert split.text(2, 2) == "Tidak ada data"  # words, not figures: the cell stays whole
+
+
+def test_a_numbering_row_with_formulas_is_header_and_names_the_capaian_operands():
+    """A capaian column that the numbering row prints as "5 =(4/2)" is column 4 over column
+    2: those are the row's realisasi and target, whatever other realisasi columns there are."""
+    from lkj.extract.header import analyse_header
+    from lkj.extract.locate import LocatedTable
+    from lkj.extract.normalise import normalise_table
+
+    grid = _grid([["Indikator Kinerja", "Target 2014", "Realisasi 2012",
+                   "Realisasi s/d 2014", "Tingkat Capaian"],
+                  ["1", "2", "3 (2-1)", "4", "5 =(4/2)"],
+                  ["Persentase sampah tertangani", "10%", "7,2%", "12,2%", "122%"]])
+    header = analyse_header(grid)
+    assert header.first_data_row == 2
+    assert [(c.number, c.ratio_of) for c in header.columns] == [
+        (1, None), (2, None), (3, None), (4, None), (5, (4, 2))]
+    table = LocatedTable("2.2", 1, "Evaluasi", [], grid, header, "iku")
+    (row,) = normalise_table(table, "r", 2016).iku
+    assert (row["target_raw"], row["realisasi_raw"], row["capaian_raw"]) == ("10%", "12,2%",
+                                                                            "122%")
+
+
+def test_a_row_of_years_may_hold_a_formula_column():
+    from lkj.extract.header import analyse_header
+
+    grid = _grid([["Indikator", "Target Renstra", None, None],
+                  ["", "Tahun 2014", "Tahun 2015", "(2+3)"],
+                  ["1", "2", "3", "4"],
+                  ["Persentase sampah tertangani", "3%", "1%", "4%"]])
+    assert analyse_header(grid).first_data_row == 3

@@ -16,7 +16,15 @@ _DIGIT = re.compile(r"\d")
 #: Digits a header label may hold: a year ("Realisasi 2016"), a column number "(3)".
 _HEADER_NUMBERS = re.compile(r"\b(?:19|20)\d\d\b|\(\d{1,2}\)")
 _COLUMN_NUMBER = re.compile(r"^\d{1,2}\.?$")
-_NUMBERED = re.compile(r"^\(?(\d{1,2})\)?$")
+#: A formula over column numbers, as a numbering row prints it under a computed column:
+#: "(7/6)", "=(10/4)", "(5)=(4)/(3)", "(4/3)x100%", "(5+7)".
+_FORMULA = (r"=?\s*\(?\s*\(?\d{1,2}\)?(?:\s*[-+/x×*:]\s*\(?\d{1,2}\)?)+\s*\)?"
+            r"(?:\s*[x×*]\s*100\s*%?)?")
+#: A cell numbering its column, with the formula of a computed column after it ("8 (7/6)").
+_NUMBERED = re.compile(rf"^\(?(\d{{1,2}})\)?(?:\s*({_FORMULA}))?$")
+_FORMULA_ONLY = re.compile(rf"^{_FORMULA}$")
+#: A ratio of two columns: "a / b" (the numbers of the columns divided), in a formula.
+_RATIO = re.compile(r"^\D*(\d{1,2})\D*[/:]\D*(\d{1,2})\D*(?:100\D*)?$")
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,11 @@ class Column:
     #: Where the role was read from a word that differs from a known one by a letter or
     #: two ("realisasl~realisasi"): the header is matched loosely, and says so.
     loose: str | None = None
+    #: The column's number in a numbering row under the header ("1 | 2 | 3 ..."), if any.
+    number: int | None = None
+    #: For a column the numbering row prints as a ratio of two others ("11 =(10/4)"): the
+    #: numbers of the divided columns, (10, 4).
+    ratio_of: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -84,14 +97,27 @@ _YEAR_ONLY = re.compile(r"^(?:tahun\s+)?(?:19|20)\d\d$", re.IGNORECASE)
 
 
 def _is_year_row(grid: Grid, row: int) -> bool:
-    """A row of years alone (at least two) under a header row: part of the header."""
+    """A row of years alone (at least two) under a header row, with perhaps the formula of
+    a computed column among them ("Tahun 2014 | Tahun 2015 | (6+7)"): part of the header."""
     texts = [t for c in grid.row_cells(row) if (t := join_lines(c.text))]
-    return len(texts) >= 2 and all(_YEAR_ONLY.match(t) for t in texts)
+    years = [t for t in texts if _YEAR_ONLY.match(t)]
+    return len(years) >= 2 and all(_YEAR_ONLY.match(t) or _FORMULA_ONLY.match(t)
+                                   for t in texts)
 
 
 def is_column_number(text: str) -> bool:
-    """A header cell that numbers its column: "3", "(3)"."""
+    """A header cell that numbers its column: "3", "(3)", "8 (7/6)"."""
     return bool(_NUMBERED.match(text))
+
+
+def column_number(text: str) -> tuple[int | None, tuple[int, int] | None]:
+    """(the column's number, the two columns it is the ratio of) of a numbering cell:
+    "11 =(10/4)" -> (11, (10, 4)); "3" -> (3, None); not a numbering cell -> (None, None)."""
+    m = _NUMBERED.match(text)
+    if not m:
+        return None, None
+    ratio = _RATIO.match(m.group(2) or "")
+    return int(m.group(1)), (int(ratio.group(1)), int(ratio.group(2))) if ratio else None
 
 
 def _is_column_number_row(grid: Grid, row: int) -> bool:
@@ -139,7 +165,12 @@ def analyse_header(grid: Grid) -> Header:
         if role is None and (found := families.loose_role_of(child)
                              or families.loose_role_of(label)):
             role, loose = found
-        columns.append(Column(col, label, parent, role, families.quarter_of(label), loose))
+        number = ratio = None
+        for r in sorted(numbering):
+            if (cell := grid.at(r, col)) is not None and cell.colspan == 1:
+                number, ratio = column_number(join_lines(cell.text))
+        columns.append(Column(col, label, parent, role, families.quarter_of(label), loose,
+                              number, ratio))
     return Header(tuple(titles), tuple(headers), tuple(columns))
 
 

@@ -151,6 +151,20 @@ def _col(table: LocatedTable, role: str, half: str | None = None,
     return min(found, key=rank)
 
 
+def _ratio_operands(table: LocatedTable, capaian: Column | None
+                    ) -> tuple[Column, Column] | None:
+    """(target, realisasi) columns of a capaian column that the table's numbering row
+    prints as their ratio ("11 =(10/4)": column 10 over column 4), where those columns are
+    a realisasi and a target: the report says which of its several it divides."""
+    if capaian is None or capaian.ratio_of is None:
+        return None
+    by_number = {c.number: c for c in table.header.columns if c.number is not None}
+    real, target = (by_number.get(n) for n in capaian.ratio_of)
+    if real is None or target is None or (real.role, target.role) != ("realisasi", "target"):
+        return None
+    return target, real
+
+
 def _half(col: Column) -> str | None:
     """'budget' or 'kinerja' for columns under an Anggaran / Kinerja parent header."""
     parent = (col.parent or "").lower()
@@ -230,6 +244,7 @@ def _iku_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: 
     sasaran = _text(table, r, _col(table, "sasaran")) or None
     t_col, r_col, c_col = (_col(table, role, half, year=year)
                            for role in ("target", "realisasi", "capaian"))
+    t_col, r_col = _ratio_operands(table, c_col) or (t_col, r_col)
     t_raw, r_raw, c_raw = (_own(table, r, c) for c in (t_col, r_col, c_col))
     # A row with no indicator is the sasaran's own (its capaian, an average): kept where
     # it prints a figure of its own, flagged.
