@@ -210,3 +210,27 @@ def test_a_total_over_a_figure_not_read_is_in_doubt_not_an_error():
     real = by["Tabel 2 realisasi"]
     assert real.holds is False and real.severity == "warning"
     assert "'1,011.080.000' not read as a number" in real.message
+
+
+def test_tables_of_another_year_are_left_out_of_cross_table_checks():
+    """A plan for next year ("... Tahun 2017" in the report of 2016) is not compared with
+    the year's tables; a title naming the report's year, or none, or several, stays in."""
+    import pandas as pd
+
+    from lkj.expectations.rules import of_report_year
+
+    titles = {"2.2": "Perjanjian Kinerja Tahun 2016", "3.1": "Capaian Kinerja",
+              "4.1": "Rencana Tindak Lanjut BPLHD Tahun 2017",
+              "5": "Realisasi 2015 dan 2016"}
+    t = {"report": pd.DataFrame({"report_id": ["r"], "year": [2016]}),
+         "tables": pd.DataFrame({"report_id": "r", "table_id": list(titles),
+                                 "title": list(titles.values())}),
+         "iku": pd.DataFrame({"report_id": "r", "table_id": list(titles), "target": 1})}
+    assert list(of_report_year(t, "iku").table_id) == ["2.2", "3.1", "5"]
+
+
+def test_trw_names_a_quarter():
+    from lkj.schemas import families
+
+    assert [families.quarter_of(t) for t in ("Trw I", "TRW II", "Trw\nIII", "Tw 4")] == \
+        [1, 2, 3, 4]

@@ -998,17 +998,41 @@ def check_completeness(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
                           row.pages, None, int(rows), True, f"{counted(int(rows), 'row')} read")
 
 
+def of_report_year(t: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    """The rows of table `name` (iku, quarterly) less those of tables whose title names one
+    year that is not the report's ("Rencana Tindak Lanjut ... Tahun 2017" in the report of
+    2016, "Pencapaian Renstra tahun 2014"): their figures are of that year, and the checks
+    that compare an indicator across tables compare them only with their own year's."""
+    rows, tables = t[name], t["tables"]
+    if rows.empty or tables.empty:
+        return rows
+    years = dict(zip(t["report"].report_id, t["report"].year.map(_val), strict=True))
+    other = set()
+    for tab in tables.itertuples():
+        period = families.period_of(tab.title) if isinstance(tab.title, str) else None
+        year = years.get(tab.report_id)
+        if period is not None and period.isdigit() and year is not None \
+                and int(period) != int(year):
+            other.add((tab.report_id, str(tab.table_id)))
+    if not other:
+        return rows
+    keep = [(rid, str(tid)) not in other for rid, tid in zip(rows.report_id, rows.table_id,
+                                                              strict=True)]
+    return rows[keep]
+
+
 #: Each rule: its check, and how it is run on the tables (iku and quarterly with their
 #: indicator groups).
 RULES: tuple[tuple[str, Any], ...] = (
     ("completeness", lambda t: check_completeness(t)),
     ("totals", lambda t: check_totals(t)),
     ("capaian", lambda t: check_capaian(t["iku"])),
-    ("consistency", lambda t: check_consistency(t["iku"])),
-    ("quarters", lambda t: check_quarters(t["iku"], t["quarterly"])),
+    ("consistency", lambda t: check_consistency(of_report_year(t, "iku"))),
+    ("quarters", lambda t: check_quarters(of_report_year(t, "iku"),
+                                          of_report_year(t, "quarterly"))),
     ("budget", lambda t: check_budget(t, t["iku"])),
     ("narrative", lambda t: check_narrative(t, t["iku"])),
-    ("plausibility", lambda t: check_plausibility(t, t["iku"])),
+    ("plausibility", lambda t: check_plausibility(t, of_report_year(t, "iku"))),
 )
 #: The checks, in the order findings are listed.
 CHECKS = tuple(check for check, _ in RULES)

@@ -42,7 +42,7 @@ TOTAL_TAIL_WORDS = frozenset({"pagu", "anggaran", "realisasi", "peserta", "lokas
 NAME_ROLES = frozenset({"indicator", "sasaran", "budget_name", "place", "activity"})
 
 #: Quarter names in headers: Triwulan I-IV, TW I, Tw 1, Q1.
-QUARTER_RE = re.compile(r"\b(?:triwulan|tw|q)\s*-?\s*(iv|iii|ii|i|[1-4])\b", re.IGNORECASE)
+QUARTER_RE = re.compile(r"\b(?:triwulan|trw|tw|q)\s*-?\s*(iv|iii|ii|i|[1-4])\b", re.IGNORECASE)
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
