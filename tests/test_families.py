@@ -141,3 +141,20 @@ def test_a_row_of_years_may_hold_a_formula_column():
                   ["1", "2", "3", "4"],
                   ["Persentase sampah tertangani", "3%", "1%", "4%"]])
     assert analyse_header(grid).first_data_row == 3
+
+
+def test_lines_with_figures_of_two_years_and_no_indicator_are_a_comparison():
+    """Revenue by unit: Uraian | 2016 Target, Realisasi, % | % realisasi 2015. Not an
+    indicator table (no indicator column), not a budget (no pagu): its figures are kept
+    as a comparison's, per line and column."""
+    from lkj.extract.header import analyse_header
+
+    grid = _grid([["Uraian", "2016", None, None, "% realisasi 2015"],
+                  ["", "Target", "Realisasi", "% Realisasi", ""],
+                  ["UPTD Balai Pembibitan", "457.000.000", "542.850.050", "118,79", "157,91"]])
+    roles = analyse_header(grid).roles()
+    assert "periods" in roles and "years" not in roles
+    assert families.family_of(roles) == "comparison"
+    one_year = _grid([["Uraian", "Target 2016", "Realisasi 2016"],
+                      ["UPTD Balai Pembibitan", "457.000.000", "542.850.050"]])
+    assert families.family_of(analyse_header(one_year).roles()) is None

@@ -59,8 +59,11 @@ class Header:
         found = {c.role for c in self.columns if c.role}
         if any(c.quarter for c in self.columns):
             found.add("quarter")
-        if families.over_years([(c.label, c.role) for c in self.columns]):
+        figures = [(c.label, c.role) for c in self.columns]
+        if families.over_years(figures):
             found.add("years")
+        if len(families.year_periods(figures)) >= 2:
+            found.add("periods")
         return found
 
     def loose_words(self) -> list[str]:

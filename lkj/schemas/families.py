@@ -132,6 +132,10 @@ FAMILIES: tuple[Family, ...] = (
     # measured by sasaran alone (no indicator column), where no budget column says budget
     Family("iku", (frozenset({"sasaran"}), frozenset({"target", "realisasi"})),
            "one sasaran measured: sasaran, target, realisasi, capaian (%)"),
+    # lines that are neither indicators nor budget lines (revenue by unit), with figures of
+    # two or more years: their figures are kept per line and column, as a comparison's
+    Family("comparison", (frozenset({"budget_name", "activity"}), frozenset({"periods"})),
+           "lines with figures of several years (Target 2016 | Realisasi 2016 | % 2015)"),
 )
 
 #: The family of a table whose header names no family above: kept as its cells alone.
@@ -217,6 +221,12 @@ def period_of(label: str) -> str | None:
         return PLAN_END
     years = set(YEAR_RE.findall(low))
     return years.pop() if len(years) == 1 else None
+
+
+def year_periods(columns: list[tuple[str, str | None]]) -> set[str]:
+    """The years that figure columns ((label, role) pairs) name, each once."""
+    return {p for label, role in columns
+            if role in FIGURE_ROLES and (p := period_of(label)) is not None and p.isdigit()}
 
 
 def over_years(columns: list[tuple[str, str | None]]) -> bool:
