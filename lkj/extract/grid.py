@@ -144,6 +144,41 @@ class Grid:
                             stitched.row_pages, stitched.split_rows)
         return stitched, carried
 
+    def column_edges(self) -> list[float] | None:
+        """The left edge of each column and the right edge of the last, in points, from the
+        boxes of cells that start in the column; None where a column has no boxed cell."""
+        lefts: dict[int, float] = {}
+        right = None
+        for c in self.cells:
+            if c.bbox is None:
+                continue
+            lefts[c.col] = min(lefts.get(c.col, c.bbox[0]), c.bbox[0])
+            right = c.bbox[2] if right is None else max(right, c.bbox[2])
+        if len(lefts) != self.n_cols or right is None:
+            return None
+        return [lefts[c] for c in range(self.n_cols)] + [right]
+
+    def merge_columns(self, groups: list[list[int]]) -> Grid | None:
+        """The grid with each group of neighbouring columns made one column (groups in
+        order, covering every column once), or None where that would put two printed
+        texts of one row in one cell: only an edge that separates nothing is taken away.
+        A cell keeps its row span; the empty cells a merge leaves over are dropped."""
+        new_col = {c: i for i, group in enumerate(groups) for c in group}
+        taken: dict[tuple[int, int], Cell] = {}
+        cells = []
+        for cell in sorted(self.cells, key=lambda c: (not c.text.strip(), c.row, c.col)):
+            first, last = new_col[cell.col], new_col[cell.col + cell.colspan - 1]
+            spots = [(r, c) for r in range(cell.row, cell.row + cell.rowspan)
+                     for c in range(first, last + 1)]
+            if any(s in taken for s in spots):
+                if cell.text.strip():
+                    return None
+                continue
+            moved = replace(cell, col=first, colspan=last - first + 1)
+            taken.update(dict.fromkeys(spots, moved))
+            cells.append(moved)
+        return Grid(self.n_rows, len(groups), cells, self.row_pages, self.split_rows)
+
     def stitch(self, other: Grid) -> Grid:
         """Append a continuation segment below this one (same columns)."""
         if other.n_cols != self.n_cols:

@@ -119,6 +119,31 @@ def _is_broken_row(prev: LocatedTable, cont: Grid) -> bool:
     return True
 
 
+def fitted_to(prev: Grid, cont: Grid) -> Grid | None:
+    """A continuation drawn with more column edges than the part before it, fitted to that
+    part's columns: where every edge of `prev` has an edge of `cont` at it, the extra
+    edges of `cont` (a rule the maker drew for one lower row) are taken away, if they
+    separate no printed texts. Edges are at one place within a quarter of the narrowest
+    column of `prev`: the columns' own widths, whatever the maker. None where the
+    continuation does not fit."""
+    if cont.n_cols <= prev.n_cols:
+        return None
+    mine, theirs = prev.column_edges(), cont.column_edges()
+    if mine is None or theirs is None:
+        return None
+    near = min(b - a for a, b in zip(mine, mine[1:], strict=False)) / 4
+    at = []
+    for x in mine:
+        best = min(range(len(theirs)), key=lambda i: abs(theirs[i] - x))
+        if abs(theirs[best] - x) > near or (at and best <= at[-1]):
+            return None
+        at.append(best)
+    if at[0] != 0 or at[-1] != len(theirs) - 1:
+        return None
+    groups = [list(range(a, b)) for a, b in zip(at, at[1:], strict=False)]
+    return cont.merge_columns(groups)
+
+
 def locate_tables(pages: list[tuple[Any, list[dict], list[FoundTable]]]) -> list[LocatedTable]:
     """Name, group and stitch the tables found on each page.
 
@@ -159,8 +184,14 @@ def locate_tables(pages: list[tuple[Any, list[dict], list[FoundTable]]]) -> list
                                             families.family_of(header.roles())))
             elif (located and _opens_page(page, lines, table)
                   and located[-1].segments[-1].page == page.page_number - 1
-                  and located[-1].grid.n_cols == table.grid.n_cols):
+                  and (located[-1].grid.n_cols == table.grid.n_cols
+                       or (fitted := fitted_to(located[-1].grid, table.grid)) is not None)):
                 prev = located[-1]
+                if table.grid.n_cols != prev.grid.n_cols:
+                    prev.flags.append(f"continued on page {page.page_number} with "
+                                      f"{table.grid.n_cols - prev.grid.n_cols} column edge(s) "
+                                      f"more, that separate no text: fitted to its columns")
+                    table.grid = fitted
                 drop = repeated_header_rows(prev.segments[0].grid, prev.header, table.grid)
                 cont = table.grid.drop_rows(drop)
                 if _is_broken_row(prev, cont):
