@@ -4,6 +4,7 @@ that decide what a real report's table is, held on the labels real reports print
 from __future__ import annotations
 
 import pytest
+from grids import boxed_grid
 
 from lkj.schemas import families
 
@@ -68,27 +69,10 @@ def test_family_of_roles(roles, family):
     assert families.family_of(roles) == family
 
 
-def _grid(rows: list[list[str | None]], spans: dict[tuple[int, int], int] | None = None):
-    """A grid from rows of texts; None is covered by the cell to its left (colspan)."""
-    from lkj.extract.grid import Cell, Grid
-
-    cells = []
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            if text is None:
-                continue
-            span = 1
-            while c + span < len(row) and row[c + span] is None:
-                span += 1
-            cells.append(Cell(text, r, c, 1, span, 1, (c * 50.0, r * 20.0, (c + span) * 50.0,
-                                                        r * 20.0 + 20)))
-    return Grid(len(rows), len(rows[0]), cells)
-
-
 def test_years_and_column_numbers_under_a_group_header_are_header_rows():
     from lkj.extract.header import analyse_header
 
-    grid = _grid([["Indikator Kinerja", "Realisasi (%)", None, "% Peningkatan"],
+    grid = boxed_grid([["Indikator Kinerja", "Realisasi (%)", None, "% Peningkatan"],
                   ["", "2015", "2016", ""],
                   ["1", "2", "3", "4"],
                   ["Produksi daging", "95,50", "131,10", "35,60"]])
@@ -103,7 +87,7 @@ def test_figures_of_two_columns_in_one_cell_go_to_their_columns():
     from lkj.extract.header import analyse_header
     from lkj.extract.split import split_merged_figures
 
-    grid = _grid([["Indikator Kinerja", "Realisasi 2015", "Realisasi 2016"],
+    grid = boxed_grid([["Indikator Kinerja", "Realisasi 2015", "Realisasi 2016"],
                   ["Jumlah unit", "100,00   300", None],
                   ["Jumlah sarana", "Tidak ada data", None]])
     split = split_merged_figures(grid, analyse_header(grid))
@@ -119,7 +103,7 @@ def test_a_numbering_row_with_formulas_is_header_and_names_the_capaian_operands(
     from lkj.extract.locate import LocatedTable
     from lkj.extract.normalise import normalise_table
 
-    grid = _grid([["Indikator Kinerja", "Target 2014", "Realisasi 2012",
+    grid = boxed_grid([["Indikator Kinerja", "Target 2014", "Realisasi 2012",
                    "Realisasi s/d 2014", "Tingkat Capaian"],
                   ["1", "2", "3 (2-1)", "4", "5 =(4/2)"],
                   ["Persentase sampah tertangani", "10%", "7,2%", "12,2%", "122%"]])
@@ -136,7 +120,7 @@ def test_a_numbering_row_with_formulas_is_header_and_names_the_capaian_operands(
 def test_a_row_of_years_may_hold_a_formula_column():
     from lkj.extract.header import analyse_header
 
-    grid = _grid([["Indikator", "Target Renstra", None, None],
+    grid = boxed_grid([["Indikator", "Target Renstra", None, None],
                   ["", "Tahun 2014", "Tahun 2015", "(2+3)"],
                   ["1", "2", "3", "4"],
                   ["Persentase sampah tertangani", "3%", "1%", "4%"]])
@@ -149,12 +133,12 @@ def test_lines_with_figures_of_two_years_and_no_indicator_are_a_comparison():
     as a comparison's, per line and column."""
     from lkj.extract.header import analyse_header
 
-    grid = _grid([["Uraian", "2016", None, None, "% realisasi 2015"],
+    grid = boxed_grid([["Uraian", "2016", None, None, "% realisasi 2015"],
                   ["", "Target", "Realisasi", "% Realisasi", ""],
                   ["UPTD Balai Pembibitan", "457.000.000", "542.850.050", "118,79", "157,91"]])
     roles = analyse_header(grid).roles()
     assert "periods" in roles and "years" not in roles
     assert families.family_of(roles) == "comparison"
-    one_year = _grid([["Uraian", "Target 2016", "Realisasi 2016"],
+    one_year = boxed_grid([["Uraian", "Target 2016", "Realisasi 2016"],
                       ["UPTD Balai Pembibitan", "457.000.000", "542.850.050"]])
     assert families.family_of(analyse_header(one_year).roles()) is None

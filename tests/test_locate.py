@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from grids import boxed_grid
+
 from lkj.extract.engines import FoundTable
 from lkj.extract.grid import Cell, Grid
 from lkj.extract.header import analyse_header
@@ -138,33 +140,17 @@ def test_a_header_word_misread_by_a_letter_is_matched_loosely_and_says_so():
     assert "header matched loosely: realisasl~realisasi" in table.flags
 
 
-def _boxed(rows, page, edges, top=60.0):
-    """A grid whose cells have boxes: column c from edges[c] to edges[c + 1] (a None text
-    is covered by the cell to its left)."""
-    cells = []
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            if text is None:
-                continue
-            span = 1
-            while c + span < len(row) and row[c + span] is None:
-                span += 1
-            cells.append(Cell(text, r, c, 1, span, page,
-                              (edges[c], top + 20 * r, edges[c + span], top + 20 * (r + 1))))
-    return Grid(len(rows), len(rows[0]), cells)
-
-
 def test_a_continuation_with_an_extra_edge_that_separates_no_text_is_fitted_and_joined():
     """The page after draws one more column edge (a rule of a lower row): the edges of the
     part before are all there, so the extra one is taken away and the parts are joined."""
     edges = [50.0, 80.0, 300.0, 420.0, 550.0]
-    first = FoundTable(1, (50, 300, 550, 700), _boxed(
+    first = FoundTable(1, (50, 300, 550, 700), boxed_grid(
         [HEADER, ["1", "Jumlah A", "10", "9"]], 1, edges, 300.0), "pdfplumber")
     more = [50.0, 80.0, 300.0, 420.0, 497.0, 550.0]  # realisasi's column cut at 497
-    second = FoundTable(2, (50, 60, 550, 200), _boxed(
+    second = FoundTable(2, (50, 60, 550, 200), boxed_grid(
         [["No", "Indikator Kinerja", "Target", "Realisasi", None],
          ["2", "Jumlah B", "5", "", "6"],
-         ["", "Rata-Rata", "", "7", ""]], 2, more), "pdfplumber")
+         ["", "Rata-Rata", "", "7", ""]], 2, more, 60.0), "pdfplumber")
     caption = [{"text": "Tabel 3.1 Pengukuran", "top": 280.0, "bottom": 290.0}]
     (table,) = locate_tables([(_page(1), caption, [first]), (_page(2), [], [second])])
     assert table.grid.n_cols == 4 and table.pages == [1, 2]
@@ -172,9 +158,9 @@ def test_a_continuation_with_an_extra_edge_that_separates_no_text_is_fitted_and_
     assert table.grid.text(3, 3) == "7"
     assert any("fitted to its columns" in f for f in table.flags)
     # an extra edge between two printed texts is a column of its own: not joined
-    split = FoundTable(2, (50, 60, 550, 200), _boxed(
-        [["2", "Jumlah B", "5", "6", "x"]], 2, more), "pdfplumber")
-    first_again = FoundTable(1, (50, 300, 550, 700), _boxed(
+    split = FoundTable(2, (50, 60, 550, 200), boxed_grid(
+        [["2", "Jumlah B", "5", "6", "x"]], 2, more, 60.0), "pdfplumber")
+    first_again = FoundTable(1, (50, 300, 550, 700), boxed_grid(
         [HEADER, ["1", "Jumlah A", "10", "9"]], 1, edges, 300.0), "pdfplumber")
     parts = locate_tables([(_page(1), caption, [first_again]), (_page(2), [], [split])])
     assert len(parts) == 2
