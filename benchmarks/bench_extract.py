@@ -44,8 +44,6 @@ IMPORTS = ("pdfplumber", "camelot", "lkj.extract.report", "great_expectations")
 #: Distributions whose versions are reported.
 DISTS = ("lkj", "pdfplumber", "pdfminer.six", "camelot-py", "pypdf", "pypdfium2",
          "opencv-python-headless", "pandas", "numpy", "great-expectations")
-#: The engine modes of extract_report.
-ENGINE_CHOICES = ("both", "pdfplumber", "camelot")
 
 
 @dataclass
@@ -150,8 +148,9 @@ def raw_pdfium_text(path: Path) -> int:
 
 def lkj_library(path: Path, engine: str, reader: str = "pdfium") -> int:
     from lkj.extract.report import extract_report
+    from lkj.extract.settings import ExtractSettings
 
-    return len(extract_report(path, engine=engine, reader=reader).tables)
+    return len(extract_report(path, ExtractSettings(engine=engine, reader=reader)).tables)
 
 
 def lkj_audit(extraction: Any) -> int:
@@ -189,10 +188,10 @@ def measurements(path: Path, n_pages: int, table_pages: list[int], engines: list
                     lambda: raw_pdfium_text(path)),
     ]
     for engine in engines:
-        ms.append(Measurement(f"lkj_{engine}", f'lkj `extract_report(engine="{engine}")`',
+        ms.append(Measurement(f"lkj_{engine}", f'lkj `extract_report`, `engine={engine}`',
                               every, lambda e=engine: lkj_library(path, e)))
-    ms.append(Measurement("lkj_pdfminer_reader", 'lkj `extract_report(engine="pdfplumber", '
-                          'reader="pdfminer")` (the page reader before pdfium)', every,
+    ms.append(Measurement("lkj_pdfminer_reader", 'lkj `extract_report`, `engine=pdfplumber '
+                          'reader=pdfminer` (the page reader before pdfium)', every,
                           lambda: lkj_library(path, "pdfplumber", "pdfminer")))
     if extraction is not None:
         ms.append(Measurement("lkj_audit", "lkj check step: `audit()` of one extraction "
@@ -218,12 +217,12 @@ def run_all(ms: list[Measurement], repeat: int) -> None:
 
 
 def profile_extract(path: Path, top: int) -> dict[str, Any]:
-    """cProfile one extract_report(engine="both"): top entries and extract_report's own calls."""
+    """cProfile one extract_report (engine both): top entries and extract_report's own calls."""
     from lkj.extract.report import extract_report
 
     prof = cProfile.Profile()
     prof.enable()
-    extract_report(path, engine="both")
+    extract_report(path)
     prof.disable()
     stats: dict[tuple, tuple] = pstats.Stats(prof).stats  # type: ignore[attr-defined]
     stats = {k: v for k, v in stats.items() if "_lsprof" not in k[2] and k[2] != "disable"}
@@ -351,7 +350,7 @@ def markdown_footer(imports: dict[str, float], start: float, info: dict[str, Any
         f"- lkj working tree: `{info['lkj_git']}`",
     ]
     if profile:
-        lines += ["", f'### Profile: one `extract_report(engine="both")` on `{pdf_name}`', "",
+        lines += ["", f'### Profile: one `extract_report` (engine both) on `{pdf_name}`', "",
                   f"cProfile, {profile['total']:.2f} s in all (the profiler slows pdfminer's many "
                   "small calls, so read the shares, not the seconds).", ""]
         lines += _profile_table("Top entries by cumulative time", profile["top_cumulative"],
@@ -394,6 +393,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.repeat < 1:
         p.error("--repeat must be at least 1")
     args.engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    from lkj.extract.engines import ENGINE_CHOICES
+
     if bad := [e for e in args.engines if e not in ENGINE_CHOICES]:
         p.error(f"--engines: unknown {bad}; choose from {', '.join(ENGINE_CHOICES)}")
     return args
@@ -415,7 +416,7 @@ def main(argv: list[str] | None = None) -> int:
         for path in paths:
             log(f"{path}: finding table pages ...")
             try:
-                ref = extract_report(path, engine="both")
+                ref = extract_report(path)
             except ReportError as exc:
                 log(f"  skipped: {exc}")
                 sections.append(f"### `{path.name}`: skipped ({exc.reason})")
@@ -438,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     profile = None
     profiled = next((Path(r["file"]) for r in results), None)
     if args.profile_top > 0 and profiled is not None:
-        log(f"profiling extract_report(engine='both') on {profiled.name} ...")
+        log(f"profiling extract_report (engine both) on {profiled.name} ...")
         profile = profile_extract(profiled, args.profile_top)
     info = machine_info()
     print("\n\n".join([*sections, markdown_footer(imports, start, info, profile,

@@ -88,8 +88,10 @@ def ocr_pages(path: Path, pages: list[int]) -> int:
 
 def extract(path: Path, pages: list[int] | None) -> int:
     from lkj.extract.report import extract_report
+    from lkj.extract.settings import ExtractSettings
 
-    return len(extract_report(path, engine="pdfplumber", ocr_pages=pages).tables)
+    settings = ExtractSettings(engine="pdfplumber", ocr_pages=pages)
+    return len(extract_report(path, settings).tables)
 
 
 def run_all(ms: list[Measurement], repeat: int) -> None:
@@ -163,9 +165,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from lkj.extract import ocr
     from lkj.extract.report import extract_report
+    from lkj.extract.settings import ExtractSettings
 
     ocr.check_tesseract()
-    reference = extract_report(args.text, engine="pdfplumber")
+    reference = extract_report(args.text, ExtractSettings(engine="pdfplumber"))
     pages = (list(range(1, reference.report["pages"] + 1)) if args.all_pages
              else reference.table_pages)
     log(f"{args.scan.name}: pages {','.join(map(str, pages))}")
@@ -175,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
                     lambda: text_layer_pages(args.text, pages)),
         Measurement("ocr_read", "OCR: render, deskew, rulings, Tesseract (`ocr.read_pages`)",
                     n, lambda: ocr_pages(args.scan, pages)),
-        Measurement("ocr_extract", "OCR end to end: `extract_report(scan, ocr_pages=...)`",
+        Measurement("ocr_extract", "OCR end to end: `extract_report`, `ocr_pages=...`",
                     n, lambda: extract(args.scan, pages)),
         Measurement("text_extract", "text layer end to end: `extract_report(pdf)`, all pages",
                     reference.report["pages"], lambda: extract(args.text, None)),

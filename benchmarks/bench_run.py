@@ -183,6 +183,7 @@ def cores() -> int:
 def stages(paths: list[Path], db: Path) -> list[tuple[str, float, str]]:
     """Seconds of each lkj stage in this process on these files, and a profile of one read."""
     from lkj.archive.batch import _preload, read_one
+    from lkj.extract.settings import ExtractSettings
 
     t = time.perf_counter()
     _preload("both")
@@ -191,7 +192,7 @@ def stages(paths: list[Path], db: Path) -> list[tuple[str, float, str]]:
     reads = []
     for engine in ("pdfplumber", "both"):
         t = time.perf_counter()
-        reads = [read_one(p, engine) for p in paths]
+        reads = [read_one(p, ExtractSettings(engine=engine)) for p in paths]
         timed[engine] = time.perf_counter() - t
     import pdfplumber
 
@@ -232,7 +233,7 @@ def stages(paths: list[Path], db: Path) -> list[tuple[str, float, str]]:
     prof = cProfile.Profile()
     big = max(paths, key=lambda p: p.stat().st_size)
     prof.enable()
-    read_one(big, "both")
+    read_one(big, ExtractSettings())
     prof.disable()
     buf = io.StringIO()
     pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(18)

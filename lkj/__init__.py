@@ -18,12 +18,12 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Findings", "Report", "ReportError", "Store", "StoreError", "audit", "read", "run",
-           "__version__"]
+__all__ = ["ExtractSettings", "Findings", "Report", "ReportError", "Store", "StoreError",
+           "audit", "read", "run", "__version__"]
 
 _WHERE = {"Report": "lkj.api", "Findings": "lkj.api", "Store": "lkj.api", "read": "lkj.api",
           "audit": "lkj.api", "run": "lkj.api", "ReportError": "lkj.extract.document",
-          "StoreError": "lkj.load.sqlite"}
+          "StoreError": "lkj.load.sqlite", "ExtractSettings": "lkj.extract.settings"}
 
 
 def __getattr__(name: str) -> Any:

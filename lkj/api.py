@@ -3,6 +3,8 @@
     import lkj
 
     report = lkj.read("LKj-2023.pdf")              # in this process, no limits
+    settings = lkj.ExtractSettings(engine="pdfplumber").with_pairs(["ocr.dpi=200"])
+    lkj.read("LKj-2023.pdf", settings)             # how it reads: engines, OCR, limits
     report.tables["iku"]                            # a DataFrame per output table
     findings = lkj.audit(report)                    # where it disagrees with itself
     findings.failed                                 # the findings that failed
@@ -19,6 +21,7 @@ here imports its heavy parts (pdfplumber, pandas, great_expectations) on use.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
 
     from lkj.archive.ingest import FileOutcome
     from lkj.extract.report import Extraction
+    from lkj.extract.settings import ExtractSettings
 
 
 @dataclass
@@ -91,26 +95,29 @@ class Report:
                 f"{self.extraction.report.get('pages')} pages>")
 
 
-def read(source: Path | str | bytes, engine: str = "both", ocr_pages: Iterable[int] | None
-         = None, name: str = "report.pdf") -> Report:
+def read(source: Path | str | bytes, settings: ExtractSettings | None = None, *,
+         engine: str | None = None, name: str = "report.pdf") -> Report:
     """Read one LKj PDF (a path, or its bytes: then `name` is its file name) in this
-    process. `engine`: "both" (pdfplumber, cross-checked by camelot), "pdfplumber" or
-    "camelot"; `ocr_pages`: pages to read by OCR whatever their text layer. A file lkj
-    cannot read raises lkj.ReportError with the reason (`str(exc)`: `FILE: reason`).
-    For untrusted files, `run` reads each in a worker under time and memory limits."""
+    process, as `settings` (lkj.ExtractSettings: engines, page reader, OCR) say; `engine`
+    sets theirs ("both": pdfplumber, cross-checked by camelot; "pdfplumber"; "camelot").
+    A file lkj cannot read raises lkj.ReportError with the reason (`str(exc)`:
+    `FILE: reason`). For untrusted files, `run` reads each in a worker under the settings'
+    time and memory limits."""
     from lkj.extract.report import extract_report
+    from lkj.extract.settings import ExtractSettings
 
-    pages = list(ocr_pages) if ocr_pages is not None else None
+    if engine is not None:
+        settings = dataclasses.replace(settings or ExtractSettings(), engine=engine)
     if not isinstance(source, (bytes, bytearray)):
         path = Path(source)
-        return Report(extract_report(path, engine=engine, ocr_pages=pages), path)
+        return Report(extract_report(path, settings), path)
     from lkj.extract.document import ReportError
 
     with tempfile.TemporaryDirectory(prefix="lkj-") as tmp:
         path = Path(tmp) / Path(name).name
         path.write_bytes(bytes(source))
         try:
-            extraction = extract_report(path, engine=engine, ocr_pages=pages)
+            extraction = extract_report(path, settings)
         except ReportError as exc:  # named as the caller knows it, not by the temporary file
             raise ReportError(Path(name), exc.reason) from None
     extraction.path = None  # the temporary file is gone: no path to keep
@@ -288,17 +295,16 @@ def _pdfs(paths: Path | str | Iterable[Path | str], recursive: bool) -> list[Pat
 
 
 def run(paths: Path | str | Iterable[Path | str], store: Store | Path | str,
-        engine: str = "both", jobs: int | None = None, replace: bool = False,
-        recursive: bool = False, time_limit: float = 300, memory_limit: int = 3072,
-        cluster: str | None = None,
+        settings: ExtractSettings | None = None, jobs: int | None = None,
+        replace: bool = False, recursive: bool = False, cluster: str | None = None,
         progress: Callable[[FileOutcome], Any] | None = None) -> list[FileOutcome]:
     """Read, check and store every PDF of a folder (or the paths given), as `lkj run`
-    does: each file in a worker process under the limits (seconds per page, MiB), `jobs`
-    at once (default: every core) or on a Dask cluster (`cluster="tcp://HOST:8786"`).
+    does: each file read as `settings` say (lkj.ExtractSettings) in a worker process under
+    their limits (`limits.seconds` per page, `limits.memory_mb` MiB), `jobs` at once
+    (default: every core) or on a Dask cluster (`cluster="tcp://HOST:8786"`).
     `progress(outcome)` is told of each file as it is done; the outcomes (path, status,
     report_id, message, tables, rows, errors, warnings, pages) come back in input order.
     A file that cannot be read is an outcome with status `failed`, never an exception."""
-    from lkj.archive.batch import Limits
     from lkj.archive.ingest import ingest_many
 
     with contextlib.ExitStack() as stack:
@@ -310,8 +316,8 @@ def run(paths: Path | str | Iterable[Path | str], store: Store | Path | str,
 
             reader = stack.enter_context(ClusterReader(cluster))
         outcomes = []
-        for outcome in ingest_many(_pdfs(paths, recursive), store._stores, engine, replace,
-                                   jobs, Limits(time_limit, memory_limit), reader=reader):
+        for outcome in ingest_many(_pdfs(paths, recursive), store._stores, settings, replace,
+                                   jobs, reader=reader):
             outcomes.append(outcome)
             if progress is not None:
                 progress(outcome)

@@ -13,25 +13,18 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from lkj import __version__
+from lkj.extract.engines import ENGINE_CHOICES
 from lkj.load.sqlite import shown_store
 from lkj.schemas import contract
 from lkj.text import counted
 
-ENGINE_CHOICES = ("both", "pdfplumber", "camelot")
-
-
-def engine_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--engine, shared by every command that reads PDFs."""
-    return click.option(
-        "--engine", type=click.Choice(ENGINE_CHOICES), default="both", show_default=True,
-        help="Cell reader: pdfplumber, camelot (lattice, vector), or both "
-             "(pdfplumber cells cross-checked by camelot; disagreements are flagged).",
-    )(fn)
+if TYPE_CHECKING:
+    from lkj.extract.settings import ExtractSettings
 
 
 def report_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -64,29 +57,72 @@ def os_error(exc: OSError) -> str:
     return f"{name}: {why}" if name else why
 
 
-def limit_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--time-limit and --memory-limit, shared by every command that reads PDFs: each file is
-    read in a worker process under them."""
-    from lkj.archive.batch import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
+def settings_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--engine, --time-limit, --memory-limit and --set KEY=VALUE, shared by every command
+    that reads PDFs (each file is read in a worker process under the limits): the command
+    is given them as one ExtractSettings, `settings`. The first three are shortcuts for the
+    keys `engine`, `limits.seconds` and `limits.memory_mb`, set before the --set pairs (in
+    their order); a bad value is a usage error naming the key."""
+    from lkj.extract.settings import ExtractSettings
 
-    fn = click.option(
-        "--memory-limit", type=click.IntRange(min=0), default=DEFAULT_MEMORY_MB,
-        show_default=True, metavar="MIB",
-        help="Memory one file's reader may use (MiB; 0: no limit).",
-    )(fn)
-    return click.option(
-        "--time-limit", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_SECONDS,
-        show_default=True, metavar="SECONDS",
-        help="Time one page may take to read (opening the file too; a long report is not "
-             "cut for its length, a page that never ends is).",
-    )(fn)
+    defaults = ExtractSettings()
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, engine: str, time_limit: float, memory_limit: int,
+                pairs: tuple[str, ...], **kwargs: Any) -> Any:
+        kwargs["settings"] = _settings([
+            ("--engine", "engine", engine), ("--time-limit", "limits.seconds", time_limit),
+            ("--memory-limit", "limits.memory_mb", memory_limit),
+            *(("--set", None, pair) for pair in pairs)])
+        return fn(*args, **kwargs)
+
+    options = [
+        click.option(
+            "--engine", type=click.Choice(ENGINE_CHOICES), default=defaults.engine,
+            show_default=True,
+            help="Cell reader: pdfplumber, camelot (lattice, vector), or both (pdfplumber "
+                 "cells cross-checked by camelot; disagreements are flagged). Key: engine.",
+        ),
+        click.option(
+            "--time-limit", type=float, default=defaults.limits.seconds, show_default=True,
+            metavar="SECONDS",
+            help="Time one page may take to read (opening the file too; a long report is "
+                 "not cut for its length, a page that never ends is). Key: limits.seconds.",
+        ),
+        click.option(
+            "--memory-limit", type=int, default=defaults.limits.memory_mb, show_default=True,
+            metavar="MIB",
+            help="Memory one file's reader may use (MiB; 0: no limit). Key: limits.memory_mb.",
+        ),
+        click.option(
+            "--set", "pairs", multiple=True, metavar="KEY=VALUE",
+            help="A reading setting (repeatable): engine=camelot, reader=pdfminer, "
+                 "ocr.dpi=400, ocr_pages=1,2, ... `lkj settings` lists them.",
+        ),
+    ]
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
 
 
-def _read(report: Path, engine: str, time_limit: float, memory_limit: int,
-          quiet: bool = False) -> Any:
+def _settings(given: list[tuple[str, str | None, Any]]) -> ExtractSettings:
+    """The ExtractSettings of the options, in order: (option, key, value) of each, a
+    --set's value being `key=value` already (key None)."""
+    from lkj.extract.settings import ExtractSettings
+
+    settings = ExtractSettings()
+    for option, key, value in given:
+        try:
+            settings = settings.with_pairs([f"{key}={value}" if key else value])
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint=f"'{option}'") from None
+    return settings
+
+
+def _read(report: Path, settings: ExtractSettings, quiet: bool = False) -> Any:
     """One PDF read in a limited worker (lkj.archive.batch.read_file); on a terminal, the page
     it is on is shown on stderr while it reads."""
-    from lkj.archive.batch import Limits, read_file
+    from lkj.archive.batch import read_file
 
     shown = not quiet and sys.stderr.isatty()
 
@@ -94,8 +130,7 @@ def _read(report: Path, engine: str, time_limit: float, memory_limit: int,
         click.echo(f"\r\x1b[K{path.name}: {where}", err=True, nl=False)
 
     try:
-        return read_file(report, engine, Limits(time_limit, memory_limit),
-                         progress if shown else None)
+        return read_file(report, settings, progress if shown else None)
     finally:
         if shown:
             click.echo("\r\x1b[K", err=True, nl=False)
@@ -188,6 +223,7 @@ def cli() -> None:
     lkj load REPORT.pdf...             extract, check and store the files named
     lkj compare --db lkj.sqlite        one agency's indicators, year by year
     lkj serve --db lkj.sqlite          browse the store in Datasette (extra: serve)
+    lkj settings                       the reading settings --set KEY=VALUE takes
     """
 
 
@@ -197,16 +233,15 @@ def cli() -> None:
               required=True, help="Folder for the output files (created if missing).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
               show_default=True, help="Output file format.")
-@engine_option
-@limit_options
+@settings_options
 @click.option("--silent", is_flag=True, help="Print nothing on success.")
 @report_errors
-def extract(report: Path, out_dir: Path, fmt: str, engine: str, time_limit: float,
-            memory_limit: int, silent: bool) -> None:
+def extract(report: Path, out_dir: Path, fmt: str, settings: ExtractSettings,
+            silent: bool) -> None:
     """Extract the tables of REPORT.pdf into one file per output table in --out."""
     from lkj.load.files import write_tables
 
-    result = _read(report, engine, time_limit, memory_limit, silent)
+    result = _read(report, settings, silent)
     written = write_tables(out_dir, result.columned(), fmt)
     if silent:
         return
@@ -214,7 +249,7 @@ def extract(report: Path, out_dir: Path, fmt: str, engine: str, time_limit: floa
     click.echo(
         f"{report.name}: {counted(len(result.tables), 'table')} on "
         f"{len(result.table_pages)} of {counted(result.report['pages'], 'page')}, "
-        f"engine {engine}, {result.seconds:.1f} s"
+        f"engine {settings.engine}, {result.seconds:.1f} s"
     )
     for name in contract.DATA_TABLES:
         click.echo(f"  {name:<14}{counts[name]:>5} rows")
@@ -238,15 +273,13 @@ def extract(report: Path, out_dir: Path, fmt: str, engine: str, time_limit: floa
 @click.option("--debug", "debug_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also draw each page that holds a table into this folder (PNG): the "
                    "rulings lkj saw in red, the cells it read in blue, each table in green.")
-@engine_option
-@limit_options
+@settings_options
 @report_errors
-def tables(report: Path, fmt: str, debug_dir: Path | None, engine: str, time_limit: float,
-           memory_limit: int) -> None:
+def tables(report: Path, fmt: str, debug_dir: Path | None, settings: ExtractSettings) -> None:
     """List the tables found in REPORT.pdf: id, title, family, pages, rows, engine, and how
     many flags each has. The flags themselves (a cell OCR was unsure of, quarter headers in
     doubt, a disagreement between the engines) follow on stderr, one per line, as notes."""
-    result = _read(report, engine, time_limit, memory_limit, quiet=fmt != "text")
+    result = _read(report, settings, quiet=fmt != "text")
     if debug_dir is not None:
         from lkj.extract.debug import draw_table_pages
 
@@ -271,6 +304,14 @@ def tables(report: Path, fmt: str, debug_dir: Path | None, engine: str, time_lim
             click.echo(f"note: Tabel {name}: {flag}", err=True)
     for t in result.missing_tables:
         click.echo(f"missing: Tabel {t['table_id']}: {t['flags']}", err=True)
+
+
+@cli.command("settings")
+def settings_command() -> None:
+    """List the reading settings `--set KEY=VALUE` takes: key, type, default, meaning."""
+    from lkj.extract.settings import describe
+
+    click.echo(format_table(("key", "type", "default", "meaning"), describe()))
 
 
 def _echo_records(columns: list[str], records: list[dict], fmt: str) -> None:
@@ -298,12 +339,11 @@ def _echo_records(columns: list[str], records: list[dict], fmt: str) -> None:
                    "Default: a folder of extracted CSVs itself, else ./out/NAME-audit.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error",
               show_default=True, help="Exit 1 when a finding of this severity or worse fails.")
-@engine_option
-@limit_options
+@settings_options
 @click.option("--silent", is_flag=True, help="Print no findings table, only errors.")
 @report_errors
-def check(sources: tuple[Path, ...], out_dir: Path | None, fail_on: str, engine: str,
-          time_limit: float, memory_limit: int, silent: bool) -> None:
+def check(sources: tuple[Path, ...], out_dir: Path | None, fail_on: str,
+          settings: ExtractSettings, silent: bool) -> None:
     """Audit reports: where a report disagrees with itself.
 
     SOURCES are LKj PDFs, folders of PDFs, or folders written by `lkj extract`. Every
@@ -322,11 +362,11 @@ def check(sources: tuple[Path, ...], out_dir: Path | None, fail_on: str, engine:
     sources = tuple(_pdfs_of(sources))
     unread: list[str] = []
 
-    def read(path: Path, engine: str) -> Any:
+    def read(path: Path, settings: ExtractSettings) -> Any:
         """One PDF; of several, one that cannot be read is named on stderr and the others
         are checked (exit 1 at the end)."""
         try:
-            return _read(path, engine, time_limit, memory_limit, silent)
+            return _read(path, settings, silent)
         except ReportError as exc:
             if len(sources) == 1:
                 raise
@@ -335,7 +375,7 @@ def check(sources: tuple[Path, ...], out_dir: Path | None, fail_on: str, engine:
             return None
 
     try:
-        run = check_sources(sources, out_dir, engine, read)
+        run = check_sources(sources, out_dir, settings, read)
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from exc
     if run is None:
@@ -397,9 +437,7 @@ def _num(v: Any) -> str:
 
 
 def batch_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--jobs, --cluster, --time-limit and --memory-limit, shared by the commands that read
-    many files."""
-    fn = limit_options(fn)
+    """--jobs and --cluster, shared by the commands that read many files."""
     fn = click.option(
         "--cluster", metavar="ADDRESS",
         help="Read the files on a Dask distributed cluster (tcp://HOST:8786) instead of "
@@ -431,14 +469,12 @@ def _reader(cluster: str | None) -> Iterator[Any]:
 PROGRESS_LABEL = "Read"
 
 
-def _ingest(files: list[Path], db: Path, csv_dir: Path | None, replace: bool, engine: str,
-            jobs: int | None, cluster: str | None, time_limit: float, memory_limit: int,
+def _ingest(files: list[Path], db: Path, csv_dir: Path | None, replace: bool,
+            settings: ExtractSettings, jobs: int | None, cluster: str | None,
             progress: bool) -> list:
     """Run the batch with a progress bar (files/s and ETA) on stderr; return the outcomes."""
-    from lkj.archive.batch import Limits
     from lkj.archive.ingest import Stores, ingest_many
 
-    limits = Limits(time_limit, memory_limit)
     outcomes = []
     start = time.monotonic()
 
@@ -459,8 +495,8 @@ def _ingest(files: list[Path], db: Path, csv_dir: Path | None, replace: bool, en
     with Stores(db, csv_dir) as stores, _reader(cluster) as reader, click.progressbar(
             length=len(files), label="Reading", file=sys.stderr,
             hidden=not (progress and terminal), item_show_func=status) as bar:
-        for outcome in ingest_many(files, stores, engine, replace, jobs, limits,
-                                   reader=reader, reading=reading):
+        for outcome in ingest_many(files, stores, settings, replace, jobs, reader=reader,
+                                   reading=reading):
             outcomes.append(outcome)
             bar.update(1, outcome)
             if not outcome.stored or outcome.warning:
@@ -496,20 +532,18 @@ def _duration(seconds: float) -> str:
 @cli.command()
 @click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
 @store_options
-@engine_option
+@settings_options
 @batch_options
 @store_errors
 def load(reports: tuple[Path, ...], db: Path, csv_dir: Path | None, replace: bool,
-         engine: str, jobs: int | None, cluster: str | None, time_limit: float,
-         memory_limit: int) -> None:
+         settings: ExtractSettings, jobs: int | None, cluster: str | None) -> None:
     """Extract, check and store each REPORT.pdf; one line per file."""
-    from lkj.archive.batch import Limits
     from lkj.archive.ingest import Stores, ingest_many
 
     failed = 0
     with Stores(db, csv_dir) as stores, _reader(cluster) as reader:
-        for outcome in ingest_many(list(reports), stores, engine, replace, jobs,
-                                   Limits(time_limit, memory_limit), reader=reader):
+        for outcome in ingest_many(list(reports), stores, settings, replace, jobs,
+                                   reader=reader):
             failed += not outcome.stored
             echo_outcome(outcome)
     if failed:
@@ -523,14 +557,14 @@ SUMMARY_ROWS = 100
 @cli.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @store_options
-@engine_option
+@settings_options
 @batch_options
 @click.option("--recursive", "-r", is_flag=True, help="Also read PDFs in subfolders.")
 @click.option("--silent", is_flag=True, help="No progress bar on stderr.")
 @store_errors
-def run(folder: Path, db: Path, csv_dir: Path | None, replace: bool, engine: str,
-        jobs: int | None, cluster: str | None, time_limit: float, memory_limit: int,
-        recursive: bool, silent: bool) -> None:
+def run(folder: Path, db: Path, csv_dir: Path | None, replace: bool,
+        settings: ExtractSettings, jobs: int | None, cluster: str | None, recursive: bool,
+        silent: bool) -> None:
     """The main job: extract, check and store every *.pdf in FOLDER, then a summary.
 
     Files are read in parallel, each in its own process with a time and memory limit; the
@@ -547,8 +581,7 @@ def run(folder: Path, db: Path, csv_dir: Path | None, replace: bool, engine: str
     files = pdfs_in(folder, recursive)
     if not files:
         raise click.ClickException(f"{folder}: no *.pdf files")
-    outcomes = _ingest(files, db, csv_dir, replace, engine, jobs, cluster, time_limit,
-                       memory_limit, not silent)
+    outcomes = _ingest(files, db, csv_dir, replace, settings, jobs, cluster, not silent)
     head = ("report", "file", "tables", "rows", "errors", "warnings", "status")
     rows = [outcome_row(o) for o in outcomes]
     if len(rows) > SUMMARY_ROWS:

@@ -87,10 +87,11 @@ def scanned_2021_front():
     """The first three pages of the 2021 scan read by OCR (Tabel 1 on page 3): a small
     extraction with OCR cells."""
     from lkj.extract.report import extract_report
+    from lkj.extract.settings import ExtractSettings
 
     need_tesseract()
     return extract_report(SAMPLES / "scanned" / "lkj-bp3mi-ntb-2021-scan.pdf",
-                          ocr_pages=[1, 2, 3])
+                          ExtractSettings(ocr_pages=(1, 2, 3)))
 
 
 @pytest.fixture(scope="session")

@@ -198,9 +198,10 @@ def compare_all(pdf: str, frames: dict) -> list[Outcome]:
 
 def check_report(pdf: str) -> tuple[list[Outcome], float]:
     from lkj.extract.report import extract_report
+    from lkj.extract.settings import ExtractSettings
 
     start = time.perf_counter()
-    frames = extract_report(REAL / pdf, engine="pdfplumber").frames()
+    frames = extract_report(REAL / pdf, ExtractSettings(engine="pdfplumber")).frames()
     seconds = time.perf_counter() - start
     return compare_all(pdf, frames), seconds
 

@@ -17,6 +17,7 @@ from conftest import ROOT
 from lkj.expectations.audit import _numeric, audit_frames
 from lkj.expectations.rules import CHECKS
 from lkj.extract.report import extract_report
+from lkj.extract.settings import ExtractSettings
 
 sys.path.insert(0, str(ROOT / "samples" / "tools"))
 
@@ -42,7 +43,7 @@ def clean_pdf(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def clean(clean_pdf):
-    return _numeric(extract_report(clean_pdf, engine="pdfplumber").frames())
+    return _numeric(extract_report(clean_pdf, ExtractSettings(engine="pdfplumber")).frames())
 
 
 def fails(frames) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from conftest import REAL, SAMPLES, in_ci, need_tesseract
 
 from lkj.archive.check import check_sources
 from lkj.auditpage import crops
+from lkj.extract.settings import ExtractSettings
 
 MAKERS = SAMPLES / "makers"
 
@@ -132,7 +133,7 @@ def assert_pictures_show_the_stated_figure(figures: list[list[Figure]], limit: i
 @pytest.fixture(scope="module")
 def page_2023(tmp_path_factory, sample_2023, extraction_2023):
     out = tmp_path_factory.mktemp("audit")
-    run = check_sources([sample_2023], out, read=lambda path, engine: extraction_2023)
+    run = check_sources([sample_2023], out, read=lambda path, settings: extraction_2023)
     failed = [f for f in run.findings if f["status"] == "failed"]
     return out / "findings.html", failed
 
@@ -173,7 +174,7 @@ def test_a_cell_not_found_is_said_and_not_outlined():
 @pytest.mark.parametrize("maker", ["docx-lo", "html-chromium"])
 def test_outlines_on_a_report_drawn_by_another_maker(tmp_path, maker):
     pdf = MAKERS / maker / "lkj-bp3mi-ntb-2023.pdf"
-    run = check_sources([pdf], tmp_path, engine="pdfplumber")
+    run = check_sources([pdf], tmp_path, ExtractSettings(engine="pdfplumber"))
     figures = figures_of((tmp_path / "findings.html").read_text(encoding="utf-8"))
     assert len(figures) == sum(f["status"] == "failed" for f in run.findings)
     assert assert_marks_on_their_text(pdf, figures) > 40
@@ -184,7 +185,7 @@ def test_outlines_on_a_real_report(tmp_path):
     pdf = REAL / "lkip-kesbangpol-jabar-2016.pdf"
     if not pdf.is_file():
         pytest.skip(f"{pdf} is not beside the clone")
-    check_sources([pdf], tmp_path, engine="pdfplumber")
+    check_sources([pdf], tmp_path, ExtractSettings(engine="pdfplumber"))
     figures = figures_of((tmp_path / "findings.html").read_text(encoding="utf-8"))
     assert assert_marks_on_their_text(pdf, figures) >= 3
 

@@ -17,9 +17,17 @@ import pytest
 from conftest import SAMPLES
 
 from lkj.archive import batch
-from lkj.archive.batch import Limits, ReadResult, read_many
+from lkj.archive.batch import ReadResult, read_many
+from lkj.extract.settings import ExtractSettings, Limits
 
-ENGINE = "pdfplumber"
+SETTINGS = ExtractSettings(engine="pdfplumber")
+
+
+def _limited(limits: Limits) -> ExtractSettings:
+    """SETTINGS under these limits."""
+    return ExtractSettings(engine=SETTINGS.engine, limits=limits)
+
+
 #: The samples in an order that is not the sorted one, with a bad file in the middle.
 ORDER = ["lkj-bp3mi-ntb-2024.pdf", "lkj-bp3mi-ntb-2021.pdf", "empty.pdf",
          "lkj-bp3mi-ntb-2023.pdf", "lkj-bp3mi-ntb-2022.pdf"]
@@ -57,8 +65,8 @@ def no_orphans():
 
 @pytest.mark.slow  # reads the samples several times over
 def test_input_order_and_the_same_records_whatever_the_jobs(files):
-    one = list(read_many(files, ENGINE, jobs=1))
-    two = list(read_many(files, ENGINE, jobs=2))
+    one = list(read_many(files, SETTINGS, jobs=1))
+    two = list(read_many(files, SETTINGS, jobs=2))
     assert [r.path for r in one] == files
     assert [r.path for r in two] == files
     for a, b in zip(one, two, strict=True):
@@ -83,7 +91,7 @@ def test_a_tiny_time_limit_stops_the_reader(files, monkeypatch):
 
     monkeypatch.setattr(pdfium.Reader, "install", slow_install)
     start = time.monotonic()
-    (result,) = read_many(files[:1], ENGINE, jobs=1, limits=Limits(seconds=0.05))
+    (result,) = read_many(files[:1], _limited(Limits(seconds=0.05)), jobs=1)
     assert not result.ok
     assert result.reason.startswith("exceeded the time limit (0.05 s on one page) while ")
     assert time.monotonic() - start < 10
@@ -95,10 +103,10 @@ def _hungry(size_mib: int):
 
     real = report.extract_report
 
-    def extract_report(path, engine="both", **_):
+    def extract_report(path, settings=None, **_):
         block = bytearray(size_mib * 1024 * 1024)
         block[-1] = 1
-        return real(path, engine=engine)
+        return real(path, settings)
     return extract_report
 
 
@@ -112,7 +120,7 @@ def test_a_tiny_memory_limit_is_a_reason_not_a_hang(files, mib, monkeypatch):
 
     monkeypatch.setattr(report, "extract_report", _hungry(512))
     start = time.monotonic()
-    results = list(read_many(files[:2], ENGINE, jobs=2, limits=Limits(30, memory_mb=mib)))
+    results = list(read_many(files[:2], _limited(Limits(30, memory_mb=mib)), jobs=2))
     assert time.monotonic() - start < 30
     assert [r.path for r in results] == files[:2]
     for r in results:
@@ -125,15 +133,15 @@ def test_the_same_need_within_the_limit_reads(files, monkeypatch):
     import lkj.extract.report as report
 
     monkeypatch.setattr(report, "extract_report", _hungry(64))
-    (result,) = read_many(files[:1], ENGINE, jobs=1, limits=Limits(60, memory_mb=1024))
+    (result,) = read_many(files[:1], _limited(Limits(60, memory_mb=1024)), jobs=1)
     assert result.ok, result.reason
 
 
 def _kill_on_boom(real):
-    def read_one(path: Path, engine: str, *_: object) -> ReadResult:
+    def read_one(path: Path, settings: ExtractSettings, *_: object) -> ReadResult:
         if path.name == "boom.pdf":
             os.kill(os.getpid(), signal.SIGKILL)
-        return real(path, engine)
+        return real(path, settings)
     return read_one
 
 
@@ -143,7 +151,7 @@ def test_a_killed_worker_is_one_files_reason_and_the_batch_goes_on(files, tmp_pa
     shutil.copy(files[0], boom)
     monkeypatch.setattr(batch, "read_one", _kill_on_boom(batch.read_one))
     paths = [files[1], boom, files[0], files[2]]
-    results = list(read_many(paths, ENGINE, jobs=2))
+    results = list(read_many(paths, SETTINGS, jobs=2))
     assert [r.path for r in results] == paths
     assert results[1].reason.startswith("the reader crashed (killed by signal 9)")
     assert results[0].ok and results[2].ok
@@ -158,7 +166,7 @@ def test_closing_the_generator_early_leaves_no_child(files, monkeypatch):
 
     monkeypatch.setattr(batch, "read_one", slow)
     before = children()
-    gen = read_many(files, ENGINE, jobs=3)
+    gen = read_many(files, SETTINGS, jobs=3)
     first = next(gen)
     assert first.path == files[0] and first.ok
     assert len(children() - before) == 2  # the next two files are being read
@@ -173,7 +181,7 @@ def test_an_error_in_the_consumer_leaves_no_child(files, monkeypatch):
                         lambda path, engine, *_: (time.sleep(0 if path == files[0] else 60),
                                               ReadResult(path, "read"))[1])
     with pytest.raises(RuntimeError):
-        for _ in read_many(files, ENGINE, jobs=2):
+        for _ in read_many(files, SETTINGS, jobs=2):
             raise RuntimeError("the consumer failed")
 
 
@@ -189,7 +197,7 @@ def test_nothing_a_worker_prints_reaches_the_batch_output(files, monkeypatch, ca
 
     monkeypatch.setattr(batch, "read_one", noisy)
     capfd.readouterr()
-    results = list(read_many(files[:2], ENGINE, jobs=2))
+    results = list(read_many(files[:2], SETTINGS, jobs=2))
     assert results[0].ok
     assert results[1].reason.startswith("the reader crashed (exit code 3)")
     assert capfd.readouterr() == ("", "")
@@ -220,9 +228,9 @@ def test_a_stopped_reader_takes_the_processes_it_started_with_it(files, tmp_path
         return ReadResult(path, "read")
 
     monkeypatch.setattr(batch, "read_one", runs_a_program)
-    (result,) = read_many(files[:1], ENGINE, jobs=1, limits=Limits(seconds=1))
+    (result,) = read_many(files[:1], _limited(Limits(seconds=1)), jobs=1)
     assert result.reason == "exceeded the time limit (1 s on one page) while opening the file"
-    gen = read_many([files[1], files[3]], ENGINE, jobs=2)
+    gen = read_many([files[1], files[3]], SETTINGS, jobs=2)
     assert next(gen).path == files[1]
     pid_file = tmp_path / f"{files[3].name}.pid"
     deadline = time.monotonic() + 10
@@ -245,7 +253,7 @@ def test_limits_are_checked():
 
 def _marking(real_dir: Path):
     """A read_one that leaves a file named after the PDF when it starts, then reads nothing."""
-    def read_one(path: Path, engine: str, *_: object) -> ReadResult:
+    def read_one(path: Path, settings: ExtractSettings, *_: object) -> ReadResult:
         (real_dir / f"{path.name}.started").touch()
         return ReadResult(path, "read", None, 0.0)
     return read_one
@@ -267,7 +275,7 @@ def test_prefetch_reads_the_next_files_while_the_caller_works(files, tmp_path, m
     marks.mkdir()
     monkeypatch.setattr(batch, "read_one", _marking(marks))
     first, second = files[:2], files[3:]
-    with batch.Prefetch(read_many, ENGINE, 2, None) as prefetch:
+    with batch.Prefetch(read_many, SETTINGS, 2) as prefetch:
         prefetch.feed(first)
         prefetch.feed(second)
         got = [prefetch.next() for _ in first]
@@ -279,8 +287,8 @@ def test_prefetch_reads_the_next_files_while_the_caller_works(files, tmp_path, m
 
 @pytest.mark.slow  # reads the samples several times over
 def test_prefetch_gives_the_same_results_as_read_many(files):
-    direct = list(read_many(files, ENGINE, jobs=2))
-    with batch.Prefetch(read_many, ENGINE, 2, None) as prefetch:
+    direct = list(read_many(files, SETTINGS, jobs=2))
+    with batch.Prefetch(read_many, SETTINGS, 2) as prefetch:
         prefetch.feed(files[:2])
         prefetch.feed([])
         prefetch.feed(files[2:])
@@ -297,7 +305,7 @@ def test_closing_a_prefetch_stops_its_workers_at_once(files, monkeypatch):
                         lambda path, engine, *_: (time.sleep(60), ReadResult(path, "read"))[1])
     me = os.getpid()
     before = set(batch._descendants(me))
-    prefetch = batch.Prefetch(read_many, ENGINE, 2, None)
+    prefetch = batch.Prefetch(read_many, SETTINGS, 2)
     prefetch.feed(files)
     # the reader process and its two workers
     assert _wait_for(lambda: len(set(batch._descendants(me)) - before) == 3)
@@ -313,12 +321,12 @@ def test_workers_are_not_forked_from_the_callers_process(files, tmp_path, monkey
     marks = tmp_path / "parents"
     marks.mkdir()
 
-    def read_one(path: Path, engine: str, *_: object) -> ReadResult:
+    def read_one(path: Path, settings: ExtractSettings, *_: object) -> ReadResult:
         (marks / f"{os.getppid()}").touch()
         return ReadResult(path, "read", None, 0.0)
 
     monkeypatch.setattr(batch, "read_one", read_one)
-    with batch.Prefetch(read_many, ENGINE, 2, None) as prefetch:
+    with batch.Prefetch(read_many, SETTINGS, 2) as prefetch:
         prefetch.feed(files)
         [prefetch.next() for _ in files]
         reader = prefetch._process.pid
@@ -326,11 +334,11 @@ def test_workers_are_not_forked_from_the_callers_process(files, tmp_path, monkey
 
 
 def test_an_error_in_the_reader_reaches_the_caller(files):
-    def broken(paths, engine, jobs, limits, stop=None):
+    def broken(paths, settings, jobs, stop=None):
         yield ReadResult(paths[0], "read")
         raise OSError("the disk went away")
 
-    with batch.Prefetch(broken, ENGINE, 1, None) as prefetch:
+    with batch.Prefetch(broken, SETTINGS, 1) as prefetch:
         prefetch.feed(files[:2])
         assert prefetch.next().path == files[0]
         with pytest.raises(OSError, match="the disk went away"):
@@ -350,7 +358,7 @@ def test_ingest_outcomes_do_not_depend_on_the_chunks(files, tmp_path):
     def outcomes(size: int, db: Path) -> list[tuple]:
         with Stores(db) as stores:
             return [(o.path, o.status, o.report_id, o.rows, o.errors, o.warnings)
-                    for o in ingest_many(paths, stores, ENGINE, jobs=2, chunk=size)]
+                    for o in ingest_many(paths, stores, SETTINGS, jobs=2, chunk=size)]
 
     whole = outcomes(len(paths), tmp_path / "whole.sqlite")
     assert [o[1] for o in whole] == ["loaded", "unchanged", "loaded", "failed", "loaded",
@@ -367,13 +375,14 @@ def test_a_prefetch_never_closed_does_not_hang_the_exit(files, tmp_path):
 import time
 from pathlib import Path
 from lkj.archive import batch
+from lkj.extract.settings import ExtractSettings
 
-def slow(path, engine, *_):
+def slow(path, settings, *_):
     time.sleep(60)
     return batch.ReadResult(path, "read")
 
 batch.read_one = slow
-KEEP = batch.Prefetch(batch.read_many, "pdfplumber", 2, None)
+KEEP = batch.Prefetch(batch.read_many, ExtractSettings(engine="pdfplumber"), 2)
 KEEP.feed([Path({str(files[0])!r}), Path({str(files[1])!r})])
 time.sleep(1)
 """)

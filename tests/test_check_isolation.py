@@ -16,6 +16,7 @@ from conftest import SAMPLES
 
 from lkj.archive.ingest import Stores, _check_batch, ingest_many
 from lkj.expectations import audit, rules
+from lkj.extract.settings import ExtractSettings
 
 #: Slow (batches of whole reads with failing checks):
 #: left out of `make check`; `make test` and CI run it.
@@ -30,7 +31,8 @@ VICTIM = "bp3mi-ntb-2022"
 def extractions():
     from lkj.extract.report import extract_report
 
-    return [extract_report(SAMPLES / f"lkj-bp3mi-ntb-{y}.pdf", engine=ENGINE) for y in YEARS]
+    return [extract_report(SAMPLES / f"lkj-bp3mi-ntb-{y}.pdf", ExtractSettings(engine=ENGINE))
+            for y in YEARS]
 
 
 def _raising_on(victim: str, check: str):
@@ -87,7 +89,8 @@ def test_a_chunk_with_a_report_whose_checks_raise_is_stored_whole(tmp_path, monk
     paths = [SAMPLES / f"lkj-bp3mi-ntb-{y}.pdf" for y in YEARS]
     monkeypatch.setattr(rules, "RULES", _raising_on(VICTIM, "narrative"))
     with Stores(tmp_path / "lkj.sqlite") as stores:
-        outcomes = list(ingest_many(paths, stores, ENGINE, jobs=2, chunk=len(paths)))
+        outcomes = list(ingest_many(paths, stores, ExtractSettings(engine=ENGINE), jobs=2,
+                                    chunk=len(paths)))
         assert [o.status for o in outcomes] == ["loaded"] * 4
         tables = dict(stores.conn.execute(
             "SELECT report_id, COUNT(*) FROM tables GROUP BY report_id").fetchall())

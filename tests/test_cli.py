@@ -76,7 +76,7 @@ def test_help_lists_the_commands():
     assert lines[0] == "Usage: lkj [OPTIONS] COMMAND [ARGS]..."
     commands = lines[lines.index("Commands:") + 1:]
     assert [ln.split()[0] for ln in commands] == ["run", "extract", "tables", "check", "load",
-                                                  "compare", "serve"]
+                                                  "compare", "serve", "settings"]
     assert "lkj extract REPORT.pdf --out DIR" in proc.stdout
     assert "lkj tables REPORT.pdf" in proc.stdout
     assert run("-h", timeout=30).stdout == proc.stdout

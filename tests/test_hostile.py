@@ -24,6 +24,8 @@ import pytest
 from badfiles import make_active_content, make_bad_stream, make_inflation_bomb
 from conftest import FAST, ROOT, SAMPLES, in_ci
 
+from lkj.extract.settings import ExtractSettings
+
 #: Slow (whole runs on full disks, read-only folders, odd names):
 #: left out of `make check`;
 #: `make test` and CI run it.
@@ -177,7 +179,7 @@ def test_a_table_a_hair_past_the_page_edge_is_read(tmp_path):
 
     from lkj.extract.report import extract_report
 
-    ex = extract_report(make_table_past_the_edge(tmp_path), engine="pdfplumber")
+    ex = extract_report(make_table_past_the_edge(tmp_path), ExtractSettings(engine="pdfplumber"))
     assert [t.n_rows for t in ex.tables] == [2]
     assert "not read" not in (ex.report["flags"] or "")
 

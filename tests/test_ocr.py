@@ -26,6 +26,7 @@ from conftest import SAMPLES, need_tesseract
 from lkj.extract import confidence, ocr, raster
 from lkj.extract.document import MIN_TEXT_CHARS, ReportError
 from lkj.extract.grid import join_lines
+from lkj.extract.settings import ExtractSettings
 
 #: Slow (OCR of four scans: minutes): left out of `make check`;
 #: `make test` and CI run it.
@@ -56,7 +57,8 @@ def _scan_pair(year: str, text=None) -> tuple:
     if year not in _SCANS:
         text = text or extract_report(SAMPLES / f"lkj-bp3mi-ntb-{year}.pdf")
         scan = SAMPLES / "scanned" / f"lkj-bp3mi-ntb-{year}-scan.pdf"
-        _SCANS[year] = text, extract_report(scan, ocr_pages=FRONT_PAGES + text.table_pages)
+        _SCANS[year] = text, extract_report(
+            scan, ExtractSettings(ocr_pages=FRONT_PAGES + text.table_pages))
     return _SCANS[year]
 
 
@@ -307,7 +309,7 @@ def test_mixed_document_reads_only_the_scanned_page(mixed_2023, extraction_2023)
     from lkj.extract.report import extract_report
 
     need_tesseract()
-    got = extract_report(mixed_2023, engine="pdfplumber")
+    got = extract_report(mixed_2023, ExtractSettings(engine="pdfplumber"))
     assert got.ocr_pages == [14]
     assert got.report["flags"] == "read by OCR (1 page: 14)"
     (t23,) = [t for t in got.tables if t.table_id == "2.3"]
@@ -404,13 +406,13 @@ def test_a_searchable_scan_is_read_by_ocr(searchable_2024):
 
     with pdfplumber.open(searchable_2024) as pdf:  # the scanner's text is there
         assert "Tabel 2.3" in (pdf.pages[1].extract_text() or "")
-    got = extract_report(searchable_2024, engine="pdfplumber")
+    got = extract_report(searchable_2024, ExtractSettings(engine="pdfplumber"))
     assert got.ocr_pages == [1, 2]
     assert "searchable scan: the scanner's invisible text layer of page(s) 1,2 not used" \
         in got.report["flags"]
     (table,) = got.tables
     assert (table.table_id, table.engine) == ("2.3", "ocr")
-    text = extract_report(SAMPLES / "lkj-bp3mi-ntb-2024.pdf", engine="pdfplumber")
+    text = extract_report(SAMPLES / "lkj-bp3mi-ntb-2024.pdf", ExtractSettings(engine="pdfplumber"))
 
     def unpaged(rows):
         return [{**r, "page": None} for r in rows if r["table_id"] == "2.3"]
@@ -425,11 +427,11 @@ def test_missing_tesseract_says_how_to_install(monkeypatch, tmp_path, mixed_2023
 
     monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract on PATH
     with pytest.raises(ReportError) as exc:
-        extract_report(SCAN_2023, engine="pdfplumber")
+        extract_report(SCAN_2023, ExtractSettings(engine="pdfplumber"))
     assert exc.value.reason == ("no text layer (a scanned PDF) and Tesseract OCR is not "
                                 f"installed: {INSTALL}")
     # a report with a text layer is read without its scanned pages, and says so
-    got = extract_report(mixed_2023, engine="pdfplumber")
+    got = extract_report(mixed_2023, ExtractSettings(engine="pdfplumber"))
     assert got.ocr_pages == []
     assert got.report["flags"] == (f"scanned page(s) 14 not read: Tesseract OCR is not "
                                    f"installed: {INSTALL}")

@@ -222,7 +222,7 @@ def test_check_a_pdf_named_like_a_script(tmp_path, sample_2023, extraction_2023)
 
     pdf = tmp_path / JS_PDF
     shutil.copyfile(sample_2023, pdf)
-    run = check_sources([pdf], tmp_path / "out", read=lambda path, engine: extraction_2023)
+    run = check_sources([pdf], tmp_path / "out", read=lambda path, settings: extraction_2023)
     hrefs = _hrefs(tmp_path / "out" / "findings.html")
     assert hrefs and {h.partition("#")[0] for h in hrefs} == {
         "../javascript%3Aalert%28document.domain%29%252F%252F.pdf"}

@@ -32,6 +32,7 @@ from test_light_text import _offset_mediabox
 from lkj.extract.document import light_chars, rulings
 from lkj.extract.pdfium import Reader
 from lkj.extract.report import extract_report
+from lkj.extract.settings import ExtractSettings
 
 BOX_TOLERANCE = 0.25
 CHAR_TOLERANCE = 0.75
@@ -167,13 +168,13 @@ def test_a_turned_word_is_boxed_as_pdfminer_boxes_it(tmp_path):
 
 def test_the_reader_changes_no_row_of_a_sample():
     path = SAMPLES / "lkj-bp3mi-ntb-2022.pdf"
-    fast = extract_report(path, engine="pdfplumber", reader="pdfium")
-    slow = extract_report(path, engine="pdfplumber", reader="pdfminer")
+    fast = extract_report(path, ExtractSettings(engine="pdfplumber", reader="pdfium"))
+    slow = extract_report(path, ExtractSettings(engine="pdfplumber", reader="pdfminer"))
     assert fast.frames().keys() == slow.frames().keys()
     for name, frame in fast.frames().items():
         assert frame.equals(slow.frames()[name]), name
     with pytest.raises(ValueError, match="reader must be one of"):
-        extract_report(path, reader="poppler")
+        ExtractSettings(reader="poppler")
 
 
 @pytest.mark.slow  # every page of the samples and the corpus of makers, by both readers

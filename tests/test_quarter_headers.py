@@ -16,6 +16,7 @@ from lkj.extract.header import analyse_header
 from lkj.extract.locate import LocatedTable
 from lkj.extract.normalise import normalise_table
 from lkj.extract.report import extract_report
+from lkj.extract.settings import ExtractSettings
 
 sys.path.insert(0, str(ROOT / "samples" / "tools"))
 
@@ -30,7 +31,7 @@ def _quarterly(extraction):
 
 def test_a_sound_header_flags_nothing():
     table, rows = _quarterly(extract_report(SAMPLES / "lkj-bp3mi-ntb-2024.pdf",
-                                            engine="pdfplumber"))
+                                            ExtractSettings(engine="pdfplumber")))
     assert not any("quarter headers" in f for f in table.flags)
     assert rows and not any("quarter:header_uncertain" in (r["flags"] or "") for r in rows)
 
@@ -48,7 +49,7 @@ def misprinted(tmp_path_factory):
                    encoding="utf-8")
     pdf = folder / "lkj-synthetic-misprinted-2024.pdf"
     lkjdoc.build(src, SOURCE.with_suffix(".layout.json"), pdf)
-    return extract_report(pdf, engine="pdfplumber")
+    return extract_report(pdf, ExtractSettings(engine="pdfplumber"))
 
 
 def test_a_quarter_named_twice_flags_the_table_and_every_row(misprinted):
@@ -66,7 +67,7 @@ def test_a_quarter_named_twice_flags_the_table_and_every_row(misprinted):
 def test_four_quarter_columns_read_by_position_as_printed_elsewhere(misprinted):
     """Apart from the flag, the rows are those of the sound report: no value moves."""
     _, sound = _quarterly(extract_report(SAMPLES / "lkj-bp3mi-ntb-2024.pdf",
-                                         engine="pdfplumber"))
+                                         ExtractSettings(engine="pdfplumber")))
     _, rows = _quarterly(misprinted)
 
     def strip(r):

@@ -26,28 +26,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-#: Default limits: generous for one page of a scan read by OCR, fatal for a decompression
-#: bomb or a page tree that never ends.
-DEFAULT_SECONDS = 300.0
-DEFAULT_MEMORY_MB = 3072
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What reading one file may cost: wall-clock seconds on one page (opening the file, and
-    each page of each step of reading it, see lkj.extract.report.Progress: so a long report
-    is never cut for its length, while a hostile one stops at its first endless page), and
-    MiB of address space its reader may add to what the worker inherits from the parent
-    (RLIMIT_AS; 0: no limit)."""
-
-    seconds: float = DEFAULT_SECONDS
-    memory_mb: int = DEFAULT_MEMORY_MB
-
-    def __post_init__(self) -> None:
-        if self.seconds <= 0:
-            raise ValueError("the time limit must be more than 0 seconds")
-        if self.memory_mb < 0:
-            raise ValueError("the memory limit must be 0 (none) or more MiB")
+from lkj.extract.settings import ExtractSettings
 
 
 @dataclass
@@ -87,7 +66,7 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def read_one(path: Path, engine: str, progress: Any = None,
+def read_one(path: Path, settings: ExtractSettings, progress: Any = None,
              memory_mb: int = 0) -> ReadResult:
     """Read one PDF in this process (no limits of its own): what a worker does. `progress`
     (as extract_report's) is told of each page; `memory_mb` is the limit the process runs
@@ -104,7 +83,7 @@ def read_one(path: Path, engine: str, progress: Any = None,
 
     start = time.perf_counter()
     try:
-        ex = extract_report(path, engine=engine, progress=tell)
+        ex = extract_report(path, settings, progress=tell)
         ex.page_texts = []  # not needed downstream; keeps what crosses the pipe small
         return ReadResult(path, ex, None, time.perf_counter() - start)
     except ReportError as exc:
@@ -175,7 +154,7 @@ def _kill(process: Any) -> None:
     process.kill()
 
 
-def _child(conn: Connection, path: Path, engine: str, memory_mb: int) -> None:
+def _child(conn: Connection, path: Path, settings: ExtractSettings) -> None:
     """Worker body: apply the memory limit, read, send the result, exit."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     # Nothing a worker prints reaches the batch's output: a library's warning, the fatal-error
@@ -186,6 +165,7 @@ def _child(conn: Connection, path: Path, engine: str, memory_mb: int) -> None:
     os.dup2(quiet, 2)
     os.close(quiet)
     sys.stdout = sys.stderr = open(os.devnull, "w")  # also where they are not fds 1 and 2
+    memory_mb = settings.limits.memory_mb
     if memory_mb:
         import resource
 
@@ -198,7 +178,7 @@ def _child(conn: Connection, path: Path, engine: str, memory_mb: int) -> None:
         # every page: a page that never ends must be named (a few microseconds a page)
         conn.send_bytes(pickle.dumps(Where(step, page, pages)))
 
-    result = read_one(path, engine, progress, memory_mb)
+    result = read_one(path, settings, progress, memory_mb)
     try:
         conn.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     except Exception as exc:  # e.g. MemoryError pickling a huge result
@@ -208,13 +188,17 @@ def _child(conn: Connection, path: Path, engine: str, memory_mb: int) -> None:
 
 
 def _preload(engine: str) -> None:
-    """Import the readers once here, so that every forked worker starts with them."""
+    """Import the readers of an engine choice once here, so that every forked worker starts
+    with them."""
+    import importlib
+
     import pdfplumber  # noqa: F401
 
     import lkj.extract.report  # noqa: F401
+    from lkj.extract.engines import CHOICES
 
-    if engine != "pdfplumber":
-        import camelot  # noqa: F401
+    for module in CHOICES[engine].modules:
+        importlib.import_module(module)
 
 
 def _context() -> Any:
@@ -236,22 +220,24 @@ class _Running:
     where: Where = field(default_factory=Where)
 
 
-def read_many(paths: Iterable[Path], engine: str = "both", jobs: int | None = None,
-              limits: Limits | None = None, stop: threading.Event | None = None,
+def read_many(paths: Iterable[Path], settings: ExtractSettings | None = None,
+              jobs: int | None = None, stop: threading.Event | None = None,
               progress: Any = None) -> Iterator[ReadResult]:
-    """Read every path in a child process, at most `jobs` at once; yield in input order.
+    """Read every path in a child process, at most `jobs` at once, as `settings` say
+    (their limits are each worker's); yield in input order.
 
     Setting `stop` (from another thread) ends the reading within a second: the running
     workers are killed and nothing more is yielded. `progress(path, where)` is told each
     time a worker begins a page."""
     from lkj.extract.document import ReportError, plainly_a_pdf
 
-    limits = limits or Limits()
+    settings = settings or ExtractSettings()
+    limits = settings.limits
     jobs = jobs or default_jobs()
     ctx = _context()
     pending = list(enumerate(Path(p) for p in paths))
     # one file: a worker imports what it needs (camelot only for a page with a table)
-    _preload(engine if len(pending) > 1 else "pdfplumber")
+    _preload(settings.engine if len(pending) > 1 else "pdfplumber")
     pending.reverse()
     running: list[_Running] = []
     done: dict[int, ReadResult] = {}
@@ -270,8 +256,7 @@ def read_many(paths: Iterable[Path], engine: str = "both", jobs: int | None = No
                 except OSError:  # unreadable here: the worker says how, as for any file
                     pass
                 recv, send = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_child, args=(send, path, engine, limits.memory_mb),
-                                   daemon=True)
+                proc = ctx.Process(target=_child, args=(send, path, settings), daemon=True)
                 # the worker's garbage collector must not walk (and so copy, page by page)
                 # the whole heap it inherits: a third of a worker's CPU once GX is loaded
                 gc.freeze()
@@ -331,14 +316,14 @@ def read_many(paths: Iterable[Path], engine: str = "both", jobs: int | None = No
             r.conn.close()
 
 
-def read_file(path: Path, engine: str = "both", limits: Limits | None = None,
+def read_file(path: Path, settings: ExtractSettings | None = None,
               progress: Any = None) -> Any:
-    """Read one PDF in a worker process under the limits, as a batch reads each of its
-    files: what `lkj extract`, `tables` and `check` read a file with. Its extraction, or a
-    ReportError with the reason in one line. `progress(path, where)` as read_many's."""
+    """Read one PDF in a worker process under the settings' limits, as a batch reads each of
+    its files: what `lkj extract`, `tables` and `check` read a file with. Its extraction, or
+    a ReportError with the reason in one line. `progress(path, where)` as read_many's."""
     from lkj.extract.document import ReportError
 
-    (result,) = read_many([Path(path)], engine, jobs=1, limits=limits, progress=progress)
+    (result,) = read_many([Path(path)], settings, jobs=1, progress=progress)
     if not result.ok:
         raise ReportError(path, result.reason or "could not be read")
     return result.extraction
@@ -354,7 +339,7 @@ class _StopWhen:
         return self.event.is_set() or os.getppid() != self.parent
 
 
-def _reader_process(conn: Connection, engine: str, jobs: int | None, limits: Limits | None,
+def _reader_process(conn: Connection, settings: ExtractSettings, jobs: int | None,
                     stop: Any, parent: int) -> None:
     """Body of Prefetch's reader process: read each list of paths it is sent with
     read_many (forking a worker per file from this single-threaded process) and send the
@@ -377,8 +362,7 @@ def _reader_process(conn: Connection, engine: str, jobs: int | None, limits: Lim
             if paths is None:
                 break
             try:
-                for result in read_many(paths, engine, jobs, limits, stop=until,
-                                        progress=progress):
+                for result in read_many(paths, settings, jobs, stop=until, progress=progress):
                     conn.send(result)
             except Exception as exc:  # a reader bug: the caller's to raise
                 conn.send(exc)
@@ -412,10 +396,11 @@ class Prefetch:
 
     _END = object()
 
-    def __init__(self, read: Any, engine: str, jobs: int | None, limits: Limits | None) -> None:
+    def __init__(self, read: Any, settings: ExtractSettings | None, jobs: int | None) -> None:
         import queue
 
-        self._read, self._engine, self._jobs, self._limits = read, engine, jobs, limits
+        settings = settings or ExtractSettings()
+        self._read, self._settings, self._jobs = read, settings, jobs
         self._inbox: queue.SimpleQueue = queue.SimpleQueue()
         self._outbox: queue.SimpleQueue = queue.SimpleQueue()
         self._stop = threading.Event()
@@ -424,12 +409,12 @@ class Prefetch:
         self.where: dict[Path, Where] = {}
         if read is read_many:
             ctx = _context()
-            _preload(engine)  # once, in the reader process's image: every worker has them
+            _preload(settings.engine)  # once, in the reader process's image: every worker has them
             self._conn, theirs = ctx.Pipe(duplex=True)
             self._process_stop = ctx.Event()
             self._process = ctx.Process(
                 target=_reader_process, name="lkj-reader",
-                args=(theirs, engine, jobs, limits, self._process_stop, os.getpid()))
+                args=(theirs, settings, jobs, self._process_stop, os.getpid()))
             self._process.start()  # not a daemon: daemons may not start the workers
             theirs.close()
             # multiprocessing joins a non-daemon child at exit: a Prefetch never closed (its
@@ -513,8 +498,7 @@ class Prefetch:
                 paths = self._inbox.get()
                 if paths is self._END:
                     break
-                for result in self._read(paths, self._engine, self._jobs, self._limits,
-                                         stop=self._stop):
+                for result in self._read(paths, self._settings, self._jobs, stop=self._stop):
                     self._outbox.put(result)
         except BaseException as exc:  # handed to the caller, who decides
             self._outbox.put(exc)

@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from lkj.expectations.audit import audit_frames, is_nan
 from lkj.extract.folios import folios_of
 from lkj.schemas import contract
+
+if TYPE_CHECKING:
+    from lkj.extract.settings import ExtractSettings
 
 
 @dataclass
@@ -29,13 +32,13 @@ class CheckRun:
     folios: dict[str, dict[int, str]] = field(default_factory=dict)
 
 
-def check_sources(sources: Iterable[Path], out_dir: Path, engine: str = "both",
+def check_sources(sources: Iterable[Path], out_dir: Path, settings: ExtractSettings | None = None,
                   read: Any = None) -> CheckRun | None:
     """Audit PDFs (extracted first, their tables written to out_dir) and folders of CSVs
     written by `lkj extract`; write findings.csv, findings.json and findings.html.
-    `read(path, engine)` reads a PDF (default: lkj.extract.report.extract_report here;
-    the CLI reads in a limited worker); a PDF it reads as None is left out. None when no
-    source was read (nothing written)."""
+    `read(path, settings)` reads a PDF as the ExtractSettings `settings` say (default:
+    lkj.extract.report.extract_report here; the CLI reads in a limited worker); a PDF it
+    reads as None is left out. None when no source was read (nothing written)."""
     from lkj.auditpage.html import render
     from lkj.load.files import read_tables, staged_folder, write_tables
 
@@ -50,7 +53,7 @@ def check_sources(sources: Iterable[Path], out_dir: Path, engine: str = "both",
         if source.is_dir():
             frames = read_tables(source)
         else:
-            ex = read(source, engine)
+            ex = read(source, settings)
             if ex is None:
                 continue
             tables.append((Path(".") if len(sources) == 1 else Path(ex.report["report_id"]),

@@ -17,15 +17,17 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from lkj.archive.batch import Limits, ReadResult, read_many
+from lkj.archive.batch import ReadResult, read_many
+from lkj.extract.settings import ExtractSettings
 
 
 class ClusterError(Exception):
     """The cluster cannot be reached or used."""
 
 
-def read_on_worker(name: str, data: bytes, engine: str, limits: Limits) -> ReadResult:
-    """A cluster task: read one file from its bytes, under the usual per-file limits."""
+def read_on_worker(name: str, data: bytes, settings: ExtractSettings) -> ReadResult:
+    """A cluster task: read one file from its bytes as the settings say, under their
+    per-file limits."""
     process = mp.current_process()
     was_daemon = process.daemon
     if was_daemon:
@@ -36,7 +38,7 @@ def read_on_worker(name: str, data: bytes, engine: str, limits: Limits) -> ReadR
         with tempfile.TemporaryDirectory(prefix="lkj-worker-") as tmp:
             path = Path(tmp) / name
             path.write_bytes(data)
-            (result,) = read_many([path], engine, jobs=1, limits=limits)
+            (result,) = read_many([path], settings, jobs=1)
     finally:
         if was_daemon:
             process._config["daemon"] = True  # type: ignore[attr-defined]
@@ -64,12 +66,12 @@ class ClusterReader:
     def __exit__(self, *exc: object) -> None:
         self.client.close()
 
-    def read_many(self, paths: Sequence[Path], engine: str, jobs: int | None,
-                  limits: Limits | None, stop: threading.Event | None = None
+    def read_many(self, paths: Sequence[Path], settings: ExtractSettings | None,
+                  jobs: int | None, stop: threading.Event | None = None
                   ) -> Iterator[ReadResult]:
         """Like batch.read_many, on the cluster's workers; `jobs` is the cluster's to set.
         Setting `stop` cancels the files not yet read, within a second."""
-        limits = limits or Limits()
+        settings = settings or ExtractSettings()
         futures = []
         for path in paths:
             path = Path(path)
@@ -78,7 +80,7 @@ class ClusterReader:
             except OSError as exc:
                 futures.append(ReadResult(path, None, _os_reason(exc)))
                 continue
-            futures.append(self.client.submit(read_on_worker, path.name, data, engine, limits,
+            futures.append(self.client.submit(read_on_worker, path.name, data, settings,
                                               key=f"lkj-read-{path.name}-{id(path)}",
                                               pure=False))
         submitted = [f for f in futures if not isinstance(f, ReadResult)]

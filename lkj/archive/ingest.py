@@ -12,12 +12,15 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lkj.load import csvstore
 from lkj.load import sqlite as sqlstore
 from lkj.load.sqlite import LoadResult, StoreError
 from lkj.schemas import contract
+
+if TYPE_CHECKING:
+    from lkj.extract.settings import ExtractSettings
 
 #: Tables whose rows are the report's data (the summary's "rows").
 DATA_TABLES = contract.DATA_TABLES
@@ -273,11 +276,12 @@ def _plan(stores: Stores, paths: Sequence[Path], replace: bool) -> _Chunk:
     return part
 
 
-def ingest_many(paths: Sequence[Path], stores: Stores, engine: str = "both",
-                replace: bool = False, jobs: int | None = None, limits: Any = None,
+def ingest_many(paths: Sequence[Path], stores: Stores, settings: ExtractSettings | None = None,
+                replace: bool = False, jobs: int | None = None,
                 chunk: int = 32, reader: Any = None,
                 reading: dict[Path, Any] | None = None) -> Iterator[FileOutcome]:
-    """Extract (in parallel worker processes, each with a time and memory limit), check
+    """Extract (as the ExtractSettings `settings` say, default its defaults: in parallel
+    worker processes, each with the settings' time and memory limits), check
     (one great-expectations run per chunk of files) and store (one transaction per report)
     every file; yield one outcome per file, in order.
 
@@ -296,7 +300,7 @@ def ingest_many(paths: Sequence[Path], stores: Stores, engine: str = "both",
     starts = range(0, len(paths), chunk)
     if not starts:
         return
-    with batch.Prefetch(read, engine, jobs, limits) as prefetch:
+    with batch.Prefetch(read, settings, jobs) as prefetch:
         if reading is not None:
             prefetch.where = reading
         ahead = _plan(stores, paths[:chunk], replace)

@@ -1,22 +1,28 @@
-"""Cell engines: pdfplumber and camelot (lattice, vector), each giving `Grid`s with spans.
+"""Cell engines: pdfplumber, camelot (lattice, vector) and OCR, each giving `Grid`s with spans.
 
-One reader per engine behind a registry, as camelot keeps one parser per flavor. pdfplumber
-is the primary reader (its cell rectangles give exact spans and it shares the PDF already
-open); camelot's render-free lattice reads the same pages independently, so that a table on
-which the two disagree is flagged instead of trusted.
+One class per engine behind a registry (CHOICES), as camelot keeps one parser per flavor.
+pdfplumber is the primary reader (its cell rectangles give exact spans and it shares the PDF
+already open); camelot's render-free lattice reads the same pages independently, so that a
+table on which the two disagree is flagged instead of trusted; OCR (lkj.extract.ocr) reads
+the pages that are scans.
 """
 
 from __future__ import annotations
 
 import bisect
 import warnings
-from collections.abc import Callable, Iterable
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from lkj.extract import rulings
 from lkj.extract.grid import Cell, Grid, join_lines, merge_units, span_of
+
+if TYPE_CHECKING:
+    from lkj.extract.ocr import OcrPage
+    from lkj.extract.settings import ExtractSettings
 
 #: Snap tolerance (points) when turning cell edges into grid lines.
 EDGE_TOLERANCE = 1.5
@@ -79,7 +85,7 @@ def pdfplumber_tables(page: Any) -> list[FoundTable]:
         grid = Grid(len(ys) - 1, len(xs) - 1, cells)
         notes = [f"columns on page {page.page_number} read from the text's alignment "
                  "(no vertical rule between them)"] if table.bbox in tables.by_text else []
-        found.append(FoundTable(page.page_number, tuple(table.bbox), grid, "pdfplumber",
+        found.append(FoundTable(page.page_number, tuple(table.bbox), grid, Pdfplumber.name,
                                 notes))
     return found
 
@@ -153,7 +159,8 @@ def camelot_tables(path: Path, pages: list[int],
         x1, y1, x2, y2 = table._bbox
         height = page_heights[page]
         grid = _camelot_grid(table, page)
-        found.append(FoundTable(page, (x1, height - y2, x2, height - y1), grid, "camelot"))
+        found.append(FoundTable(page, (x1, height - y2, x2, height - y1), grid,
+                                Camelot.name))
     return found
 
 
@@ -186,7 +193,100 @@ def compare_grids(primary: Grid, other: Grid) -> list[str]:
     return problems
 
 
-ENGINES: dict[str, Callable[..., list[FoundTable]]] = {
-    "pdfplumber": pdfplumber_tables,
-    "camelot": camelot_tables,
+class PageRead(Protocol):
+    """What an engine read on one page: its ruled tables (an engine that reads the page's
+    image, OCR, gives its text and lines too: lkj.extract.ocr.OcrPage)."""
+
+    tables: list[FoundTable]
+
+
+@dataclass
+class PageTables:
+    """The ruled tables an engine found on one page."""
+
+    tables: list[FoundTable]
+
+
+class Engine(ABC):
+    """A reader of ruled tables, as extract_report asks for them: given pdfplumber pages of
+    the file at a path, what it read on each (by page number; a page where it found nothing
+    may be left out). Made for one reading, with its settings; `done(n)` is told of each
+    page read by an engine that reads its pages at once (OCR)."""
+
+    name: ClassVar[str]
+    #: Modules it needs, imported once before a batch forks its workers.
+    modules: ClassVar[tuple[str, ...]] = ()
+    #: Whether it reads the pages already open one at a time: extract_report then gives it
+    #: one page at a time as it goes through them (a page that fails costs that page, and
+    #: the time limit counts each); otherwise it reads all its pages from the file at once.
+    by_page: ClassVar[bool] = False
+
+    def __init__(self, settings: ExtractSettings,
+                 done: Callable[[int], None] | None = None) -> None:
+        self.settings, self.done = settings, done
+
+    @abstractmethod
+    def read(self, path: Path, pages: Sequence[Any]) -> Mapping[int, PageRead]:
+        """What it read on each of these pages of the file at `path`."""
+
+
+class Pdfplumber(Engine):
+    """pdfplumber's cells of the pages already open (the primary reader)."""
+
+    name = "pdfplumber"
+    modules = ("pdfplumber",)
+    by_page = True
+
+    def read(self, path: Path, pages: Sequence[Any]) -> dict[int, PageTables]:
+        return {p.page_number: PageTables(pdfplumber_tables(p)) for p in pages}
+
+
+class Camelot(Engine):
+    """camelot's lattice parser with the render-free vector engine, over the file."""
+
+    name = "camelot"
+    modules = ("camelot",)
+
+    def read(self, path: Path, pages: Sequence[Any]) -> dict[int, PageTables]:
+        out: dict[int, PageTables] = {}
+        for found in camelot_tables(path, [p.page_number for p in pages],
+                                    {p.page_number: p.height for p in pages}):
+            out.setdefault(found.page, PageTables([])).tables.append(found)
+        return out
+
+
+class Ocr(Engine):
+    """Tesseract over the rendered pages (lkj.extract.ocr, `settings.ocr`): for scanned
+    pages, which it gives the text and lines of too. Raises OcrError where it cannot."""
+
+    name = "ocr"
+
+    def read(self, path: Path, pages: Sequence[Any]) -> dict[int, OcrPage]:
+        from lkj.extract import ocr
+
+        return ocr.read_pages(path, [p.page_number for p in pages], self.settings.ocr,
+                              self.done)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An engine choice: the engine that reads the tables, the one that reads the same
+    pages again to cross-check it (None: none), and the one that reads scanned pages."""
+
+    primary: type[Engine]
+    check: type[Engine] | None = None
+    scans: type[Engine] = Ocr
+
+    @property
+    def modules(self) -> tuple[str, ...]:
+        """What its table engines import."""
+        return self.primary.modules + (self.check.modules if self.check else ())
+
+
+#: The engine choices (`--engine`, `ExtractSettings.engine`), by name.
+CHOICES: dict[str, Choice] = {
+    "both": Choice(Pdfplumber, check=Camelot),
+    Pdfplumber.name: Choice(Pdfplumber),
+    Camelot.name: Choice(Camelot),
 }
+ENGINE_CHOICES = tuple(CHOICES)

@@ -39,14 +39,14 @@ import threading
 import time
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lkj.extract import numbers, raster
 from lkj.extract.document import raise_out_of_memory
-from lkj.extract.engines import FoundTable
+from lkj.extract.engines import FoundTable, Ocr
 from lkj.extract.grid import Cell, Grid, join_lines
 from lkj.schemas import families
 
@@ -96,35 +96,46 @@ class OcrUnavailable(OcrError):
 class OcrSettings:
     """How scanned pages are read. Checked on creation, as pdfplumber checks its settings."""
 
-    dpi: int = OCR_DPI
-    lang: str = "ind"  # the page around the tables: Indonesian prose and captions
+    dpi: int = field(default=OCR_DPI, metadata={"help":
+        "resolution scans are rendered at (dots per inch, 150-600)"})
+    #: The page around the tables: Indonesian prose and captions.
+    lang: str = field(default="ind", metadata={"help":
+        "Tesseract model of the text around the tables"})
     #: Table cells are read once with each model; where they disagree the cell is uncertain.
     #: English first: the Debian `ind` model reads "%" as "Yo" or "96".
-    cell_langs: tuple[str, ...] = ("eng", "ind")
+    cell_langs: tuple[str, ...] = field(default=("eng", "ind"), metadata={"help":
+        "Tesseract models each table cell is read with (where they disagree, it is uncertain)"})
     #: Cells with letters that the cell models read alike are read again with this model;
     #: where it reads them otherwise the cell is uncertain (None: no such check). A model of
     #: the script, not of a language: it errs where the language models do not (a letter
     #: rare in English and Indonesian read as a common one by both), so it catches their
     #: sure misreadings.
-    check_lang: str | None = "Latin"
-    figure_lang: str = "eng"  # figure cells, read again restricted to figure characters
-    low_confidence: float = LOW_CONFIDENCE
-    tesseract: str = "tesseract"
-    workers: int = 0  # pages read in parallel; 0: one per CPU
+    check_lang: str | None = field(default="Latin", metadata={"help":
+        "Tesseract model a cell the cell models agree on is checked with (none: no check)"})
+    #: Figure cells, read again restricted to figure characters.
+    figure_lang: str = field(default="eng", metadata={"help":
+        "Tesseract model figure cells are read again with"})
+    low_confidence: float = field(default=LOW_CONFIDENCE, metadata={"help":
+        "OCR confidence (percent) under which a cell is flagged"})
+    tesseract: str = field(default="tesseract", metadata={"help": "the Tesseract program"})
+    workers: int = field(default=0, metadata={"help":
+        "pages read by OCR in parallel (0: one per CPU)"})
 
     def __post_init__(self) -> None:
         if not 150 <= self.dpi <= 600:
             raise ValueError(f"dpi must be between 150 and 600, got {self.dpi}")
         if not 0 <= self.low_confidence <= 100:
-            raise ValueError(f"low_confidence is a percentage, got {self.low_confidence}")
+            raise ValueError(f"low_confidence is a percentage (0-100), got {self.low_confidence}")
         if self.workers < 0:
             raise ValueError(f"workers must be >= 0, got {self.workers}")
         if not self.cell_langs:
             raise ValueError("cell_langs needs at least one Tesseract model")
-        for lang in (self.lang, self.figure_lang, *self.cell_langs,
-                     *filter(None, [self.check_lang])):
-            if not re.fullmatch(r"[A-Za-z_]+(\+[A-Za-z_]+)*", lang):
-                raise ValueError(f"languages are Tesseract model names like 'ind', got {lang!r}")
+        for name in ("lang", "figure_lang", "cell_langs", "check_lang"):
+            value = getattr(self, name)
+            for lang in value if isinstance(value, tuple) else filter(None, [value]):
+                if not re.fullmatch(r"[A-Za-z_]+(\+[A-Za-z_]+)*", lang):
+                    raise ValueError(f"{name} must be Tesseract model names like 'ind', "
+                                     f"got {lang!r}")
 
     @property
     def n_workers(self) -> int:
@@ -539,7 +550,7 @@ def read_image(gray: np.ndarray, page_number: int, settings: OcrSettings) -> Ocr
         grid = Grid(len(s.ys) - 1, len(s.xs) - 1, cells)
         bx0, by0, bx1, by1 = s.bbox
         found.append(FoundTable(page_number, (bx0 * to_pt, by0 * to_pt, bx1 * to_pt,
-                                              by1 * to_pt), grid, "ocr"))
+                                              by1 * to_pt), grid, Ocr.name))
     page = OcrPage(page_number, lines, found, skew, time.perf_counter() - start)
     page.text = _reading_order_text(page)
     return page

@@ -6,7 +6,7 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,16 +31,11 @@ from lkj.extract.folios import printed_folios
 from lkj.extract.locate import LocatedTable, locate_tables
 from lkj.extract.narrative import Line, PageLines, extract_claims
 from lkj.extract.normalise import Rows, normalise_table
+from lkj.extract.settings import READERS, ExtractSettings
 from lkj.schemas import contract, families, registry
 
 if TYPE_CHECKING:
-    from lkj.extract.ocr import OcrPage, OcrSettings
-
-#: Engine choices: the primary reader, and whether camelot cross-checks it.
-ENGINE_CHOICES = ("both", "pdfplumber", "camelot")
-#: Page readers: pdfium (lkj.extract.pdfium; pdfminer for a page it cannot read as pdfminer
-#: would) or pdfminer alone. The default is the environment's LKJ_READER, else pdfium.
-READERS = ("pdfium", "pdfminer")
+    from lkj.extract.ocr import OcrPage
 
 _LKJ_WORDS = re.compile(r"laporan\s+kinerja|\blakip\b|\blkjip\b|\blkip\b|\blkj\b", re.IGNORECASE)
 _TITLE_WORDS = re.compile(r"laporan\s+kinerja|laporan\s+akuntabilitas", re.IGNORECASE)
@@ -233,25 +228,23 @@ def _no_progress(step: str, page: int, pages: int) -> None:
     pass
 
 
-def extract_report(path: Path | str, engine: str = "both",
-                   ocr_pages: Collection[int] | None = None,
-                   ocr_settings: OcrSettings | None = None,
-                   progress: Progress | None = None,
-                   reader: str | None = None) -> Extraction:
+def extract_report(path: Path | str, settings: ExtractSettings | None = None,
+                   progress: Progress | None = None) -> Extraction:
     """Read one LKj PDF into tidy rows. Raises ReportError with a one-line reason.
 
-    Pages without a text layer whose content is an image (scans) are read by OCR
-    (`lkj.extract.ocr`, Tesseract). `ocr_pages` limits OCR to those page numbers (1-based;
-    the other scanned pages are skipped and named in the report's flags), for tests and
-    benchmarks; `ocr_settings` changes resolution, models or the confidence threshold.
-    `progress` is told of each page as it is begun, step by step (see Progress). `reader`
-    reads the pages' objects (see READERS).
+    `settings` (lkj.extract.settings.ExtractSettings; default: its defaults) chooses the
+    engines (lkj.extract.engines.CHOICES) and the page reader (see READERS). Pages without a
+    text layer whose content is an image (scans) are read by OCR (`lkj.extract.ocr`,
+    Tesseract, as `settings.ocr` says); `settings.ocr_pages` limits OCR to those page
+    numbers (1-based; the other scanned pages are skipped and named in the report's flags),
+    for tests and benchmarks. Its limits are a worker's (lkj.archive.batch), not read here.
+    `progress` is told of each page as it is begun, step by step (see Progress).
     """
-    if engine not in ENGINE_CHOICES:
-        raise ValueError(f"engine must be one of {ENGINE_CHOICES}, got {engine!r}")
-    reader = reader or os.environ.get("LKJ_READER") or READERS[0]
+    settings = settings or ExtractSettings()
+    choice = engines.CHOICES[settings.engine]
+    reader = settings.reader or os.environ.get("LKJ_READER") or READERS[0]
     if reader not in READERS:
-        raise ValueError(f"reader must be one of {READERS}, got {reader!r}")
+        raise ValueError(f"LKJ_READER must be one of {', '.join(READERS)}, got {reader!r}")
     start = time.perf_counter()
     path = Path(path)
     tell = progress or _no_progress
@@ -283,7 +276,8 @@ def extract_report(path: Path | str, engine: str = "both",
                  (maps[p.page_number].as_string if maps[p.page_number] is not None else "")
                  for p in pdf.pages]
         scanned, ocr_read, ocr_notes = _read_scanned(
-            path, pdf, texts, ocr_pages, ocr_settings, lambda n: tell("OCR", n, n_pages))
+            path, pdf, texts, settings.ocr_pages,
+            choice.scans(settings, lambda n: tell("OCR", n, n_pages)))
         for number, ocr_page in ocr_read.items():
             texts[number - 1] = ocr_page.text
         candidates = [p for p in candidates if p.page_number not in ocr_read]
@@ -301,35 +295,33 @@ def extract_report(path: Path | str, engine: str = "both",
         if broken:
             note = f"unreadable page(s) {','.join(map(str, broken))}: no tables read there"
             add_flags(report, [note])
-        heights = {p.page_number: p.height for p in pdf.pages}
+        primary = choice.primary(settings)
         per_page, lost = [], []
         for page in pages("reading tables", candidates):
             try:
-                found = engines.pdfplumber_tables(page) if engine != "camelot" else []
-                per_page.append((page, page.extract_text_lines(), found))
+                found = primary.read(path, [page]) if primary.by_page else {}
+                per_page.append((page, page.extract_text_lines(), _tables(found, page.page_number)))
             except Exception as exc:  # one odd object costs its page, not the report
                 raise_out_of_memory(exc)
                 lost.append(f"page {page.page_number}: tables not read "
                             f"({type(exc).__name__}: {exc})")
         if lost:
             add_flags(report, lost)
-        if engine == "camelot":
-            by_page: dict[int, list] = {}
-            for ft in engines.camelot_tables(path, [p.page_number for p in candidates], heights):
-                by_page.setdefault(ft.page, []).append(ft)
-            per_page = [(p, lines, by_page.get(p.page_number, [])) for p, lines, _ in per_page]
+        if not primary.by_page:  # an engine that reads the file: the same pages at once
+            found = primary.read(path, candidates)
+            per_page = [(p, lines, _tables(found, p.page_number)) for p, lines, _ in per_page]
         per_page += [(pdf.pages[n - 1], op.lines, op.tables) for n, op in ocr_read.items()]
         per_page.sort(key=lambda x: x[0].page_number)
         located = locate_tables([x for x in per_page if x[2]])
-        if engine == "both":
-            _cross_check(path, located, heights)
-        elif engine == "camelot":
-            for t in located:
-                t.engine = "camelot"
         for t in located:
-            if any(seg.engine == "ocr" for seg in t.segments):
-                t.engine = "ocr" if all(seg.engine == "ocr" for seg in t.segments) \
-                    else f"{t.engine}+ocr"
+            t.engine = primary.name
+        if choice.check is not None:
+            _cross_check(path, located, pdf.pages, primary, choice.check(settings))
+        scans = choice.scans.name
+        for t in located:
+            if any(seg.engine == scans for seg in t.segments):
+                t.engine = scans if all(seg.engine == scans for seg in t.segments) \
+                    else f"{t.engine}+{scans}"
         read_pages = [wanted.get(p.page_number, p) for p in pdf.pages]
         prose = _running_text(pages("reading text", read_pages), located,
                               {n: op.lines for n, op in ocr_read.items()}, maps, report)
@@ -361,9 +353,9 @@ def extract_report(path: Path | str, engine: str = "both",
     for table in located:
         rows.extend(normalise_table(table, report["report_id"], report["year"]))
     if ocr_read:
-        from lkj.extract import confidence, ocr
+        from lkj.extract import confidence
 
-        threshold = (ocr_settings or ocr.OcrSettings()).low_confidence
+        threshold = settings.ocr.low_confidence
         confidence.flag_low_confidence(located, rows, threshold)
         cells = confidence.cell_records(located, report["report_id"], threshold)
     else:
@@ -371,7 +363,7 @@ def extract_report(path: Path | str, engine: str = "both",
     claims = extract_claims(prose, report["report_id"])
     missing = missing_tables(listed_tables(texts), located, report["report_id"])
     return Extraction(report, located, rows, texts, time.perf_counter() - start,
-                      engine, sorted({p for t in located for p in t.pages}), claims,
+                      settings.engine, sorted({p for t in located for p in t.pages}), claims,
                       sorted(ocr_read), missing, cells, printed_folios(texts),
                       grid_records(located, report["report_id"]), path)
 
@@ -395,10 +387,16 @@ def missing_tables(listed: list[Listed], located: list[LocatedTable],
     return out
 
 
+def _tables(found: Mapping[int, engines.PageRead], page: int) -> list[engines.FoundTable]:
+    """The tables an engine found on a page (none where it read nothing there)."""
+    read = found.get(page)
+    return read.tables if read is not None else []
+
+
 def _read_scanned(path: Path, pdf: Any, texts: list[str], only: Collection[int] | None,
-                  settings: OcrSettings | None, done: Callable[[int], None]
-                  ) -> tuple[list[int], dict[int, OcrPage], list[str]]:
-    """OCR of the scanned pages: (scanned page numbers, what OCR read, report flags).
+                  scans: engines.Engine) -> tuple[list[int], dict[int, OcrPage], list[str]]:
+    """OCR of the scanned pages (`scans`, the engine reading them): (scanned page numbers,
+    what OCR read, report flags).
 
     No scanned page: OpenCV and Tesseract are not touched. A report that is all scans
     cannot be read without Tesseract (ReportError saying how to install it); a report with
@@ -414,7 +412,7 @@ def _read_scanned(path: Path, pdf: Any, texts: list[str], only: Collection[int] 
     notes = []
     skipped = [n for n in scanned if n not in wanted]
     try:
-        read = ocr.read_pages(path, wanted, settings, done) if wanted else {}
+        read = dict(scans.read(path, [pdf.pages[n - 1] for n in wanted])) if wanted else {}
     except ocr.OcrError as exc:
         if not has_text_layer(texts):
             raise ReportError(path, f"no text layer (a scanned PDF) and {exc}") from exc
@@ -499,22 +497,25 @@ def _overlap(a: tuple, b: tuple) -> float:
     return (w * h) / ((a[2] - a[0]) * (a[3] - a[1]))
 
 
-def _cross_check(path: Path, located: list[LocatedTable], heights: dict[int, float]) -> None:
-    """Read the same pages with camelot and flag every segment the two engines read apart."""
-    checked = [t for t in located if not any(s.engine == "ocr" for s in t.segments)]
+def _cross_check(path: Path, located: list[LocatedTable], all_pages: Sequence[Any],
+                 primary: engines.Engine, checker: engines.Engine) -> None:
+    """Read the same pages with the checking engine and flag every segment the two engines
+    read apart (the tables of scanned pages are not checked)."""
+    checked = [t for t in located
+               if not any(s.engine == engines.Ocr.name for s in t.segments)]
     pages = sorted({s.page for t in checked for s in t.segments})
-    others = engines.camelot_tables(path, pages, heights)
+    found = checker.read(path, [all_pages[n - 1] for n in pages])
     for table in checked:
         problems = []
         for seg in table.segments:
-            match = max((o for o in others if o.page == seg.page),
-                        key=lambda o: _overlap(seg.bbox, o.bbox), default=None)
+            others = _tables(found, seg.page)
+            match = max(others, key=lambda o: _overlap(seg.bbox, o.bbox), default=None)
             if match is None or _overlap(seg.bbox, match.bbox) < 0.8:
-                problems.append(f"camelot found no table at page {seg.page}")
+                problems.append(f"{checker.name} found no table at page {seg.page}")
                 continue
             problems += [f"page {seg.page}: {p}" for p in engines.compare_grids(seg.grid,
                                                                                  match.grid)]
-        table.engine = "pdfplumber+camelot"
+        table.engine = f"{primary.name}+{checker.name}"
         table.verified = not problems
         if problems:
             table.flags.append("engines disagree: " + "; ".join(problems))
