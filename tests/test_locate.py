@@ -156,7 +156,7 @@ def test_a_continuation_with_an_extra_edge_that_separates_no_text_is_fitted_and_
     assert table.grid.n_cols == 4 and table.pages == [1, 2]
     assert [table.grid.text(2, c) for c in range(4)] == ["2", "Jumlah B", "5", "6"]
     assert table.grid.text(3, 3) == "7"
-    assert any("fitted to its columns" in f for f in table.flags)
+    assert any("fitted to the columns they share" in f for f in table.flags)
     # an extra edge between two printed texts is a column of its own: not joined
     split = FoundTable(2, (50, 60, 550, 200), boxed_grid(
         [["2", "Jumlah B", "5", "6", "x"]], 2, more, 60.0), "pdfplumber")
@@ -164,3 +164,26 @@ def test_a_continuation_with_an_extra_edge_that_separates_no_text_is_fitted_and_
         [HEADER, ["1", "Jumlah A", "10", "9"]], 1, edges, 300.0), "pdfplumber")
     parts = locate_tables([(_page(1), caption, [first_again]), (_page(2), [], [split])])
     assert len(parts) == 2
+
+
+def test_a_name_column_cut_on_the_next_page_is_joined_whole():
+    """The part before prints '4. Persentase ...' in one Indikator cell; the next page draws
+    an edge between '5.' and its name. The edge cuts a name column of the part: the two
+    texts are joined, and the parts joined."""
+    edges = [50.0, 80.0, 300.0, 420.0, 550.0]
+    first = FoundTable(1, (50, 300, 550, 700), boxed_grid(
+        [HEADER, ["1", "4. Persentase A", "10", "9"]], 1, edges, 300.0), "pdfplumber")
+    cut = [50.0, 80.0, 100.0, 300.0, 420.0, 550.0]
+    second = FoundTable(2, (50, 60, 550, 200), boxed_grid(
+        [["2", "5.", "Tingkat B", "5", "6"]], 2, cut, 60.0), "pdfplumber")
+    caption = [{"text": "Tabel 3.1 Pengukuran", "top": 280.0, "bottom": 290.0}]
+    (table,) = locate_tables([(_page(1), caption, [first]), (_page(2), [], [second])])
+    assert [table.grid.text(2, c) for c in range(4)] == ["2", "5. Tingkat B", "5", "6"]
+    # a figure column cut so is not joined: its texts are two figures
+    figures = FoundTable(2, (50, 60, 550, 200), boxed_grid(
+        [["2", "Tingkat B", "5", "6", "7"]], 2, [50.0, 80.0, 300.0, 360.0, 420.0, 550.0],
+        60.0), "pdfplumber")
+    first_again = FoundTable(1, (50, 300, 550, 700), boxed_grid(
+        [HEADER, ["1", "4. Persentase A", "10", "9"]], 1, edges, 300.0), "pdfplumber")
+    assert len(locate_tables([(_page(1), caption, [first_again]),
+                              (_page(2), [], [figures])])) == 2

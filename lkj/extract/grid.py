@@ -9,7 +9,7 @@ cell knows the rows and columns it covers. Normalisation can then tell a merged 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 
 
@@ -158,21 +158,35 @@ class Grid:
             return None
         return [lefts[c] for c in range(self.n_cols)] + [right]
 
-    def merge_columns(self, groups: list[list[int]]) -> Grid | None:
+    def merge_columns(self, groups: list[list[int]], joinable: Collection[int] = ()
+                      ) -> Grid | None:
         """The grid with each group of neighbouring columns made one column (groups in
         order, covering every column once), or None where that would put two printed
-        texts of one row in one cell: only an edge that separates nothing is taken away.
+        texts of one row in one cell. In a `joinable` new column (a name column: "5." and
+        "Tingkat kepuasan" drawn as two cells where the page before prints "4. Persentase"
+        in one) the texts of cells over the same rows are joined left to right instead.
         A cell keeps its row span; the empty cells a merge leaves over are dropped."""
         new_col = {c: i for i, group in enumerate(groups) for c in group}
         taken: dict[tuple[int, int], Cell] = {}
-        cells = []
+        cells: list[Cell] = []
         for cell in sorted(self.cells, key=lambda c: (not c.text.strip(), c.row, c.col)):
             first, last = new_col[cell.col], new_col[cell.col + cell.colspan - 1]
             spots = [(r, c) for r in range(cell.row, cell.row + cell.rowspan)
                      for c in range(first, last + 1)]
-            if any(s in taken for s in spots):
-                if cell.text.strip():
+            held = {id(taken[s]): taken[s] for s in spots if s in taken}
+            if held and not cell.text.strip():
+                continue
+            if held:
+                (other,) = held.values() if len(held) == 1 else (None,)
+                if (other is None or first not in joinable or first != last
+                        or (other.col, other.colspan, other.row, other.rowspan)
+                        != (first, 1, cell.row, cell.rowspan)):
                     return None
+                left, right = sorted((other, cell), key=lambda c: c.bbox[0] if c.bbox else 0)
+                joined = replace(other, text=f"{left.text.strip()} {right.text.strip()}",
+                                 bbox=_union(left.bbox, right.bbox))
+                cells[next(i for i, c in enumerate(cells) if c is other)] = joined
+                taken.update(dict.fromkeys(spots, joined))
                 continue
             moved = replace(cell, col=first, colspan=last - first + 1)
             taken.update(dict.fromkeys(spots, moved))
@@ -194,6 +208,14 @@ class Grid:
 
 #: A line that ends in a word and a hyphen: the word goes on at the start of the next line.
 _BROKEN_WORD = re.compile(r"(?<=[^\W\d_])-[ \t]*\n\s*(?=\w)")
+
+
+def _union(a: tuple[float, float, float, float] | None,
+           b: tuple[float, float, float, float] | None
+           ) -> tuple[float, float, float, float] | None:
+    if a is None or b is None:
+        return a or b
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
 def join_lines(text: str | None) -> str:

@@ -119,29 +119,41 @@ def _is_broken_row(prev: LocatedTable, cont: Grid) -> bool:
     return True
 
 
-def fitted_to(prev: Grid, cont: Grid) -> Grid | None:
-    """A continuation drawn with more column edges than the part before it, fitted to that
-    part's columns: where every edge of `prev` has an edge of `cont` at it, the extra
-    edges of `cont` (a rule the maker drew for one lower row) are taken away, if they
-    separate no printed texts. Edges are at one place within a quarter of the narrowest
-    column of `prev`: the columns' own widths, whatever the maker. None where the
-    continuation does not fit."""
-    if cont.n_cols <= prev.n_cols:
-        return None
+def fitted(prev: Grid, cont: Grid, header: Header) -> tuple[Grid, Grid] | None:
+    """A part and its continuation drawn with column edges of their own, fitted to the
+    columns they share: an edge of one that the other lacks (a rule the maker drew for one
+    lower row, through the whole table) is taken away where it separates no printed texts
+    of its grid, or where it cuts a name column of the part (`header`: indicator,
+    sasaran ...) that the other draws whole: there the texts are joined ("5." and
+    "Tingkat kepuasan" as "5. Tingkat kepuasan"). Edges are at one place within a quarter
+    of the narrowest column of the grid with fewer columns: the table's own widths,
+    whatever the maker. None where the two do not share both outer edges, or an edge to
+    take away separates texts elsewhere."""
     mine, theirs = prev.column_edges(), cont.column_edges()
-    if mine is None or theirs is None:
+    if mine is None or theirs is None or prev.n_cols == cont.n_cols:
         return None
-    near = min(b - a for a, b in zip(mine, mine[1:], strict=False)) / 4
-    at = []
-    for x in mine:
-        best = min(range(len(theirs)), key=lambda i: abs(theirs[i] - x))
-        if abs(theirs[best] - x) > near or (at and best <= at[-1]):
-            return None
-        at.append(best)
-    if at[0] != 0 or at[-1] != len(theirs) - 1:
+    coarse = mine if len(mine) < len(theirs) else theirs
+    near = min(b - a for a, b in zip(coarse, coarse[1:], strict=False)) / 4
+    shared = [(i, j) for i, x in enumerate(mine) for j, y in enumerate(theirs)
+              if abs(x - y) <= near]
+    if (not shared or shared[0] != (0, 0) or shared[-1] != (len(mine) - 1, len(theirs) - 1)
+            or any(b[0] <= a[0] or b[1] <= a[1] for a, b in zip(shared, shared[1:],
+                                                                 strict=False))):
         return None
-    groups = [list(range(a, b)) for a, b in zip(at, at[1:], strict=False)]
-    return cont.merge_columns(groups)
+
+    roles = [c.role for c in header.columns]
+    names = {k for k, (i, i_next) in enumerate(zip(shared, shared[1:], strict=False))
+             if {roles[c] for c in range(i[0], i_next[0])} - {None} <= families.NAME_ROLES
+             and {roles[c] for c in range(i[0], i_next[0])} & families.NAME_ROLES}
+
+    def merged(grid: Grid, at: list[int]) -> Grid | None:
+        if len(at) - 1 == grid.n_cols:
+            return grid
+        return grid.merge_columns([list(range(a, b)) for a, b in zip(at, at[1:], strict=False)],
+                                  names)
+
+    a, b = merged(prev, [i for i, _ in shared]), merged(cont, [j for _, j in shared])
+    return (a, b) if a is not None and b is not None else None
 
 
 def locate_tables(pages: list[tuple[Any, list[dict], list[FoundTable]]]) -> list[LocatedTable]:
@@ -185,14 +197,22 @@ def locate_tables(pages: list[tuple[Any, list[dict], list[FoundTable]]]) -> list
             elif (located and _opens_page(page, lines, table)
                   and located[-1].segments[-1].page == page.page_number - 1
                   and (located[-1].grid.n_cols == table.grid.n_cols
-                       or (fitted := fitted_to(located[-1].grid, table.grid)) is not None)):
+                       or (fit := fitted(located[-1].grid, table.grid,
+                                      located[-1].header)) is not None)):
                 prev = located[-1]
                 if table.grid.n_cols != prev.grid.n_cols:
                     prev.flags.append(f"continued on page {page.page_number} with "
-                                      f"{table.grid.n_cols - prev.grid.n_cols} column edge(s) "
-                                      f"more, that separate no text: fitted to its columns")
-                    table.grid = fitted
-                drop = repeated_header_rows(prev.segments[0].grid, prev.header, table.grid)
+                                      f"{table.grid.n_cols} columns where it has "
+                                      f"{prev.grid.n_cols}; the edges one of them lacks "
+                                      f"separate no text: fitted to the columns they share")
+                    if fit[0] is not prev.grid:
+                        prev.grid = fit[0]
+                        prev.header = analyse_header(prev.grid)
+                        prev.family = families.family_of(prev.header.roles())
+                    table.grid = fit[1]
+                drawn = prev.segments[0].grid  # its header rows, as the part was drawn
+                drop = repeated_header_rows(drawn if drawn.n_cols == prev.grid.n_cols
+                                            else prev.grid, prev.header, table.grid)
                 cont = table.grid.drop_rows(drop)
                 if _is_broken_row(prev, cont):
                     prev.grid, cont = prev.grid.join_below(cont)

@@ -33,6 +33,7 @@ from lkj.extract.narrative import Line, PageLines, extract_claims
 from lkj.extract.normalise import Rows, normalise_table
 from lkj.extract.settings import READERS, ExtractSettings
 from lkj.schemas import contract, families, registry
+from lkj.text import page_list
 
 if TYPE_CHECKING:
     from lkj.extract.ocr import OcrPage
@@ -338,7 +339,7 @@ def extract_report(path: Path | str, settings: ExtractSettings | None = None,
         if unknown:  # ruled tables, but no performance-report words anywhere
             pages = sorted({p for t in unknown for p in t.pages})
             where = f"{len(pages)} pages" if len(pages) > 6 else \
-                f"page{'s' if len(pages) > 1 else ''} {_pages(pages)}"
+                f"page{'s' if len(pages) > 1 else ''} {page_list(pages)}"
             what += (f" ({len(unknown)} ruled table{'s' if len(unknown) > 1 else ''} on "
                      f"{where}, none of a family lkj knows)")
         raise ReportError(path, what)
@@ -417,22 +418,18 @@ def _read_scanned(path: Path, pdf: Any, texts: list[str], only: Collection[int] 
         if not has_text_layer(texts):
             raise ReportError(path, f"no text layer (a scanned PDF) and {exc}") from exc
         read, skipped = {}, scanned
-        notes.append(f"scanned page(s) {_pages(skipped)} not read: {exc}")
+        notes.append(f"scanned page(s) {page_list(skipped)} not read: {exc}")
     else:
         if skipped:
-            notes.append(f"scanned page(s) {_pages(skipped)} not read (OCR limited to "
-                         f"pages {_pages(sorted(only or []))})")
+            notes.append(f"scanned page(s) {page_list(skipped)} not read (OCR limited to "
+                         f"pages {page_list(only or [])})")
     if read:
         plural = "s" if len(read) != 1 else ""
-        notes.insert(0, f"read by OCR ({len(read)} page{plural}: {_pages(sorted(read))})")
+        notes.insert(0, f"read by OCR ({len(read)} page{plural}: {page_list(read)})")
         if over := [n for n in searchable if n in read]:
             notes.insert(1, f"searchable scan: the scanner's invisible text layer of page(s) "
-                         f"{_pages(over)} not used (a table's rulings are in the image)")
+                         f"{page_list(over)} not used (a table's rulings are in the image)")
     return scanned, read, notes
-
-
-def _pages(numbers: list[int]) -> str:
-    return ",".join(map(str, numbers))
 
 
 def _running_text(pages: Iterable[Any], located: list[LocatedTable],
