@@ -23,7 +23,7 @@ __all__ = ["Findings", "Report", "ReportError", "Store", "StoreError", "audit", 
 
 _WHERE = {"Report": "lkj.api", "Findings": "lkj.api", "Store": "lkj.api", "read": "lkj.api",
           "audit": "lkj.api", "run": "lkj.api", "ReportError": "lkj.extract.document",
-          "StoreError": "lkj.load.sqlite"}
+          "StoreError": "lkj.load.store"}
 
 
 def __getattr__(name: str) -> Any:

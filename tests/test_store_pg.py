@@ -31,6 +31,7 @@ from stores import pg_dump as dump
 from lkj.archive.ingest import Stores, run_checks, store_one
 from lkj.load import postgres as pg
 from lkj.load import sqlite as sqlstore
+from lkj.load.store import missing_columns
 from lkj.schemas import registry
 
 #: Slow (a PostgreSQL server and lkj run into it): left out of `make check`;
@@ -122,6 +123,17 @@ def test_both_schema_files_declare_the_same_store():
     assert post["indexes"] == lite["indexes"]
     assert post["views"] == lite["views"] and set(VIEWS) <= set(lite["views"])
     assert pg.schema_version() == sqlstore.schema_version()
+
+
+def test_both_schema_files_hold_the_contract():
+    """The one check of a store's columns (lkj.load.store.missing_columns, also run when a
+    store is opened) passes on both schema files, and names a column either lacks."""
+    for ddl in (parse_ddl(sqlstore.schema_sql()), parse_ddl(pg.schema_sql())):
+        have = {t: [c[0] for c in v["columns"]] for t, v in ddl["tables"].items()}
+        assert missing_columns(have) == []
+        have["iku"].remove("realisasi")  # a contract column
+        have["reports"].remove("loaded_at")  # a column of the store only
+        assert missing_columns(have) == ["reports.loaded_at", "iku.realisasi"]
 
 
 def test_a_url_through_click_path_is_repaired():

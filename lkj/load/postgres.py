@@ -36,6 +36,7 @@ from lkj.load.sqlite import (
     UPGRADABLE_FROM,
     LoadResult,
     StoreError,
+    check_columns,
     loaded_result,
     older_store,
     sql_value,
@@ -206,12 +207,11 @@ def open_store(url: Path | str, create: bool = True, readonly: bool = False
     except BaseException:
         engine.dispose()
         raise
-    missing = [f"{t}.{c}" for t, cols in store_columns().items() for c in cols
-               if c not in kinds.get(t, {})]
-    if missing:
+    try:
+        check_columns(shown, kinds)
+    except StoreError:
         engine.dispose()
-        raise StoreError(f"{shown}: an lkj store without {', '.join(missing[:5])}: "
-                         "load the reports into a new database")
+        raise
     if readonly:
         engine = engine.execution_options(postgresql_readonly=True)
     return PgConnection(engine, shown, kinds)
