@@ -3,7 +3,7 @@
 The schema is lkj/schemas/store.sql (tables, keys, views, the schema version). `SqliteStore`
 is the store's backend (lkj.load.store.Backend; the decisions are lkj.load.store.load's):
 everything of one report is written inside one BEGIN IMMEDIATE ... COMMIT, any failure rolls
-back, and the store is exactly as it was before. `connect` opens the file itself (WAL, busy
+back, and the store is exactly as it was before. `open_store` opens the file itself (WAL, busy
 timeout, read-only opens, schema versions and upgrades), for the backend and for lkj serve.
 """
 
@@ -12,13 +12,11 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from urllib.parse import urlencode
 
@@ -54,8 +52,7 @@ from lkj.schemas import registry
 
 #: What lkj.load.postgres and lkj.load.csvstore still take from here (lkj.load.store's).
 __all__ = ["ADDED_COLUMNS", "INDICATOR_TABLES", "RENAMED", "STATUSES", "UPGRADABLE_FROM",
-           "LoadResult", "SqliteStore", "StoreError", "backend", "check_columns", "connect",
-           "is_postgres_url",
+           "LoadResult", "SqliteStore", "StoreError", "check_columns", "is_postgres_url",
            "load_extraction", "loaded_result", "older_store", "open_store", "read_table",
            "record_ingest_error", "row_counts", "schema_sql", "schema_version", "shown_store",
            "sql_value", "store_columns", "store_records", "store_table", "unstored_columns",
@@ -93,8 +90,8 @@ def _wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.05)
 
 
-def connect(path: Path | str, create: bool = True, readonly: bool = False
-            ) -> sqlite3.Connection:
+def open_store(path: Path | str, create: bool = True, readonly: bool = False
+               ) -> sqlite3.Connection:
     """Open (or create) an lkj store file: WAL journal, foreign keys on, schema version
     and columns checked.
 
@@ -247,7 +244,7 @@ def _upgrade(conn: sqlite3.Connection, shown: str, version: int, want: int) -> N
 
 
 class SqliteStore(Backend):
-    """A SQLite store file (`connect`): each primitive one statement or two, a report's
+    """A SQLite store file (`open_store`): each primitive one statement or two, a report's
     in one BEGIN IMMEDIATE ... COMMIT."""
 
     def __init__(self, conn: sqlite3.Connection, shown: str) -> None:
@@ -256,7 +253,7 @@ class SqliteStore(Backend):
     @classmethod
     def open(cls, path: Path | str, create: bool = True, readonly: bool = False
              ) -> SqliteStore:
-        return cls(connect(path, create, readonly), str(path))
+        return cls(open_store(path, create, readonly), str(path))
 
     @property
     def in_transaction(self) -> bool:
@@ -352,34 +349,6 @@ def _insert_rows(conn: sqlite3.Connection, table: str, columns: Sequence[str],
 
 
 # --- the module functions over a sqlite3 connection (lkj.load.postgres has the same) ------
-
-def backend(db: Path | str) -> ModuleType:
-    """The store module for a --db: lkj.load.postgres for a PostgreSQL URL, else this one.
-    Both have the same functions (open_store, load_extraction, record_ingest_error ...).
-    A --db that is neither a path nor a PostgreSQL URL is refused (`check_location`)."""
-    check_location(db)
-    if not is_postgres_url(db):
-        return sys.modules[__name__]
-    try:
-        from lkj.load import postgres
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("sqlalchemy", "psycopg"):
-            raise
-        raise StoreError(f"{str(db).split('@')[-1]}: a PostgreSQL store needs SQLAlchemy "
-                         "and psycopg (pip install 'lkj[postgres]')") from exc
-    return postgres
-
-
-def open_store(path: Path | str, create: bool = True, readonly: bool = False
-               ) -> Any:
-    """A sqlite3 connection to the store file (`connect`); a postgresql:// URL opens a
-    PostgreSQL store instead (lkj.load.postgres.open_store), whose connection answers the
-    same `execute` reads."""
-    check_location(path)
-    if is_postgres_url(path):
-        return backend(path).open_store(path, create, readonly)
-    return connect(path, create, readonly)
-
 
 def load_extraction(conn: sqlite3.Connection, extraction: Any,
                     findings: Sequence[Mapping[str, Any]] | None = None,

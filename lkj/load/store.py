@@ -11,7 +11,7 @@ stays). `load` holds the decisions, the same for every backend and in the same w
 - replacing deletes the stored report (same report_id, or the same file read before) and
   stores this reading: "replaced", naming the file it replaced.
 
-The store's tables and columns are
+`open_store` picks the backend for a location. The store's tables and columns are
 lkj/schemas/store.sql's (`store_columns`); `check_columns` holds an opened store to them
 and to the output contract (lkj/schemas/contract.py).
 """
@@ -391,3 +391,29 @@ def loaded_result(rid: str, counts: dict[str, int], old: Sequence[Any] | None,
         message += f"; not stored (no place in the store): {', '.join(unstored)}"
     return LoadResult("replaced" if old else "loaded", rid, message, counts,
                       old[0] if old else None, tuple(unstored))
+
+
+def open_store(location: Path | str, create: bool = True, readonly: bool = False,
+               csv: bool = False) -> Backend:
+    """Open (or create) the store at `location`: a postgresql:// URL (lkj.load.postgres),
+    with `csv` a folder of CSV files (lkj.load.csvstore), else a SQLite file
+    (lkj.load.sqlite). `readonly` (lkj compare) creates and changes nothing. A location
+    that is a URL of another scheme is refused (`check_location`), and so is a store that
+    cannot be used, with the reason (StoreError)."""
+    if csv:
+        from lkj.load.csvstore import CsvStore
+
+        return CsvStore(Path(location))
+    check_location(location)
+    if not is_postgres_url(location):
+        from lkj.load.sqlite import SqliteStore
+
+        return SqliteStore.open(location, create, readonly)
+    try:
+        from lkj.load.postgres import PgStore
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("sqlalchemy", "psycopg"):
+            raise
+        raise StoreError(f"{str(location).split('@')[-1]}: a PostgreSQL store needs "
+                         "SQLAlchemy and psycopg (pip install 'lkj[postgres]')") from exc
+    return PgStore.open(location, create, readonly)
