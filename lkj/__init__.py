@@ -23,7 +23,7 @@ __all__ = ["ExtractSettings", "Findings", "Report", "ReportError", "Store", "Sto
 
 _WHERE = {"Report": "lkj.api", "Findings": "lkj.api", "Store": "lkj.api", "read": "lkj.api",
           "audit": "lkj.api", "run": "lkj.api", "ReportError": "lkj.extract.document",
-          "StoreError": "lkj.load.sqlite", "ExtractSettings": "lkj.extract.settings"}
+          "StoreError": "lkj.load.store", "ExtractSettings": "lkj.extract.settings"}
 
 
 def __getattr__(name: str) -> Any:

@@ -209,7 +209,7 @@ class Store:
         """A store at `location`, created if missing: a postgresql:// URL; a folder (one
         that exists, or a path ending in /) is a CSV store; any other path a SQLite file.
         An unusable location raises lkj.StoreError with the reason."""
-        from lkj.load.sqlite import is_postgres_url
+        from lkj.load.store import is_postgres_url
 
         text = str(location)
         if is_postgres_url(text):
@@ -219,7 +219,7 @@ class Store:
 
     @property
     def is_csv(self) -> bool:
-        return self._stores.conn is None
+        return self._stores.sql is None
 
     def load(self, report: Report, findings: Findings | None = None,
              replace: bool = False) -> str:
@@ -243,14 +243,8 @@ class Store:
         all, in the order stored."""
         import pandas as pd
 
-        if self.is_csv:
-            from lkj.load import csvstore
-
-            rows = csvstore.read_table(Path(self.location), name)
-            if report_id is not None:
-                rows = [r for r in rows if r.get("report_id") == report_id]
-            return pd.DataFrame(rows)
-        return pd.DataFrame(self._stores.store.read_table(self._stores.conn, name, report_id))
+        ((_, store),) = self._stores.opened
+        return pd.DataFrame(store.read_table(name, report_id))
 
     def reports(self) -> pd.DataFrame:
         """The reports stored: one row each (agency, year, file, sha256, pages, ...)."""
@@ -267,7 +261,7 @@ class Store:
         if self.is_csv:
             raise NotImplementedError("compare reads a SQL store (SQLite or PostgreSQL); "
                                       "a CSV folder holds the tables to read with pandas")
-        rows = compare_rows(self._stores.conn, agency=agency, indicator=indicator)
+        rows = compare_rows(self._stores.sql, agency=agency, indicator=indicator)
         return pd.DataFrame(rows, columns=COMPARE_COLUMNS)
 
     def close(self) -> None:
@@ -280,7 +274,7 @@ class Store:
         self.close()
 
     def __repr__(self) -> str:
-        from lkj.load.sqlite import shown_store
+        from lkj.load.store import shown_store
 
         return f"<lkj.Store {shown_store(self.location)}>"
 

@@ -9,11 +9,11 @@ indicators.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 from lkj.extract.numbers import display_number
+from lkj.load.store import Backend
 from lkj.schemas import registry
 
 #: Columns of `lkj compare --csv`, one row per agency, indicator and year.
@@ -31,9 +31,9 @@ class CompareError(Exception):
     """An agency or indicator the store or the registry does not know."""
 
 
-def resolve_agency(conn: sqlite3.Connection, text: str) -> str:
+def resolve_agency(store: Backend, text: str) -> str:
     """An agency_id from an id, a name or an alias (registry), as stored."""
-    stored = [r[0] for r in conn.execute(
+    stored = [r[0] for r in store.query(
         "SELECT DISTINCT agency_id FROM reports WHERE agency_id IS NOT NULL ORDER BY 1")]
     if text in stored:
         return text
@@ -57,21 +57,21 @@ def resolve_indicator(text: str) -> str:
     raise CompareError(f"unknown indicator {text!r}{hint}; known: {known}")
 
 
-def compare_rows(conn: sqlite3.Connection, agency: str | None = None,
+def compare_rows(store: Backend, agency: str | None = None,
                  indicator: str | None = None) -> list[dict[str, Any]]:
-    """One row per agency, canonical indicator and year (registry order, then year)."""
-    where, args = [], []
+    """One row per agency, canonical indicator and year (registry order, then year), from
+    a store that answers SQL (SQLite or PostgreSQL)."""
+    where, args = [], {}
     if agency:
-        where.append("agency_id = ?")
-        args.append(resolve_agency(conn, agency))
+        where.append("agency_id = :agency")
+        args["agency"] = resolve_agency(store, agency)
     if indicator:
-        where.append("indicator_id = ?")
-        args.append(resolve_indicator(indicator))
+        where.append("indicator_id = :indicator")
+        args["indicator"] = resolve_indicator(indicator)
     sql = "SELECT {} FROM v_iku_compare {}".format(
         ", ".join(f'"{c}"' for c in COMPARE_COLUMNS),
         ("WHERE " + " AND ".join(where)) if where else "")
-    cur = conn.execute(sql, args)
-    rows = [dict(zip(COMPARE_COLUMNS, r, strict=True)) for r in cur]
+    rows = [dict(zip(COMPARE_COLUMNS, r, strict=True)) for r in store.query(sql, args)]
     order = {i.indicator_id: n for n, i in enumerate(registry.INDICATORS)}
     rows.sort(key=lambda r: (r["agency_id"] or "", order.get(r["indicator_id"], len(order)),
                              r["indicator_id"], r["year"] or 0))

@@ -19,7 +19,7 @@ import click
 
 from lkj import __version__
 from lkj.extract.engines import ENGINE_CHOICES
-from lkj.load.sqlite import shown_store
+from lkj.load.store import shown_store
 from lkj.schemas import contract
 from lkj.text import counted
 
@@ -187,7 +187,7 @@ def store_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from lkj.compare import CompareError
-        from lkj.load.sqlite import StoreError
+        from lkj.load.store import StoreError
 
         try:
             return fn(*args, **kwargs)
@@ -654,13 +654,10 @@ def compare(db: Path, agency: str | None, indicator: str | None, csv_out: Path |
     """
     from lkj.compare import COMPARE_COLUMNS, compare_rows, draw_chart, number
     from lkj.load.files import write_csv
-    from lkj.load.sqlite import open_store
+    from lkj.load.store import open_store
 
-    conn = open_store(db, readonly=True)
-    try:
-        rows = compare_rows(conn, agency=agency, indicator=indicator)
-    finally:
-        conn.close()
+    with open_store(db, readonly=True) as store:
+        rows = compare_rows(store, agency=agency, indicator=indicator)
     if not rows:
         raise click.ClickException(f"{shown_store(db)}: no indicator rows match")
     head = ("agency", "indicator", "year", "target", "realisasi", "capaian", "recomputed",

@@ -92,12 +92,12 @@ def test_a_chunk_with_a_report_whose_checks_raise_is_stored_whole(tmp_path, monk
         outcomes = list(ingest_many(paths, stores, ExtractSettings(engine=ENGINE), jobs=2,
                                     chunk=len(paths)))
         assert [o.status for o in outcomes] == ["loaded"] * 4
-        tables = dict(stores.conn.execute(
-            "SELECT report_id, COUNT(*) FROM tables GROUP BY report_id").fetchall())
+        tables = dict(stores.sql.query(
+            "SELECT report_id, COUNT(*) FROM tables GROUP BY report_id"))
         assert set(tables) == {f"bp3mi-ntb-{y}" for y in YEARS} and min(tables.values()) > 5
-        rows = stores.conn.execute(
+        rows = stores.sql.query(
             'SELECT report_id, "check", severity, status FROM findings '
-            "WHERE message LIKE 'check could not run%'").fetchall()
+            "WHERE message LIKE 'check could not run%'")
     assert rows == [(VICTIM, "narrative", "error", "failed")]
 
 

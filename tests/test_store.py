@@ -5,6 +5,7 @@ runs on SQLite and PostgreSQL alike."""
 from __future__ import annotations
 
 import csv
+import sqlite3
 
 import pytest
 
@@ -65,3 +66,35 @@ def test_csv_store_round_trip_idempotence_and_replace(tmp_path, extraction_2023,
     for name in ("iku", "events", "budget"):
         assert len(csvstore.read_table(folder, name)) == len(extraction_2023.columned()[name][1])
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temp file left
+
+
+def test_a_store_file_without_a_contract_column_is_refused(tmp_path):
+    db = tmp_path / "lkj.sqlite"
+    store.open_store(db).close()
+    raw = sqlite3.connect(db)
+    raw.execute("ALTER TABLE claims DROP COLUMN heading")  # the store's version kept
+    raw.close()
+    with pytest.raises(store.StoreError, match=r"an lkj store without claims\.heading"):
+        store.open_store(db)
+
+
+def test_the_csv_store_decides_in_the_sqlite_store_s_words(tmp_path, extraction_2023,
+                                                            changed_2023):
+    """One set of decisions (lkj.load.store.load): the same statuses and messages."""
+    conn = store.open_store(tmp_path / "lkj.sqlite")
+    folder = tmp_path / "csv"
+    try:
+        for extraction, replace in ((extraction_2023, False), (extraction_2023, False),
+                                    (changed_2023, False), (changed_2023, True)):
+            a = store.load_extraction(conn, extraction, replace=replace)
+            b = csvstore.load_extraction(folder, extraction, replace=replace)
+            loaded = {r["report_id"]: r["loaded_at"] for r in csvstore.read_table(folder,
+                                                                                  "reports")}
+            (stored,) = store.read_table(conn, "reports")
+            words = b.message.replace(next(iter(loaded.values()), ""), stored["loaded_at"])
+            assert (a.status, a.report_id, a.previous) == (b.status, b.report_id, b.previous)
+            assert a.message.split(" (replaced")[0] == words.split(" (replaced")[0]
+            if a.status == "replaced":
+                assert ", loaded " in b.message
+    finally:
+        conn.close()

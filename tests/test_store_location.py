@@ -21,6 +21,7 @@ from stores import sqlite_run
 
 from lkj.compare import compare_rows
 from lkj.load import sqlite as store
+from lkj.load import store as lkj_store
 
 LKJ = Path(sys.executable).parent / "lkj"
 #: What --db says of a text that is neither a path nor a PostgreSQL URL.
@@ -85,8 +86,8 @@ def as_schema_2(db: Path) -> None:
                                   "sqlite:///lkj.sqlite", "http://host/lkj.sqlite"])
 def test_a_url_of_another_scheme_is_refused_and_nothing_is_made(tmp_path, monkeypatch, text):
     monkeypatch.chdir(tmp_path)
-    for call in (store.backend, store.open_store,
-                 lambda db: store.open_store(db, readonly=True)):
+    for call in (store.open_store, lkj_store.open_store,
+                 lambda db: lkj_store.open_store(db, readonly=True)):
         for db in (text, Path(text)):
             with pytest.raises(store.StoreError) as caught:
                 call(db)
@@ -139,7 +140,7 @@ def test_a_reader_writes_nothing(loaded_store, tmp_path):
     before = digest(tmp_path)
     conn = store.open_store(db, readonly=True)
     try:
-        assert compare_rows(conn)
+        assert compare_rows(store.SqliteStore(conn, str(db)))
         with pytest.raises(store.sqlite3.OperationalError, match="readonly"):
             conn.execute("DELETE FROM reports")
     finally:
@@ -154,13 +155,13 @@ def test_a_wal_store_on_read_only_media_is_read(loaded_store, mount, schema):
     if schema == "older":
         as_schema_2(db)  # upgraded when opened to write; read as it is
     conn = store.open_store(loaded_store, readonly=True)
-    want = compare_rows(conn)
+    want = compare_rows(store.SqliteStore(conn, str(loaded_store)))
     conn.close()
     seal()
     before = digest(where)
     conn = store.open_store(db, readonly=True)
     try:
-        assert compare_rows(conn) == want
+        assert compare_rows(store.SqliteStore(conn, str(db))) == want
         assert store.row_counts(conn)["ocr_cells"] == 0
         assert conn.execute("PRAGMA user_version").fetchone()[0] == (
             2 if schema == "older" else store.schema_version())

@@ -31,6 +31,8 @@ from stores import pg_dump as dump
 from lkj.archive.ingest import Stores, run_checks, store_one
 from lkj.load import postgres as pg
 from lkj.load import sqlite as sqlstore
+from lkj.load import store as lkj_store
+from lkj.load.store import missing_columns
 from lkj.schemas import registry
 
 #: Slow (a PostgreSQL server and lkj run into it): left out of `make check`;
@@ -124,6 +126,17 @@ def test_both_schema_files_declare_the_same_store():
     assert pg.schema_version() == sqlstore.schema_version()
 
 
+def test_both_schema_files_hold_the_contract():
+    """The one check of a store's columns (lkj.load.store.missing_columns, also run when a
+    store is opened) passes on both schema files, and names a column either lacks."""
+    for ddl in (parse_ddl(sqlstore.schema_sql()), parse_ddl(pg.schema_sql())):
+        have = {t: [c[0] for c in v["columns"]] for t, v in ddl["tables"].items()}
+        assert missing_columns(have) == []
+        have["iku"].remove("realisasi")  # a contract column
+        have["reports"].remove("loaded_at")  # a column of the store only
+        assert missing_columns(have) == ["reports.loaded_at", "iku.realisasi"]
+
+
 def test_a_url_through_click_path_is_repaired():
     url = "postgresql://lkj:secret@127.0.0.1:5432/lkj_test?options=-csearch_path%3Dx"
     assert pg.postgres_url(Path(url)) == url  # Path turns // into /
@@ -133,8 +146,7 @@ def test_a_url_through_click_path_is_repaired():
     assert sqlstore.is_postgres_url(Path(url)) and sqlstore.is_postgres_url("postgres://h/d")
     assert not sqlstore.is_postgres_url("out/lkj.sqlite")
     assert "secret" not in pg.shown_url(url)
-    assert sqlstore.backend("out/lkj.sqlite") is sqlstore
-    assert sqlstore.backend(url) is pg
+    assert isinstance(lkj_store.open_store(":memory:"), sqlstore.SqliteStore)
 
 
 # --- server fixtures -------------------------------------------------------------------------
@@ -156,7 +168,7 @@ def conn(url):
 
 def test_reading_an_empty_database_does_not_make_it_a_store(url):
     with pytest.raises(pg.StoreError, match="an empty database, not an lkj store"):
-        sqlstore.open_store(url, create=False)  # the entry point lkj compare uses
+        lkj_store.open_store(url, create=False)  # the entry point lkj compare uses
     conn = pg.open_store(url)
     assert pg.row_counts(conn)["reports"] == 0  # and it was still empty
     conn.close()
@@ -254,7 +266,7 @@ def test_the_batch_stores_through_the_same_stores(url, sample_2023, extraction_2
     """lkj.archive.ingest.Stores picks this backend for a URL: a refused report is an
     outcome and an ingest_errors row, a stored one is found again by its hash."""
     with Stores(url) as stores:
-        assert stores.store is pg
+        assert isinstance(stores.sql, pg.PgStore)
         bad = fake_extraction([{"table_id": "1", "table_part": 1, "indicator": "\x00"}])
         outcome = store_one(stores, Path("bad.pdf"), None, bad, None, False)
         assert outcome.status == "failed" and "ValueRejected" in outcome.message
@@ -265,7 +277,7 @@ def test_the_batch_stores_through_the_same_stores(url, sample_2023, extraction_2
         assert rid == extraction_2023.report["report_id"]
         again = stores.summary(sample_2023, rid)
         assert (again.tables, again.rows) == (outcome.tables, outcome.rows)
-        (error,) = pg.read_table(stores.conn, "ingest_errors")
+        (error,) = stores.sql.read_table("ingest_errors")
         assert error["source_file"] == "bad.pdf" and "NUL" in error["reason"]
 
 

@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lkj.load import csvstore
-from lkj.load import sqlite as sqlstore
-from lkj.load.sqlite import LoadResult, StoreError
+from lkj.load.store import Backend, LoadResult, StoreError, load, open_store
 from lkj.schemas import contract
 
 if TYPE_CHECKING:
@@ -73,15 +71,24 @@ def run_checks(extraction: Any) -> list[dict[str, Any]] | None:
 
 
 class Stores:
-    """Where reports go: a SQLite database, a CSV folder, or both (same rules in each)."""
+    """Where reports go: a database (SQLite or PostgreSQL), a CSV folder, or both: opened
+    store backends (lkj.load.store), the same decisions in each."""
 
-    def __init__(self, db: Path | None = None, csv_dir: Path | None = None) -> None:
+    def __init__(self, db: Path | str | None = None, csv_dir: Path | None = None) -> None:
         if db is None and csv_dir is None:
             raise ValueError("give a database, a CSV folder, or both")
         self.db, self.csv_dir = db, csv_dir
-        #: lkj.load.sqlite, or lkj.load.postgres for a postgresql:// URL (same functions).
-        self.store = sqlstore.backend(db) if db is not None else None
-        self.conn = self.store.open_store(db) if self.store is not None else None
+        #: The opened stores, each with the name an outcome's notes give it ("db", "csv").
+        self.opened: list[tuple[str, Backend]] = []
+        if db is not None:
+            self.opened.append(("db", open_store(db)))
+        if csv_dir is not None:
+            self.opened.append(("csv", open_store(csv_dir, csv=True)))
+
+    @property
+    def sql(self) -> Backend | None:
+        """The database, the store that answers SQL (None: a CSV folder only)."""
+        return next((s for _, s in self.opened if s.sql), None)
 
     def __enter__(self) -> Stores:
         return self
@@ -90,61 +97,41 @@ class Stores:
         self.close()
 
     def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
+        while self.opened:
+            self.opened.pop()[1].close()
 
     def stored_report(self, sha256: str) -> str | None:
         """The report_id stored from this file in every store, else None."""
-        found = set()
-        if self.conn is not None:
-            row = self.conn.execute("SELECT report_id FROM reports WHERE sha256 = ?",
-                                    (sha256,)).fetchone()
-            if row is None:
-                return None
-            found.add(row[0])
-        if self.csv_dir is not None:
-            ids = [r["report_id"] for r in csvstore.read_table(self.csv_dir, "reports")
-                   if r["sha256"] == sha256]
-            if not ids:
-                return None
-            found.update(ids)
+        found = {store.find_by_sha256(sha256) for _, store in self.opened}
         return found.pop() if len(found) == 1 else None
 
     def load(self, extraction: Any, findings: Sequence[Mapping[str, Any]] | None,
              replace: bool) -> list[tuple[str, LoadResult]]:
-        out = []
-        if self.conn is not None:
-            out.append(("db", self.store.load_extraction(self.conn, extraction, findings,
-                                                         replace)))
-        if self.csv_dir is not None:
-            out.append(("csv", csvstore.load_extraction(self.csv_dir, extraction, findings,
-                                                        replace)))
-        return out
+        return [(where, load(store, extraction, findings, replace))
+                for where, store in self.opened]
 
     def record_error(self, path: Path, sha256: str | None, reason: str | None) -> None:
         """The file's ingest_errors row in every store (reason None: no row, it is fine)."""
-        if self.conn is not None:
-            self.store.record_ingest_error(self.conn, path, sha256, reason)
-        if self.csv_dir is not None:
-            csvstore.record_ingest_error(self.csv_dir, path, sha256, reason)
+        for _, store in self.opened:
+            store.record_ingest_error(path, sha256, reason)
 
     def summary(self, path: Path, report_id: str) -> FileOutcome:
         """The outcome of a file stored before: its counts read back from the database."""
         outcome = FileOutcome(path, "unchanged", report_id,
                               f"{report_id}: already stored from this file")
-        if self.conn is None:
+        db = self.sql
+        if db is None:
             outcome.checked = False
             return outcome
-        one = "SELECT COUNT(*) FROM {} WHERE report_id = ?"
-        (pages,) = self.conn.execute("SELECT pages FROM reports WHERE report_id = ?",
-                                     (report_id,)).fetchone() or (0,)
+        key = {"rid": report_id}
+        one = "SELECT COUNT(*) FROM {} WHERE report_id = :rid"
+        (pages,) = (db.query("SELECT pages FROM reports WHERE report_id = :rid", key)
+                    or [(0,)])[0]
         outcome.pages = int(pages or 0)
-        outcome.tables = self.conn.execute(one.format("tables"), (report_id,)).fetchone()[0]
-        outcome.rows = sum(self.conn.execute(one.format(t), (report_id,)).fetchone()[0]
-                           for t in DATA_TABLES)
-        findings = [{"severity": s, "status": st} for s, st in self.conn.execute(
-            "SELECT severity, status FROM findings WHERE report_id = ?", (report_id,))]
+        outcome.tables = db.query(one.format("tables"), key)[0][0]
+        outcome.rows = sum(db.query(one.format(t), key)[0][0] for t in DATA_TABLES)
+        findings = [{"severity": s, "status": st} for s, st in db.query(
+            "SELECT severity, status FROM findings WHERE report_id = :rid", key)]
         outcome.errors, outcome.warnings = finding_counts(findings)
         outcome.checked = bool(findings)  # a checked report has a row per check, held or not
         return outcome

@@ -1,8 +1,9 @@
 """The CSV store: the SQLite store's tables as one CSV file each in a folder (`--csv DIR`).
 
-Same columns as the SQLite tables (read from store.sql), same rules: a file already stored
-(same sha256 in reports.csv) is "unchanged"; a different file for a stored report_id is a
-"conflict" unless replacing (which also re-reads a stored file). Each load rewrites the files
+Same columns as the SQLite tables (read from store.sql), same decisions and messages
+(lkj.load.store.load over `CsvStore`): a file already stored (same sha256 in reports.csv) is
+"unchanged"; a different file for a stored report_id is a "conflict" unless replacing (which
+also re-reads a stored file). Each load rewrites the files
 it changes through a temporary file and os.replace, reports.csv last: a reader never sees a
 half-written file, and an interrupted load leaves no report listed whose rows are missing
 (stray rows of an unlisted report are dropped by the next load of that report). Cells are
@@ -14,18 +15,20 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from lkj.load.files import _cell, spreadsheet_text, write_rows
-from lkj.load.sqlite import (
+from lkj.load.store import (
     ADDED_COLUMNS,
+    Backend,
     LoadResult,
+    StoredReport,
     StoreError,
+    load,
     store_columns,
-    store_records,
-    unstored_columns,
     utc_now,
 )
 from lkj.schemas import registry
@@ -84,65 +87,116 @@ def _write_all(folder: Path, tables: dict[str, list[list[str]]]) -> None:
             tmp.unlink(missing_ok=True)
 
 
+class CsvStore(Backend):
+    """A CSV folder as a store backend. A transaction gathers the report's changes and
+    writes them when it ends (`_write_all`): every report table rewritten without the rows
+    of the reports deleted, or of the report stored (stray rows of an earlier, interrupted
+    load of it), its new rows added; nothing written when the block raises."""
+
+    sql = False
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.shown = folder, str(folder)
+        self._added: dict[str, list[list[str]]] | None = None
+        self._gone: set[str] = set()
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._added is not None
+
+    @contextmanager
+    def transaction(self, report_id: str | None = None, sha256: str | None = None
+                    ) -> Iterator[None]:
+        if self._added is not None:
+            raise StoreError("a store transaction needs a folder outside a transaction")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._added, self._gone = {}, set()
+        try:
+            yield
+            if self._added:
+                self._commit(self._added)
+        finally:
+            self._added, self._gone = None, set()
+
+    def _commit(self, added: dict[str, list[list[str]]]) -> None:
+        columns = store_columns()
+        at = columns["reports"].index("report_id")
+        gone = self._gone | {row[at] for row in added.get("reports", [])}
+        out: dict[str, list[list[str]]] = {}
+        for table, cols in columns.items():
+            if table == "ingest_errors":
+                continue
+            if table == "indicators":
+                out[table] = [[i.indicator_id, i.name, i.polarity] for i in registry.INDICATORS]
+                continue
+            where = cols.index("report_id")
+            kept = [row for row in read_rows(self.folder, table) if row[where] not in gone]
+            out[table] = kept + added.get(table, [])
+        _write_all(self.folder, out)
+
+    def _reports(self) -> list[dict[str, str]]:
+        return read_table(self.folder, "reports")
+
+    def find_by_sha256(self, sha256: str) -> str | None:
+        return next((r["report_id"] for r in self._reports() if r["sha256"] == sha256), None)
+
+    def find_report(self, report_id: str) -> StoredReport | None:
+        row = next((r for r in self._reports() if r["report_id"] == report_id), None)
+        return StoredReport(row["report_id"], row["source_file"], row["sha256"],
+                            row["loaded_at"]) if row else None
+
+    def delete_report(self, report_id: str) -> None:
+        self._gone.add(report_id)
+
+    def insert_rows(self, table: str, columns: Sequence[str],
+                    records: Iterable[Mapping[str, Any]]) -> int:
+        if self._added is None:
+            raise StoreError("rows go into a CSV folder inside a transaction")
+        rows = [_text_row(columns, rec) for rec in records]
+        self._added.setdefault(table, []).extend(rows)
+        return len(rows)
+
+    def sync_indicators(self) -> None:
+        """indicators.csv is written from the registry with every load (`_commit`)."""
+
+    def record_ingest_error(self, path: Path | str, sha256: str | None,
+                            reason: str | None) -> None:
+        """In DIR/ingest_errors.csv, at once."""
+        columns = store_columns()["ingest_errors"]
+        name, where = Path(path).name, (columns.index("source_file"), columns.index("sha256"))
+        rows = read_rows(self.folder, "ingest_errors")
+        kept = [r for r in rows if (r[where[0]], r[where[1]]) != (name, sha256 or "")]
+        if reason is None and len(kept) == len(rows):
+            return  # nothing to clear: no file written
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if reason is not None:
+            next_id = max((int(r[0]) for r in rows if r and r[0].isdigit()), default=0) + 1
+            kept.append(_text_row(columns, {"id": next_id, "source_file": name,
+                                            "sha256": sha256, "reason": reason,
+                                            "at": utc_now()}))
+        _write_all(self.folder, {"ingest_errors": kept})
+
+    def read_table(self, table: str, report_id: str | None = None) -> list[dict[str, Any]]:
+        """As text, the way the CSV holds it."""
+        rows = read_table(self.folder, table)
+        return [r for r in rows if r.get("report_id") == report_id] if report_id else rows
+
+    def query(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        raise StoreError(f"{self.folder}: a CSV folder answers no SQL (read its tables)")
+
+    def close(self) -> None:
+        """Nothing stays open."""
+
+
 def load_extraction(folder: Path | str, extraction: Any,
                     findings: Sequence[Mapping[str, Any]] | None = None,
                     replace: bool = False) -> LoadResult:
-    """Append one report to the CSV folder (see lkj.load.sqlite.load_extraction)."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    columns = store_columns()
-    report = extraction.report
-    rid, sha = report["report_id"], report["sha256"]
-    reports = read_table(folder, "reports")
-    same = next((r for r in reports if r["sha256"] == sha), None)
-    if same and not replace:
-        return LoadResult("unchanged", same["report_id"],
-                          f"{same['report_id']}: already stored from this file "
-                          f"(sha256 {sha[:12]})")
-    old = next((r for r in reports if r["report_id"] == rid), same)
-    if old and not replace:
-        return LoadResult("conflict", rid,
-                          f"{rid}: already stored from another file ({old['source_file']}, "
-                          f"sha256 {old['sha256'][:12]}, loaded {old['loaded_at']}): use "
-                          f"--replace to replace it", previous=old["source_file"])
-    gone = {rid} | ({same["report_id"]} if same else set())
-    new = store_records(extraction, findings)
-    out: dict[str, list[list[str]]] = {}
-    counts = {}
-    for table, cols in columns.items():
-        if table == "ingest_errors":
-            continue
-        if table == "indicators":
-            out[table] = [[i.indicator_id, i.name, i.polarity] for i in registry.INDICATORS]
-            continue
-        at = cols.index("report_id")
-        kept = [row for row in read_rows(folder, table) if row[at] not in gone]
-        added = [_text_row(cols, rec) for rec in new.get(table, [])]
-        counts[table] = len(added)
-        out[table] = kept + added
-    _write_all(folder, out)
-    message = f"{rid}: {sum(n for t, n in counts.items() if t != 'reports')} rows"
-    if old:
-        message += f" (replaced {old['source_file']}, sha256 {old['sha256'][:12]})"
-    unstored = unstored_columns(extraction)
-    return LoadResult("replaced" if old else "loaded", rid, message, counts,
-                      old["source_file"] if old else None, tuple(unstored))
+    """Append one report to the CSV folder (lkj.load.store.load's decisions)."""
+    return load(CsvStore(Path(folder)), extraction, findings, replace)
 
 
 def record_ingest_error(folder: Path | str, path: Path | str, sha256: str | None,
                         reason: str | None) -> None:
-    """As lkj.load.sqlite.record_ingest_error, in DIR/ingest_errors.csv: one row per file
-    (name and bytes), its latest attempt's; reason None clears it."""
-    folder = Path(folder)
-    columns = store_columns()["ingest_errors"]
-    name, where = Path(path).name, (columns.index("source_file"), columns.index("sha256"))
-    rows = read_rows(folder, "ingest_errors")
-    kept = [r for r in rows if (r[where[0]], r[where[1]]) != (name, sha256 or "")]
-    if reason is None and len(kept) == len(rows):
-        return  # nothing to clear: no file written
-    folder.mkdir(parents=True, exist_ok=True)
-    if reason is not None:
-        next_id = max((int(r[0]) for r in rows if r and r[0].isdigit()), default=0) + 1
-        kept.append(_text_row(columns, {"id": next_id, "source_file": name, "sha256": sha256,
-                                        "reason": reason, "at": utc_now()}))
-    _write_all(folder, {"ingest_errors": kept})
+    """CsvStore.record_ingest_error: one row per file (name and bytes), its latest
+    attempt's; reason None clears it."""
+    CsvStore(Path(folder)).record_ingest_error(path, sha256, reason)

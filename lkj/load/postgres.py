@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -32,22 +33,24 @@ import sqlalchemy as sa
 from psycopg.types.json import Jsonb
 from sqlalchemy import exc as sa_exc
 
-from lkj.load.sqlite import (
+from lkj.load.store import (
     UPGRADABLE_FROM,
+    Backend,
     LoadResult,
+    StoredReport,
     StoreError,
-    loaded_result,
+    check_columns,
+    load,
     older_store,
     sql_value,
     store_columns,
-    store_records,
     upgrade_statements,
     utc_now,
 )
 from lkj.schemas import registry
 
-__all__ = ["LoadResult", "PgConnection", "StoreError", "ValueRejected", "load_extraction",
-           "open_store", "read_table", "record_ingest_error", "row_counts"]
+__all__ = ["LoadResult", "PgConnection", "PgStore", "StoreError", "ValueRejected",
+           "load_extraction", "open_store", "read_table", "record_ingest_error", "row_counts"]
 
 #: The driver SQLAlchemy is told to use for a plain postgresql:// URL.
 DRIVER = "postgresql+psycopg"
@@ -159,6 +162,16 @@ class PgConnection:
         except sa_exc.DBAPIError as exc:
             raise StoreError(f"{self.url}: {_reason(exc)}") from exc
 
+    def query(self, sql: str, params: Mapping[str, Any] | None = None
+              ) -> list[tuple[Any, ...]]:
+        """Run one read with `:name` marks; numbers as parsed."""
+        try:
+            with self.engine.connect() as db:
+                return [tuple(py_value(v) for v in row)
+                        for row in db.execute(sa.text(sql), dict(params or {}))]
+        except sa_exc.DBAPIError as exc:
+            raise StoreError(f"{self.url}: {_reason(exc)}") from exc
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -206,12 +219,11 @@ def open_store(url: Path | str, create: bool = True, readonly: bool = False
     except BaseException:
         engine.dispose()
         raise
-    missing = [f"{t}.{c}" for t, cols in store_columns().items() for c in cols
-               if c not in kinds.get(t, {})]
-    if missing:
+    try:
+        check_columns(shown, kinds)
+    except StoreError:
         engine.dispose()
-        raise StoreError(f"{shown}: an lkj store without {', '.join(missing[:5])}: "
-                         "load the reports into a new database")
+        raise
     if readonly:
         engine = engine.execution_options(postgresql_readonly=True)
     return PgConnection(engine, shown, kinds)
@@ -391,62 +403,110 @@ def _sync_indicators(db: sa.Connection) -> None:
                 for i in registry.INDICATORS])
 
 
+class PgStore(Backend):
+    """An open PostgreSQL store (`open_store`'s PgConnection) as the backend of
+    lkj.load.store.load: a report's reads and writes on one connection, in one transaction
+    that first takes advisory locks on its report_id and file hash."""
+
+    def __init__(self, conn: PgConnection) -> None:
+        self.conn, self.shown = conn, conn.url
+        self._db: sa.Connection | None = None
+
+    @classmethod
+    def open(cls, url: Path | str, create: bool = True, readonly: bool = False) -> PgStore:
+        return cls(open_store(url, create, readonly))
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._db is not None
+
+    @contextmanager
+    def transaction(self, report_id: str | None = None, sha256: str | None = None
+                    ) -> Iterator[None]:
+        """A value PostgreSQL refuses is ValueRejected; a store that cannot be used
+        (connection lost) is StoreError; either way nothing of the transaction stays."""
+        if self._db is not None:
+            raise StoreError("a store transaction needs a connection outside a transaction")
+        keys = [key for key in (report_id and f"lkj:report:{report_id}",
+                                sha256 and f"lkj:sha256:{sha256}") if key]
+        try:
+            with self.conn.engine.connect() as db:
+                tx = db.begin()
+                self._db = db
+                try:
+                    _lock(db, *keys)
+                    yield
+                    tx.commit()
+                except BaseException:
+                    if tx.is_active:
+                        tx.rollback()
+                    raise
+                finally:
+                    self._db = None
+        except (sa_exc.DataError, sa_exc.IntegrityError) as exc:
+            raise ValueRejected(f"{report_id}: PostgreSQL refused it ({_reason(exc)})") from exc
+        except sa_exc.DBAPIError as exc:
+            raise StoreError(f"{self.shown}: {_reason(exc)}") from exc
+
+    @property
+    def db(self) -> sa.Connection:
+        if self._db is None:
+            raise StoreError("a PostgreSQL store writes inside a transaction")
+        return self._db
+
+    def _read(self, sql: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """A read in the open transaction, else in one of its own."""
+        if self._db is None:
+            return self.conn.query(sql, params)
+        return [tuple(row) for row in self._db.execute(sa.text(sql), dict(params))]
+
+    def find_by_sha256(self, sha256: str) -> str | None:
+        rows = self._read("SELECT report_id FROM reports WHERE sha256 = :sha", {"sha": sha256})
+        return rows[0][0] if rows else None
+
+    def find_report(self, report_id: str) -> StoredReport | None:
+        rows = self._read("SELECT report_id, source_file, sha256, loaded_at FROM reports "
+                          "WHERE report_id = :rid", {"rid": report_id})
+        return StoredReport(*rows[0]) if rows else None
+
+    def delete_report(self, report_id: str) -> None:
+        """Its rows go with it (ON DELETE CASCADE)."""
+        self.db.execute(sa.text("DELETE FROM reports WHERE report_id = :rid"),
+                        {"rid": report_id})
+
+    def insert_rows(self, table: str, columns: Sequence[str],
+                    records: Iterable[Mapping[str, Any]]) -> int:
+        kinds = {c: self.conn.kinds[table][c] for c in columns}
+        return _insert_rows(self.db, table, kinds, list(records))
+
+    def sync_indicators(self) -> None:
+        _sync_indicators(self.db)
+
+    def record_ingest_error(self, path: Path | str, sha256: str | None,
+                            reason: str | None) -> None:
+        record_ingest_error(self.conn, path, sha256, reason)
+
+    def read_table(self, table: str, report_id: str | None = None) -> list[dict[str, Any]]:
+        return read_table(self.conn, table, report_id)
+
+    def row_counts(self) -> dict[str, int]:
+        return row_counts(self.conn)
+
+    def query(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        return self.conn.query(sql, params)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 def load_extraction(conn: PgConnection, extraction: Any,
                     findings: Sequence[Mapping[str, Any]] | None = None,
                     replace: bool = False) -> LoadResult:
-    """Store one report and its findings in one transaction (lkj.load.sqlite's rules).
-
-    The same file again (same sha256) changes nothing: "unchanged". A different file for a
-    stored report_id is a "conflict" and changes nothing. With `replace`, the stored report
-    (same report_id, or the same file read before) and all its rows are deleted and this
-    reading stored: "replaced". A value PostgreSQL refuses is ValueRejected; a store that
-    cannot be used (connection lost) is StoreError; either way nothing of the report stays.
+    """Store one report and its findings in one transaction (lkj.load.store.load over
+    PgStore). A value PostgreSQL refuses is ValueRejected; a store that cannot be used
+    (connection lost) is StoreError; either way nothing of the report stays.
     """
-    report = extraction.report
-    rid, sha = report["report_id"], report["sha256"]
-    key = {"rid": rid, "sha": sha}
-    try:
-        with conn.engine.connect() as db:
-            tx = db.begin()
-            try:
-                _lock(db, f"lkj:report:{rid}", f"lkj:sha256:{sha}")
-                same = db.execute(sa.text("SELECT report_id FROM reports WHERE sha256 = :sha"),
-                                  key).first()
-                if same and not replace:
-                    tx.rollback()
-                    return LoadResult(
-                        "unchanged", same[0],
-                        f"{same[0]}: already stored from this file (sha256 {sha[:12]})")
-                old = db.execute(sa.text(
-                    "SELECT source_file, sha256, loaded_at FROM reports "
-                    "WHERE report_id = :rid OR sha256 = :sha ORDER BY report_id = :rid DESC"),
-                    key).first()
-                if old and not replace:
-                    tx.rollback()
-                    return LoadResult(
-                        "conflict", rid,
-                        f"{rid}: already stored from another file ({old[0]}, sha256 "
-                        f"{old[1][:12]}, loaded {old[2]}): use --replace to replace it",
-                        previous=old[0])
-                if old:
-                    db.execute(sa.text("DELETE FROM reports WHERE report_id = :rid "
-                                       "OR sha256 = :sha"), key)
-                counts = {}
-                columns = store_columns()
-                for table, recs in store_records(extraction, findings).items():
-                    kinds = {c: conn.kinds[table][c] for c in columns[table]}
-                    counts[table] = _insert_rows(db, table, kinds, recs)
-                _sync_indicators(db)
-                tx.commit()
-            except BaseException:
-                if tx.is_active:
-                    tx.rollback()
-                raise
-    except (sa_exc.DataError, sa_exc.IntegrityError) as exc:
-        raise ValueRejected(f"{rid}: PostgreSQL refused it ({_reason(exc)})") from exc
-    except sa_exc.DBAPIError as exc:
-        raise StoreError(f"{conn.url}: {_reason(exc)}") from exc
-    return loaded_result(rid, counts, old, extraction)
+    return load(PgStore(conn), extraction, findings, replace)
 
 
 def record_ingest_error(conn: PgConnection, path: Path | str, sha256: str | None,
