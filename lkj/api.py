@@ -274,7 +274,7 @@ class Store:
         self.close()
 
     def __repr__(self) -> str:
-        from lkj.load.store import shown_store
+        from lkj.load.opened import shown_store
 
         return f"<lkj.Store {shown_store(self.location)}>"
 

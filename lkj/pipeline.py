@@ -19,7 +19,7 @@ import click
 
 from lkj import __version__
 from lkj.extract.engines import ENGINE_CHOICES
-from lkj.load.store import shown_store
+from lkj.load.opened import shown_store
 from lkj.schemas import contract
 from lkj.text import counted
 
@@ -654,7 +654,7 @@ def compare(db: Path, agency: str | None, indicator: str | None, csv_out: Path |
     """
     from lkj.compare import COMPARE_COLUMNS, compare_rows, draw_chart, number
     from lkj.load.files import write_csv
-    from lkj.load.store import open_store
+    from lkj.load.opened import open_store
 
     with open_store(db, readonly=True) as store:
         rows = compare_rows(store, agency=agency, indicator=indicator)

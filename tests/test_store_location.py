@@ -20,8 +20,8 @@ from conftest import in_ci
 from stores import sqlite_run
 
 from lkj.compare import compare_rows
+from lkj.load import opened as lkj_store
 from lkj.load import sqlite as store
-from lkj.load import store as lkj_store
 
 LKJ = Path(sys.executable).parent / "lkj"
 #: What --db says of a text that is neither a path nor a PostgreSQL URL.

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lkj.load.store import Backend, LoadResult, StoreError, load, open_store
+from lkj.load.opened import open_store
+from lkj.load.store import Backend, LoadResult, StoreError, load
 from lkj.schemas import contract
 
 if TYPE_CHECKING:

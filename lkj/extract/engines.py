@@ -13,34 +13,25 @@ import bisect
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
-from lkj.extract import rulings
-from lkj.extract.grid import Cell, Grid, join_lines, merge_units, span_of
+from lkj.extract import ocr, rulings
+from lkj.extract.grid import Cell, FoundTable, Grid, join_lines, merge_units, span_of
 
-if TYPE_CHECKING:
-    from lkj.extract.ocr import OcrPage
-    from lkj.extract.settings import ExtractSettings
+
+class ReadSettings(Protocol):
+    """What an engine takes of lkj.extract.settings.ExtractSettings (which the settings
+    module, above this one, makes): the OCR settings."""
+
+    ocr: ocr.OcrSettings
 
 #: Snap tolerance (points) when turning cell edges into grid lines.
 EDGE_TOLERANCE = 1.5
 #: A gap between two characters wider than this part of their size is a space (a space is
 #: a fifth to a third of an em in text fonts; kerning and tracking stay under a tenth).
 SPACE_PART_OF_SIZE = 0.15
-
-
-@dataclass
-class FoundTable:
-    """A ruled table an engine found on one page, in pdfplumber's top-left coordinates."""
-
-    page: int
-    bbox: tuple[float, float, float, float]
-    grid: Grid
-    engine: str
-    #: How its structure was read where not from rulings alone (become the table's flags).
-    notes: list[str] = field(default_factory=list)
 
 
 def _snap(values: Iterable[float], tol: float = EDGE_TOLERANCE) -> list[float]:
@@ -221,7 +212,7 @@ class Engine(ABC):
     #: the time limit counts each); otherwise it reads all its pages from the file at once.
     by_page: ClassVar[bool] = False
 
-    def __init__(self, settings: ExtractSettings,
+    def __init__(self, settings: ReadSettings,
                  done: Callable[[int], None] | None = None) -> None:
         self.settings, self.done = settings, done
 
@@ -259,11 +250,9 @@ class Ocr(Engine):
     """Tesseract over the rendered pages (lkj.extract.ocr, `settings.ocr`): for scanned
     pages, which it gives the text and lines of too. Raises OcrError where it cannot."""
 
-    name = "ocr"
+    name = ocr.ENGINE
 
-    def read(self, path: Path, pages: Sequence[Any]) -> dict[int, OcrPage]:
-        from lkj.extract import ocr
-
+    def read(self, path: Path, pages: Sequence[Any]) -> dict[int, ocr.OcrPage]:
         return ocr.read_pages(path, [p.page_number for p in pages], self.settings.ocr,
                               self.done)
 

@@ -206,6 +206,18 @@ class Grid:
                     self.split_rows | {r + self.n_rows for r in other.split_rows})
 
 
+@dataclass
+class FoundTable:
+    """A ruled table an engine found on one page, in pdfplumber's top-left coordinates."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    grid: Grid
+    engine: str
+    #: How its structure was read where not from rulings alone (become the table's flags).
+    notes: list[str] = field(default_factory=list)
+
+
 #: A line that ends in a word and a hyphen: the word goes on at the start of the next line.
 _BROKEN_WORD = re.compile(r"(?<=[^\W\d_])-[ \t]*\n\s*(?=\w)")
 

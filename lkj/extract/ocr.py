@@ -46,13 +46,14 @@ from typing import TYPE_CHECKING, Any
 
 from lkj.extract import numbers, raster
 from lkj.extract.document import raise_out_of_memory
-from lkj.extract.engines import FoundTable, Ocr
-from lkj.extract.grid import Cell, Grid, join_lines
+from lkj.extract.grid import Cell, FoundTable, Grid, join_lines
 from lkj.schemas import families
 
 if TYPE_CHECKING:
     import numpy as np
 
+#: The engine's name in lkj's output (a table's `engine`; lkj.extract.engines.Ocr).
+ENGINE = "ocr"
 #: Cells whose least certain word Tesseract rates below this (percent) are flagged.
 LOW_CONFIDENCE = 80.0
 #: Resolution pages are rendered at for OCR (Tesseract reads best at about 300 dpi).
@@ -550,7 +551,7 @@ def read_image(gray: np.ndarray, page_number: int, settings: OcrSettings) -> Ocr
         grid = Grid(len(s.ys) - 1, len(s.xs) - 1, cells)
         bx0, by0, bx1, by1 = s.bbox
         found.append(FoundTable(page_number, (bx0 * to_pt, by0 * to_pt, bx1 * to_pt,
-                                              by1 * to_pt), grid, Ocr.name))
+                                              by1 * to_pt), grid, ENGINE))
     page = OcrPage(page_number, lines, found, skew, time.perf_counter() - start)
     page.text = _reading_order_text(page)
     return page

@@ -37,7 +37,6 @@ from lkj.load.store import (
     loaded_result,
     older_store,
     schema_text,
-    shown_store,
     sql_value,
     sqlite_tables,
     store_columns,
@@ -54,7 +53,7 @@ from lkj.schemas import registry
 __all__ = ["ADDED_COLUMNS", "INDICATOR_TABLES", "RENAMED", "STATUSES", "UPGRADABLE_FROM",
            "LoadResult", "SqliteStore", "StoreError", "check_columns", "is_postgres_url",
            "load_extraction", "loaded_result", "older_store", "open_store", "read_table",
-           "record_ingest_error", "row_counts", "schema_sql", "schema_version", "shown_store",
+           "record_ingest_error", "row_counts", "schema_sql", "schema_version",
            "sql_value", "store_columns", "store_records", "store_table", "unstored_columns",
            "upgrade_statements", "utc_now", "with_indicator_ids"]
 

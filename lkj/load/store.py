@@ -187,15 +187,6 @@ def is_postgres_url(db: Path | str) -> bool:
     return bool(colon) and scheme.split("+")[0].lower() in POSTGRES_SCHEMES
 
 
-def shown_store(db: Path | str) -> str:
-    """A store for messages: a URL with its password hidden."""
-    if isinstance(db, str):
-        from lkj.load.postgres import shown_url
-
-        return shown_url(db)
-    return str(db)
-
-
 def check_location(db: Path | str) -> None:
     """Refuse a --db that is a URL of another scheme than PostgreSQL's (file:, sqlite:,
     http: ...): not taken for a file name, nor by SQLite for a URI of its own
@@ -391,29 +382,3 @@ def loaded_result(rid: str, counts: dict[str, int], old: Sequence[Any] | None,
         message += f"; not stored (no place in the store): {', '.join(unstored)}"
     return LoadResult("replaced" if old else "loaded", rid, message, counts,
                       old[0] if old else None, tuple(unstored))
-
-
-def open_store(location: Path | str, create: bool = True, readonly: bool = False,
-               csv: bool = False) -> Backend:
-    """Open (or create) the store at `location`: a postgresql:// URL (lkj.load.postgres),
-    with `csv` a folder of CSV files (lkj.load.csvstore), else a SQLite file
-    (lkj.load.sqlite). `readonly` (lkj compare) creates and changes nothing. A location
-    that is a URL of another scheme is refused (`check_location`), and so is a store that
-    cannot be used, with the reason (StoreError)."""
-    if csv:
-        from lkj.load.csvstore import CsvStore
-
-        return CsvStore(Path(location))
-    check_location(location)
-    if not is_postgres_url(location):
-        from lkj.load.sqlite import SqliteStore
-
-        return SqliteStore.open(location, create, readonly)
-    try:
-        from lkj.load.postgres import PgStore
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("sqlalchemy", "psycopg"):
-            raise
-        raise StoreError(f"{str(location).split('@')[-1]}: a PostgreSQL store needs "
-                         "SQLAlchemy and psycopg (pip install 'lkj[postgres]')") from exc
-    return PgStore.open(location, create, readonly)
