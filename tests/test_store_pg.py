@@ -29,9 +29,9 @@ from stores import BOOLEANS, VIEWS, fake_extraction, fresh_schema
 from stores import pg_dump as dump
 
 from lkj.archive.ingest import Stores, run_checks, store_one
+from lkj.load import opened as lkj_store
 from lkj.load import postgres as pg
 from lkj.load import sqlite as sqlstore
-from lkj.load import store as lkj_store
 from lkj.load.store import missing_columns
 from lkj.schemas import registry
 
