@@ -141,18 +141,20 @@ def fitted(prev: Grid, cont: Grid, header: Header) -> tuple[Grid, Grid] | None:
                                                                  strict=False))):
         return None
 
-    roles = [c.role for c in header.columns]
-    names = {k for k, (i, i_next) in enumerate(zip(shared, shared[1:], strict=False))
-             if {roles[c] for c in range(i[0], i_next[0])} - {None} <= families.NAME_ROLES
-             and {roles[c] for c in range(i[0], i_next[0])} & families.NAME_ROLES}
+    steps = list(zip(shared, shared[1:], strict=False))
+    mine_groups = [list(range(a[0], b[0])) for a, b in steps]
+    their_groups = [list(range(a[1], b[1])) for a, b in steps]
+    # a shared column whose roles in the part are name roles alone: its texts may be joined
+    names = set()
+    for k, group in enumerate(mine_groups):
+        roles = {header.columns[c].role for c in group} - {None}
+        if roles and roles <= families.NAME_ROLES:
+            names.add(k)
 
-    def merged(grid: Grid, at: list[int]) -> Grid | None:
-        if len(at) - 1 == grid.n_cols:
-            return grid
-        return grid.merge_columns([list(range(a, b)) for a, b in zip(at, at[1:], strict=False)],
-                                  names)
+    def merged(grid: Grid, groups: list[list[int]]) -> Grid | None:
+        return grid if len(groups) == grid.n_cols else grid.merge_columns(groups, names)
 
-    a, b = merged(prev, [i for i, _ in shared]), merged(cont, [j for _, j in shared])
+    a, b = merged(prev, mine_groups), merged(cont, their_groups)
     return (a, b) if a is not None and b is not None else None
 
 

@@ -269,7 +269,7 @@ def role_of(label: str) -> str | None:
     hits = [(where, i, role.name) for i, role in enumerate(ROLES)
             if (where := role.found(label)) is not None]
     role = min(hits)[2] if hits else None
-    if role in ("target", "realisasi", "capaian") and REFERENCE_SCOPE.matches(label):
+    if role is not None and role in FIGURE_ROLES and REFERENCE_SCOPE.matches(label):
         return REFERENCE_SCOPE.name
     return role
 
