@@ -246,9 +246,20 @@ class Store:
         ((_, store),) = self._stores.opened
         return pd.DataFrame(store.read_table(name, report_id))
 
-    def reports(self) -> pd.DataFrame:
-        """The reports stored: one row each (agency, year, file, sha256, pages, ...)."""
-        return self.table("reports")
+    def reports(self, agency: str | None = None, year: int | None = None) -> pd.DataFrame:
+        """The reports stored: one row each (agency, year, file, sha256, pages, ...); of
+        one agency (its id, name or an alias) or one year if given."""
+        import pandas as pd
+
+        from lkj.load.store import store_columns
+        from lkj.schemas import registry
+
+        ((_, store),) = self._stores.opened
+        found = registry.match_agency(agency) if agency else None
+        ids = {r.report_id for r in store.find_reports(
+            found.agency_id if found else agency, year)}
+        return pd.DataFrame([r for r in store.read_table("reports") if r["report_id"] in ids],
+                            columns=list(store_columns()["reports"]))
 
     def compare(self, indicator: str | None = None, agency: str | None = None
                 ) -> pd.DataFrame:

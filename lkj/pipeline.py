@@ -690,7 +690,7 @@ def serve(db: Path, host: str, port: int, open_browser: bool) -> None:
     """Browse the store in Datasette (the `serve` extra): every table and view with what
     it and each column mean (from the schema), full-text search on claims and table titles.
     A read-only snapshot is served; Ctrl-C stops it."""
-    from lkj.load.sqlite import StoreError
+    from lkj.load.store import StoreError
     from lkj.serve import ServeError
     from lkj.serve import serve as run_server
 

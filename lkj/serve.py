@@ -114,9 +114,9 @@ def metadata(conn: sqlite3.Connection, database: str) -> dict[str, Any]:
 def snapshot(db: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
     """A read-only copy of the store with full-text indexes, and its metadata; removed
     after use."""
-    from lkj.load.sqlite import open_store
+    from lkj.load.sqlite import connect
 
-    source = open_store(db, readonly=True)
+    source = connect(db, readonly=True)
     with tempfile.TemporaryDirectory(prefix="lkj-serve-") as tmp:
         copy = Path(tmp) / Path(db).name
         target = sqlite3.connect(copy)

@@ -177,17 +177,16 @@ KINDS = ("iku", "budget", "comparison", "stated_totals")
 
 def stored_frames(db: Path, pdf: str) -> dict:
     """The tidy tables of one file as `lkj run` stored them in a SQLite store."""
-    import sqlite3
-
     import pandas as pd
 
-    from lkj.load.sqlite import read_table, store_table
+    from lkj.load.sqlite import SqliteStore
+    from lkj.load.store import store_table
     from lkj.schemas import contract
 
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        (rid,) = conn.execute("SELECT report_id FROM reports WHERE source_file = ?",
-                              (pdf,)).fetchone()
-        return {k: pd.DataFrame(read_table(conn, store_table(k), rid),
+    with SqliteStore.open(db, readonly=True) as store:
+        ((rid,),) = store.query("SELECT report_id FROM reports WHERE source_file = :f",
+                                {"f": pdf})
+        return {k: pd.DataFrame(store.read_table(store_table(k), rid),
                                 columns=["report_id", *contract.COLUMNS[k]]) for k in KINDS}
 
 

@@ -5,7 +5,9 @@ failure raises). Also what the store tests share: a changed copy of a sample, fa
 extractions, a fresh PostgreSQL schema.
 
 The `store` fixture (conftest.py) yields a Backend for "sqlite" and for "postgresql"; the
-PostgreSQL one asks for `pg_url`, which skips without a server (and fails in CI).
+PostgreSQL one asks for `pg_url`, which skips without a server (and fails in CI). Its `conn`
+is an open lkj store backend (lkj.load.store.Backend: SqliteStore, PgStore); raw SQL of the
+tests goes through the backend's own `query` (`:name` marks).
 """
 
 from __future__ import annotations
@@ -24,14 +26,18 @@ from typing import Any
 import pytest
 
 from lkj.load import sqlite as sqlstore
+from lkj.load.store import sql_value, store_columns, store_table
 from lkj.schemas import contract
 
-#: The backends every shared store test runs against (the `store` fixture's params).
-BACKENDS = ("sqlite", "postgresql")
+#: The database backends: the shared tests of schemas, SQL and views run on these.
+SQL_BACKENDS = ("sqlite", "postgresql")
+#: Every backend: the shared tests of the decisions (once, conflict, replace, all or nothing,
+#: ingest errors, round trips) run on each (the `store` fixture's params).
+BACKENDS = (*SQL_BACKENDS, "csv")
 #: The views both schema files declare.
 VIEWS = ("v_iku_by_year", "v_iku_compare", "v_budget_by_year", "v_findings")
 #: Boolean columns of each store table.
-BOOLEANS = {sqlstore.store_table(t): cols for t, cols in contract.BOOLEAN.items()}
+BOOLEANS = {store_table(t): cols for t, cols in contract.BOOLEAN.items()}
 
 #: A same-length edit of the PDF's /Producer: other bytes (another sha256), same report.
 PRODUCER, PRODUCER_EDITED = b"ReportLab PDF Library", b"ReportLab PDF Librarz"
@@ -81,14 +87,14 @@ def fresh_schema(pg_url: str) -> Iterator[str]:
 
 
 def pg_dump(conn: Any) -> dict[str, list[tuple]]:
-    """Every row of every table of a PostgreSQL store, rowid included, in stored order:
-    all the store holds."""
+    """Every row of every table of a PostgreSQL store (a PgStore), rowid included, in
+    stored order: all the store holds."""
     from lkj.load import postgres as pg
 
     out = {}
-    for table in [*sqlstore.store_columns(), "lkj_meta"]:
+    for table in [*store_columns(), "lkj_meta"]:
         order = "key" if table == "lkj_meta" else pg.ORDER_BY.get(table, "rowid")
-        out[table] = conn.execute(f'SELECT * FROM "{table}" ORDER BY "{order}"').fetchall()
+        out[table] = conn.query(f'SELECT * FROM "{table}" ORDER BY "{order}"')
     return out
 
 
@@ -140,6 +146,8 @@ def failures(name: str) -> tuple[Failure, ...]:
     """The failures a backend is tried with, the one nearest to a real one first."""
     if name == "sqlite":
         return (Failure("python", _disk_error, sqlite3.OperationalError, "planted"),)
+    if name == "csv":
+        return (Failure("python", _python_error, RuntimeError, "planted"),)
     from lkj.load import postgres as pg
 
     return (Failure("server", _divide_by_zero, pg.ValueRejected, "division by zero"),
@@ -149,12 +157,14 @@ def failures(name: str) -> tuple[Failure, ...]:
 # --- the backends ----------------------------------------------------------------------------
 
 class Backend:
-    """One store backend for a test: `module` (lkj.load.sqlite or lkj.load.postgres, the
-    same API), `conn` (an open store, made on first use), `new_location()` (a fresh, empty
-    place for another store), and what differs between the two by nature."""
+    """One store backend for a test: `cls` (lkj's SqliteStore or PgStore) and `module`
+    (its module: the schema version), `conn` (an open store, made on first use),
+    `new_location()` (a fresh, empty place for another store), and what differs between
+    the two by nature."""
 
     name: str
     module: ModuleType
+    cls: type
     #: Characters the store's text cannot hold (refused with a reason, not stored).
     text_excludes: str = ""
 
@@ -170,7 +180,7 @@ class Backend:
 
     def open(self, where: Any) -> Any:
         """An open store at `where`, closed with the backend."""
-        conn = self.module.open_store(where)
+        conn = self.cls.open(where)
         self._stack.callback(conn.close)
         return conn
 
@@ -225,6 +235,7 @@ class Backend:
 class SqliteBackend(Backend):
     name = "sqlite"
     module = sqlstore
+    cls = sqlstore.SqliteStore
 
     def __init__(self, folder: Path) -> None:
         super().__init__()
@@ -235,14 +246,14 @@ class SqliteBackend(Backend):
         return self.folder / f"lkj-{next(self._n)}.sqlite"
 
     def parsed(self, value: Any, boolean: bool) -> Any:
-        return sqlstore.sql_value(value)  # booleans as 0/1, everything else as parsed
+        return sql_value(value)  # booleans as 0/1, everything else as parsed
 
-    def dump(self, conn: sqlite3.Connection) -> list[str]:
-        return list(conn.iterdump())
+    def dump(self, conn: Any) -> list[str]:
+        return list(conn.conn.iterdump())
 
     @contextmanager
-    def scratch(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlstore.open_store(":memory:")
+    def scratch(self) -> Iterator[Any]:
+        conn = self.cls.open(":memory:")
         try:
             yield conn
         finally:
@@ -256,19 +267,19 @@ class SqliteBackend(Backend):
                 (lambda path: path.write_text("hello, not a database\n" * 100),
                  "not a SQLite database"))
 
-    def stored_version(self, conn: sqlite3.Connection) -> str:
-        return str(conn.execute("PRAGMA user_version").fetchone()[0])
+    def stored_version(self, conn: Any) -> str:
+        return str(conn.query("PRAGMA user_version")[0][0])
 
-    def views(self, conn: sqlite3.Connection) -> set[str]:
-        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+    def views(self, conn: Any) -> set[str]:
+        return {r[0] for r in conn.query("SELECT name FROM sqlite_master WHERE type = 'view'")}
 
-    def on_delete(self, conn: sqlite3.Connection) -> dict[str, str]:
-        return {t: fk[6] for t in sqlstore.store_columns()
-                for fk in conn.execute(f'PRAGMA foreign_key_list("{t}")')}
+    def on_delete(self, conn: Any) -> dict[str, str]:
+        return {t: fk[6] for t in store_columns()
+                for fk in conn.query(f'PRAGMA foreign_key_list("{t}")')}
 
-    def own_settings(self, conn: sqlite3.Connection) -> dict[str, Any]:
-        return {"foreign_keys": conn.execute("PRAGMA foreign_keys").fetchone()[0],
-                "journal_mode": conn.execute("PRAGMA journal_mode").fetchone()[0]}
+    def own_settings(self, conn: Any) -> dict[str, Any]:
+        return {"foreign_keys": conn.query("PRAGMA foreign_keys")[0][0],
+                "journal_mode": conn.query("PRAGMA journal_mode")[0][0]}
 
 
 #: pg_constraint.confdeltype in words.
@@ -284,14 +295,14 @@ class PostgresBackend(Backend):
         from lkj.load import postgres as pg
 
         super().__init__()
-        self.module = pg
+        self.module, self.cls = pg, pg.PgStore
         self.pg_url = pg_url
 
     def new_location(self) -> str:
         return self._stack.enter_context(fresh_schema(self.pg_url))
 
     def parsed(self, value: Any, boolean: bool) -> Any:
-        value = sqlstore.sql_value(value)  # SQLite's value, a boolean a bool
+        value = sql_value(value)  # SQLite's value, a boolean a bool
         return bool(value) if boolean and value is not None else value
 
     def dump(self, conn: Any) -> dict[str, list[tuple]]:
@@ -305,32 +316,60 @@ class PostgresBackend(Backend):
         return ((lambda url: pg_run(url, "CREATE TABLE t (x integer)"), "not an lkj store"),)
 
     def stored_version(self, conn: Any) -> str:
-        (version,) = conn.execute("SELECT value FROM lkj_meta WHERE key = 'schema_version'")
-        return version[0]
+        ((version,),) = conn.query("SELECT value FROM lkj_meta WHERE key = 'schema_version'")
+        return version
 
     def views(self, conn: Any) -> set[str]:
-        return {r[0] for r in conn.execute(
+        return {r[0] for r in conn.query(
             "SELECT table_name FROM information_schema.views "
             "WHERE table_schema = current_schema()")}
 
     def on_delete(self, conn: Any) -> dict[str, str]:
-        return {t: PG_ON_DELETE[how] for t, how in conn.execute(
+        return {t: PG_ON_DELETE[how] for t, how in conn.query(
             "SELECT conrelid::regclass::text, confdeltype FROM pg_constraint "
             "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace")}
 
     def own_settings(self, conn: Any) -> dict[str, Any]:
-        types = dict(conn.execute(
+        types = dict(conn.query(
             "SELECT column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND table_name = 'iku'").fetchall())
+            "WHERE table_schema = current_schema() AND table_name = 'iku'"))
         return {"iku.target": types["target"],
                 "iku.has_realisasi_column": types["has_realisasi_column"]}
+
+
+class CsvBackend(Backend):
+    """A folder of CSV files: every value comes back as the text the CSV holds."""
+
+    name = "csv"
+
+    def __init__(self, folder: Path) -> None:
+        from lkj.load import csvstore
+
+        super().__init__()
+        self.module, self.cls = csvstore, csvstore.CsvStore
+        self.folder = folder
+        self._n = itertools.count(1)
+
+    def new_location(self) -> Path:
+        return self.folder / f"csv-{next(self._n)}"
+
+    def parsed(self, value: Any, boolean: bool) -> Any:
+        from lkj.load.files import _cell
+
+        return str(_cell(value))
+
+    def dump(self, conn: Any) -> dict[str, bytes]:
+        """Every file of the folder and its bytes (a temporary file left would show)."""
+        if not conn.folder.exists():
+            return {}
+        return {p.name: p.read_bytes() for p in sorted(conn.folder.iterdir())}
 
 
 @contextmanager
 def backend(name: str, request: pytest.FixtureRequest, folder: Path) -> Iterator[Backend]:
     """The backend `name` for a fixture: its stores closed (and schemas dropped) after."""
     made = (PostgresBackend(request.getfixturevalue("pg_url")) if name == "postgresql"
-            else SqliteBackend(folder))
+            else CsvBackend(folder) if name == "csv" else SqliteBackend(folder))
     try:
         yield made
     finally:

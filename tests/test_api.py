@@ -80,6 +80,10 @@ def test_stores_decide_alike_and_run_never_raises_for_a_file(tmp_path, extractio
             assert store.load(report, findings) == "loaded"
             assert store.load(report, findings) == "unchanged"
             assert list(store.reports()["report_id"]) == ["bp3mi-ntb-2023"]
+            for agency in (report.meta["agency_id"], report.meta["agency"], None):
+                assert list(store.reports(agency, year=2023)["report_id"]) == [
+                    "bp3mi-ntb-2023"], agency
+            assert store.reports(year=2022).empty and store.reports("another-office").empty
             assert len(store.table("findings", "bp3mi-ntb-2023")) == len(findings)
     folder = tmp_path / "in"
     folder.mkdir()

@@ -411,7 +411,7 @@ def _start_run(folder: Path, db: Path) -> subprocess.Popen:
 
 
 def test_two_runs_on_one_database_at_once(variants, clean_rows, tmp_path):
-    from lkj.load.sqlite import open_store
+    from lkj.load.sqlite import SqliteStore
 
     first, second = tmp_path / "a", tmp_path / "b"
     half = VARIANTS // 2
@@ -421,7 +421,7 @@ def test_two_runs_on_one_database_at_once(variants, clean_rows, tmp_path):
         for p in part:
             os.symlink(p, folder / p.name)
     db = tmp_path / "lkj.sqlite"
-    open_store(db).close()  # an existing store (a new one: the test below)
+    SqliteStore.open(db).close()  # an existing store (a new one: the test below)
     procs = [_start_run(f, db) for f in (first, second)]
     outs = [p.communicate(timeout=240) for p in procs]
     for p, (_, err) in zip(procs, outs, strict=True):
@@ -446,7 +446,7 @@ def test_two_runs_on_a_new_database_at_once(tmp_path):
         (folder / f"empty-{i}.pdf").write_bytes(b"")
     db = tmp_path / "lkj.sqlite"
     holder = sqlite3.connect(db, isolation_level=None)
-    holder.execute("PRAGMA journal_mode = WAL")  # what open_store does before the schema
+    holder.execute("PRAGMA journal_mode = WAL")  # what connect does before the schema
     holder.execute("BEGIN IMMEDIATE")
     try:
         procs = [_start_run(folder, db) for folder in folders]

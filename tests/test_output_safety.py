@@ -21,8 +21,10 @@ from stores import fake_extraction
 
 from lkj.auditpage import html
 from lkj.load import csvstore
-from lkj.load import sqlite as sqlstore
+from lkj.load.csvstore import CsvStore
 from lkj.load.files import read_tables, spreadsheet_safe, spreadsheet_text, write_tables
+from lkj.load.sqlite import SqliteStore
+from lkj.load.store import load, store_columns
 from lkj.schemas import contract
 
 #: Text a spreadsheet would run, or a real quote before such text: written with one more "'".
@@ -84,7 +86,7 @@ def test_every_text_survives_the_csv_files_lkj_reads_back(texts):
         assert cells == [spreadsheet_safe(t) for t in texts]
         assert list(read_tables(folder)["report"]["title"]) == [t or None for t in texts]
         iku = [{"table_id": t or "-", "row": n, "indicator": t} for n, t in enumerate(texts)]
-        csvstore.load_extraction(store, fake_extraction(iku, rid=texts[0] or "r"))
+        load(CsvStore(store), fake_extraction(iku, rid=texts[0] or "r"))
         got = csvstore.read_table(store, "iku")
         assert [(r["report_id"], r["table_id"], r["indicator"]) for r in got] == [
             (texts[0] or "r", t or "-", t) for t in texts]
@@ -124,11 +126,11 @@ def test_the_csv_store_is_spreadsheet_safe_and_reads_back(tmp_path):
     folder = tmp_path / "csv"
     iku = [{"table_id": "-2.3 (x)", "table_part": 1, "row": n, "page": 1, "indicator": text,
             "target": -5.0} for n, text in enumerate(HOSTILE + AS_IS, 1)]
-    assert csvstore.load_extraction(folder, fake_extraction(iku, rid="=1+1")).status == "loaded"
+    store = CsvStore(folder)
+    assert load(store, fake_extraction(iku, rid="=1+1")).status == "loaded"
     # another report: the first one's rows are read back and written again, quoted once
-    assert csvstore.load_extraction(folder, fake_extraction([], rid="@r2", sha="1" * 64)
-                                    ).status == "loaded"
-    cols = csvstore.store_columns()["iku"]
+    assert load(store, fake_extraction([], rid="@r2", sha="1" * 64)).status == "loaded"
+    cols = store_columns()["iku"]
     rows = csv_cells(folder / "iku.csv")
     assert [r[cols.index("indicator")] for r in rows] == [written(t) for t in HOSTILE + AS_IS]
     assert {r[cols.index("table_id")] for r in rows} == {"'-2.3 (x)"}
@@ -137,12 +139,11 @@ def test_the_csv_store_is_spreadsheet_safe_and_reads_back(tmp_path):
             assert_spreadsheet_safe(row)
     assert [r["indicator"] for r in csvstore.read_table(folder, "iku")] == HOSTILE + AS_IS
     assert {r["report_id"] for r in csvstore.read_table(folder, "reports")} == {"=1+1", "@r2"}
-    assert csvstore.load_extraction(folder, fake_extraction(iku, rid="=1+1")
-                                    ).status == "unchanged"
+    assert load(store, fake_extraction(iku, rid="=1+1")).status == "unchanged"
     # a file's failure is found again by its name, to be cleared
-    csvstore.record_ingest_error(folder, tmp_path / "=cmd.pdf", "2" * 64, "=bad")
+    store.record_ingest_error(tmp_path / "=cmd.pdf", "2" * 64, "=bad")
     assert csv_cells(folder / "ingest_errors.csv")[0][1:4] == ["'=cmd.pdf", "2" * 64, "'=bad"]
-    csvstore.record_ingest_error(folder, tmp_path / "=cmd.pdf", "2" * 64, None)
+    store.record_ingest_error(tmp_path / "=cmd.pdf", "2" * 64, None)
     assert csvstore.read_table(folder, "ingest_errors") == []
 
 
@@ -153,9 +154,9 @@ def test_compare_csv_is_spreadsheet_safe(tmp_path):
     iku = [{"table_id": "-2.3 (x)", "table_part": 1, "row": 1, "page": 1,
             "indicator": "Jumlah Penempatan PMI", "target": 5.0, "target_unit": "=u",
             "realisasi": -5.0, "realisasi_unit": "=u"}]
-    conn = sqlstore.open_store(db)
+    conn = SqliteStore.open(db)
     try:
-        sqlstore.load_extraction(conn, fake_extraction(iku, rid="=1+1"))
+        load(conn, fake_extraction(iku, rid="=1+1"))
     finally:
         conn.close()
     proc = CliRunner().invoke(cli, ["compare", "--db", str(db), "--csv", str(tmp_path / "c.csv")])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +22,9 @@ from stores import sqlite_run
 
 from lkj.compare import compare_rows
 from lkj.load import opened as lkj_store
-from lkj.load import sqlite as store
+from lkj.load import sqlite as sqlstore
+from lkj.load.sqlite import SqliteStore
+from lkj.load.store import StoreError, check_location, load
 
 LKJ = Path(sys.executable).parent / "lkj"
 #: What --db says of a text that is neither a path nor a PostgreSQL URL.
@@ -42,8 +45,8 @@ def digest(folder: Path) -> dict[str, str]:
 def loaded_store(tmp_path_factory, extraction_2023) -> Path:
     """A WAL store holding the 2023 sample, closed (no -wal or -shm beside it)."""
     db = tmp_path_factory.mktemp("loaded") / "lkj.sqlite"
-    conn = store.open_store(db)
-    assert store.load_extraction(conn, extraction_2023).status == "loaded"
+    conn = SqliteStore.open(db)
+    assert load(conn, extraction_2023).status == "loaded"
     conn.close()
     assert db.read_bytes()[18:20] == b"\x02\x02"  # WAL in the file header
     return db
@@ -86,10 +89,10 @@ def as_schema_2(db: Path) -> None:
                                   "sqlite:///lkj.sqlite", "http://host/lkj.sqlite"])
 def test_a_url_of_another_scheme_is_refused_and_nothing_is_made(tmp_path, monkeypatch, text):
     monkeypatch.chdir(tmp_path)
-    for call in (store.open_store, lkj_store.open_store,
+    for call in (SqliteStore.open, lkj_store.open_store,
                  lambda db: lkj_store.open_store(db, readonly=True)):
         for db in (text, Path(text)):
-            with pytest.raises(store.StoreError) as caught:
+            with pytest.raises(StoreError) as caught:
                 call(db)
             assert str(caught.value) == f"{db}: {NOT_A_STORE}"
     proc = lkj("load", "no.pdf", "--db", text, cwd=tmp_path)
@@ -99,21 +102,21 @@ def test_a_url_of_another_scheme_is_refused_and_nothing_is_made(tmp_path, monkey
 
 
 def test_a_refused_url_hides_its_password_and_paths_pass():
-    with pytest.raises(store.StoreError, match=r"^mysql://lkj:\*\*\*@host/db: not a store"):
-        store.check_location("mysql://lkj:secret@host/db")
+    with pytest.raises(StoreError, match=r"^mysql://lkj:\*\*\*@host/db: not a store"):
+        check_location("mysql://lkj:secret@host/db")
     for db in ("C:\\lkj\\lkj.sqlite", "D:/lkj.sqlite", "/data/file:x", "data/http:x",
                "postgresql://host/db", "postgresql+psycopg://host/db", ":memory:"):
-        store.check_location(db)
+        check_location(db)
 
 
 @pytest.mark.parametrize("name", ["a?mode=memory.sqlite", "b#c.sqlite", "d%41%3F.sqlite",
                                   "file:e.sqlite"])
 def test_a_file_name_is_only_a_name(tmp_path, name):
     db = tmp_path / name
-    store.open_store(db).close()
+    SqliteStore.open(db).close()
     assert os.listdir(tmp_path) == [name]  # that name exactly: no %41 read as A
-    conn = store.open_store(db, readonly=True)
-    assert store.row_counts(conn)["reports"] == 0
+    conn = SqliteStore.open(db, readonly=True)
+    assert conn.row_counts()["reports"] == 0
     conn.close()
     assert os.listdir(tmp_path) == [name]
 
@@ -122,27 +125,27 @@ def test_a_file_name_is_only_a_name(tmp_path, name):
 
 def test_a_missing_store_is_one_line_and_is_not_made(tmp_path):
     db = tmp_path / "none" / "lkj.sqlite"
-    with pytest.raises(store.StoreError) as caught:
-        store.open_store(db, readonly=True)
+    with pytest.raises(StoreError) as caught:
+        SqliteStore.open(db, readonly=True)
     assert str(caught.value) == f"{db}: no such store"
     assert list(tmp_path.iterdir()) == []
 
 
 def test_an_empty_file_is_refused_unchanged(tmp_path):
     (tmp_path / "empty.sqlite").touch()
-    with pytest.raises(store.StoreError, match="an empty database, not an lkj store"):
-        store.open_store(tmp_path / "empty.sqlite", readonly=True)
+    with pytest.raises(StoreError, match="an empty database, not an lkj store"):
+        SqliteStore.open(tmp_path / "empty.sqlite", readonly=True)
     assert digest(tmp_path) == {"empty.sqlite": hashlib.sha256(b"").hexdigest()}
 
 
 def test_a_reader_writes_nothing(loaded_store, tmp_path):
     db = Path(shutil.copy(loaded_store, tmp_path))
     before = digest(tmp_path)
-    conn = store.open_store(db, readonly=True)
+    conn = SqliteStore.open(db, readonly=True)
     try:
-        assert compare_rows(store.SqliteStore(conn, str(db)))
-        with pytest.raises(store.sqlite3.OperationalError, match="readonly"):
-            conn.execute("DELETE FROM reports")
+        assert compare_rows(conn)
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            conn.conn.execute("DELETE FROM reports")
     finally:
         conn.close()
     assert digest(tmp_path) == before  # no -wal or -shm left behind
@@ -154,17 +157,17 @@ def test_a_wal_store_on_read_only_media_is_read(loaded_store, mount, schema):
     db = Path(shutil.copy(loaded_store, where))
     if schema == "older":
         as_schema_2(db)  # upgraded when opened to write; read as it is
-    conn = store.open_store(loaded_store, readonly=True)
-    want = compare_rows(store.SqliteStore(conn, str(loaded_store)))
+    conn = SqliteStore.open(loaded_store, readonly=True)
+    want = compare_rows(conn)
     conn.close()
     seal()
     before = digest(where)
-    conn = store.open_store(db, readonly=True)
+    conn = SqliteStore.open(db, readonly=True)
     try:
-        assert compare_rows(store.SqliteStore(conn, str(db))) == want
-        assert store.row_counts(conn)["ocr_cells"] == 0
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == (
-            2 if schema == "older" else store.schema_version())
+        assert compare_rows(conn) == want
+        assert conn.row_counts()["ocr_cells"] == 0
+        assert conn.query("PRAGMA user_version")[0][0] == (
+            2 if schema == "older" else sqlstore.schema_version())
     finally:
         conn.close()
     assert digest(where) == before == {"lkj.sqlite": before["lkj.sqlite"]}
@@ -175,15 +178,15 @@ def test_a_wal_with_changes_on_read_only_media_is_refused(mount):
     changes still in the -wal: refused, not read stale."""
     where, seal = mount
     work = where.parent / "lkj.sqlite"
-    conn = store.open_store(work)
-    conn.execute("PRAGMA wal_autocheckpoint = 0")
-    conn.execute("INSERT INTO ingest_errors (source_file, reason, at) VALUES ('x', 'y', 'z')")
+    conn = SqliteStore.open(work)
+    conn.conn.execute("PRAGMA wal_autocheckpoint = 0")
+    conn.conn.execute("INSERT INTO ingest_errors (source_file, reason, at) VALUES ('x', 'y', 'z')")
     for suffix in ("", "-wal"):
         shutil.copy(f"{work}{suffix}", where)
     conn.close()
     seal()
-    with pytest.raises(store.StoreError, match="its -wal file holds changes"):
-        store.open_store(where / "lkj.sqlite", readonly=True)
+    with pytest.raises(StoreError, match="its -wal file holds changes"):
+        SqliteStore.open(where / "lkj.sqlite", readonly=True)
 
 
 def test_lkj_compare_reads_read_only_media(loaded_store, mount, tmp_path):

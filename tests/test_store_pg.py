@@ -32,7 +32,7 @@ from lkj.archive.ingest import Stores, run_checks, store_one
 from lkj.load import opened as lkj_store
 from lkj.load import postgres as pg
 from lkj.load import sqlite as sqlstore
-from lkj.load.store import missing_columns
+from lkj.load.store import is_postgres_url, load, missing_columns, store_columns
 from lkj.schemas import registry
 
 #: Slow (a PostgreSQL server and lkj run into it): left out of `make check`;
@@ -109,7 +109,7 @@ def test_both_schema_files_declare_the_same_store():
     lite, post = parse_ddl(sqlstore.schema_sql()), parse_ddl(pg.schema_sql())
     # the parser reads store.sql as SQLite itself does
     assert {t: tuple(c[0] for c in v["columns"]) for t, v in lite["tables"].items()} \
-        == sqlstore.store_columns()
+        == store_columns()
     assert set(post["tables"]) == set(lite["tables"]) | {"lkj_meta"}
     for name, want in lite["tables"].items():
         got = post["tables"][name]
@@ -143,8 +143,8 @@ def test_a_url_through_click_path_is_repaired():
     assert pg.postgres_url(url) == url
     assert pg.postgres_url(Path("postgresql:///lkj?host=/run/pg")) == \
         "postgresql:///lkj?host=/run/pg"
-    assert sqlstore.is_postgres_url(Path(url)) and sqlstore.is_postgres_url("postgres://h/d")
-    assert not sqlstore.is_postgres_url("out/lkj.sqlite")
+    assert is_postgres_url(Path(url)) and is_postgres_url("postgres://h/d")
+    assert not is_postgres_url("out/lkj.sqlite")
     assert "secret" not in pg.shown_url(url)
     assert isinstance(lkj_store.open_store(":memory:"), sqlstore.SqliteStore)
 
@@ -159,7 +159,7 @@ def url(pg_url):
 
 @pytest.fixture()
 def conn(url):
-    c = pg.open_store(url)
+    c = pg.PgStore.open(url)
     yield c
     c.close()
 
@@ -169,23 +169,23 @@ def conn(url):
 def test_reading_an_empty_database_does_not_make_it_a_store(url):
     with pytest.raises(pg.StoreError, match="an empty database, not an lkj store"):
         lkj_store.open_store(url, create=False)  # the entry point lkj compare uses
-    conn = pg.open_store(url)
-    assert pg.row_counts(conn)["reports"] == 0  # and it was still empty
+    conn = pg.PgStore.open(url)
+    assert conn.row_counts()["reports"] == 0  # and it was still empty
     conn.close()
 
 
 def test_a_server_that_refuses_is_a_clean_error(pg_url):
     wrong = sa.make_url(pg_url).set(password="not-the-password")
     with pytest.raises(pg.StoreError, match=r"cannot be opened \(.*password") as err:
-        pg.open_store(wrong.render_as_string(hide_password=False))
+        pg.PgStore.open(wrong.render_as_string(hide_password=False))
     assert "not-the-password" not in str(err.value) and "***" in str(err.value)
     closed = sa.make_url(pg_url).set(port=1)
     with pytest.raises(pg.StoreError, match="cannot be opened"):
-        pg.open_store(closed.render_as_string(hide_password=False))
+        pg.PgStore.open(closed.render_as_string(hide_password=False))
 
 
 def test_two_openers_create_the_store_once(url):
-    results, errors = run_together([lambda: pg.open_store(url)] * 3)
+    results, errors = run_together([lambda: pg.PgStore.open(url)] * 3)
     assert not errors
     for c in results:
         c.close()
@@ -208,44 +208,44 @@ def test_an_opener_that_looked_before_another_created_the_store_finds_it_made(ur
 
     def second():
         try:
-            got["conn"] = pg.open_store(url)
+            got["conn"] = pg.PgStore.open(url)
         except BaseException as exc:  # noqa: BLE001 - reported to the test
             got["error"] = exc
 
     thread = threading.Thread(target=second, name="second")
     thread.start()
     assert looked.wait(30)
-    pg.open_store(url).close()
+    pg.PgStore.open(url).close()
     first_done.set()
     thread.join(60)
     assert "error" not in got, got.get("error")
-    assert pg.row_counts(got["conn"])["reports"] == 0
+    assert got["conn"].row_counts()["reports"] == 0
     got["conn"].close()
 
 
 # --- values and loads ------------------------------------------------------------------------
 
 def test_numbers_are_exact_in_sql(conn, extraction_2023):
-    pg.load_extraction(conn, extraction_2023)
+    load(conn, extraction_2023)
     columns = ("target", "realisasi", "capaian_pct")
-    got = conn.execute("SELECT target::text, realisasi::text, capaian_pct::text "
-                       "FROM iku ORDER BY rowid").fetchall()
+    got = conn.query("SELECT target::text, realisasi::text, capaian_pct::text "
+                     "FROM iku ORDER BY rowid")
     records = extraction_2023.columned()["iku"][1]
     want = [tuple(None if r[c] is None else repr(r[c]) for c in columns) for r in records]
     assert got == want
     texts = {t for row in got for t in row}
     assert {"16000", "88.73"} <= texts  # as printed "16.000" and "88.73"
     pagu = [r["pagu"] for r in extraction_2023.columned()["budget"][1] if r["pagu"]]
-    assert conn.execute("SELECT SUM(pagu)::text FROM budget").fetchone() == (str(sum(pagu)),)
+    assert conn.query("SELECT SUM(pagu)::text FROM budget") == [(str(sum(pagu)),)]
 
 
 def test_messages_are_those_of_sqlite(conn, tmp_path, extraction_2023, changed_2023):
-    lite = sqlstore.open_store(tmp_path / "lkj.sqlite")
+    lite = sqlstore.SqliteStore.open(tmp_path / "lkj.sqlite")
     try:
         for extraction, replace in ((extraction_2023, False), (extraction_2023, False),
                                     (changed_2023, False), (changed_2023, True)):
-            a = sqlstore.load_extraction(lite, extraction, replace=replace)
-            b = pg.load_extraction(conn, extraction, replace=replace)
+            a = load(lite, extraction, replace=replace)
+            b = load(conn, extraction, replace=replace)
             # loaded_at differs by the seconds between the two loads
             strip = re.compile(r"loaded [0-9T:+-]+\)")
             assert (b.status, b.report_id, strip.sub("", b.message), b.rows, b.previous) == \
@@ -258,7 +258,7 @@ def test_text_postgresql_cannot_hold_is_refused_with_a_reason(conn):
     before = dump(conn)
     bad = fake_extraction([{"table_id": "1", "table_part": 1, "row": 1, "indicator": "a\x00b"}])
     with pytest.raises(pg.ValueRejected, match=r"iku\.indicator \(row 1\).*NUL"):
-        pg.load_extraction(conn, bad)
+        load(conn, bad)
     assert dump(conn) == before
 
 
@@ -317,14 +317,14 @@ def _slow_reports(monkeypatch, seconds: float) -> None:
 
 
 def test_two_loaders_at_once_store_a_report_once(url, extraction_2023, monkeypatch):
-    conns = [pg.open_store(url) for _ in range(2)]
+    conns = [pg.PgStore.open(url) for _ in range(2)]
     _slow_reports(monkeypatch, 0.5)
     results, errors = run_together(
-        [lambda c=c: pg.load_extraction(c, extraction_2023) for c in conns])
+        [lambda c=c: load(c, extraction_2023) for c in conns])
     assert not errors
     assert sorted(r.status for r in results) == ["loaded", "unchanged"]
     (loaded,) = [r for r in results if r.status == "loaded"]
-    counts = pg.row_counts(conns[0])
+    counts = conns[0].row_counts()
     assert all(counts[t] == n for t, n in loaded.rows.items())
     for c in conns:
         c.close()
@@ -332,11 +332,11 @@ def test_two_loaders_at_once_store_a_report_once(url, extraction_2023, monkeypat
 
 def test_without_the_lock_the_race_is_real(url, extraction_2023, monkeypatch):
     """The test above would catch a loader that does not lock: both find no report."""
-    conns = [pg.open_store(url) for _ in range(2)]
+    conns = [pg.PgStore.open(url) for _ in range(2)]
     _slow_reports(monkeypatch, 1.0)
     monkeypatch.setattr(pg, "_lock", lambda db, *keys: None)
     results, errors = run_together(
-        [lambda c=c: pg.load_extraction(c, extraction_2023) for c in conns])
+        [lambda c=c: load(c, extraction_2023) for c in conns])
     assert [r.status for r in results] == ["loaded"]
     assert [type(e) for e in errors] == [pg.ValueRejected]
     assert "duplicate key" in str(errors[0])
@@ -345,15 +345,15 @@ def test_without_the_lock_the_race_is_real(url, extraction_2023, monkeypatch):
 
 
 def test_loaders_of_different_reports_both_store(url, monkeypatch):
-    conns = [pg.open_store(url) for _ in range(2)]
+    conns = [pg.PgStore.open(url) for _ in range(2)]
     _slow_reports(monkeypatch, 0.3)
     row = {"table_id": "1", "table_part": 1, "row": 1, "indicator": "Nilai IKPA",
            "target": 92, "realisasi": 95.71}
     reports = [fake_extraction([row], f"r-{n}", str(n) * 64) for n in (1, 2)]
     results, errors = run_together(
-        [lambda c=c, r=r: pg.load_extraction(c, r) for c, r in zip(conns, reports, strict=True)])
+        [lambda c=c, r=r: load(c, r) for c, r in zip(conns, reports, strict=True)])
     assert not errors and [r.status for r in results] == ["loaded", "loaded"]
-    counts = pg.row_counts(conns[0])
+    counts = conns[0].row_counts()
     assert (counts["reports"], counts["iku"]) == (2, 2)
     assert counts["indicators"] == len(registry.INDICATORS)
     for c in conns:
@@ -383,15 +383,21 @@ def table_text(table: str, rows: list[dict[str, Any]]) -> bytes:
 
 def view_text(conn: Any, view: str) -> tuple[list[str], bytes]:
     """A view's column names and its rows as sorted CSV lines (a view has no order)."""
-    cur = conn.execute(f"SELECT * FROM {view}")
-    names = [d[0] for d in cur.description]
-    rows = sorted(",".join(cell(v) for v in row) for row in cur)
+    sql = f"SELECT * FROM {view}"
+    if isinstance(conn, sqlstore.SqliteStore):
+        cur = conn.conn.execute(sql)
+        names, got = [d[0] for d in cur.description], cur.fetchall()
+    else:
+        with conn.engine.connect() as db:
+            result = db.execute(sa.text(sql))
+            names, got = list(result.keys()), [[pg.py_value(v) for v in r] for r in result]
+    rows = sorted(",".join(cell(v) for v in row) for row in got)
     return names, "\n".join(rows).encode("utf-8")
 
 
-def assert_same_stores(lite: Any, post: pg.PgConnection) -> None:
-    for table in sqlstore.store_columns():
-        a, b = sqlstore.read_table(lite, table), pg.read_table(post, table)
+def assert_same_stores(lite: Any, post: pg.PgStore) -> None:
+    for table in store_columns():
+        a, b = lite.read_table(table), post.read_table(table)
         assert len(a) == len(b), table
         assert table_text(table, a) == table_text(table, b), table
     for view in VIEWS:
@@ -401,10 +407,10 @@ def assert_same_stores(lite: Any, post: pg.PgConnection) -> None:
 def test_sqlite_and_postgresql_give_the_same_rows(conn, tmp_path, extraction_2023):
     findings = run_checks(extraction_2023)
     assert findings
-    lite = sqlstore.open_store(tmp_path / "lkj.sqlite")
+    lite = sqlstore.SqliteStore.open(tmp_path / "lkj.sqlite")
     try:
-        sqlstore.load_extraction(lite, extraction_2023, findings)
-        pg.load_extraction(conn, extraction_2023, findings)
+        load(lite, extraction_2023, findings)
+        load(conn, extraction_2023, findings)
         assert_same_stores(lite, conn)
     finally:
         lite.close()
@@ -434,10 +440,10 @@ def test_run_samples_into_postgresql(runs):
     lines = proc.stdout.strip().splitlines()
     assert lines[:-1] == lite_proc.stdout.strip().splitlines()[:-1]  # the same summary
     assert {ln.split()[-1] for ln in lines[2:-1]} == {"loaded"}
-    lite, post = sqlstore.open_store(db, create=False), pg.open_store(url, create=False)
+    lite, post = sqlstore.SqliteStore.open(db, create=False), pg.PgStore.open(url, create=False)
     try:
-        assert pg.row_counts(post)["reports"] == len(lines) - 3
-        assert pg.row_counts(post)["findings"] > 0
+        assert post.row_counts()["reports"] == len(lines) - 3
+        assert post.row_counts()["findings"] > 0
         assert_same_stores(lite, post)
     finally:
         lite.close()
@@ -446,7 +452,7 @@ def test_run_samples_into_postgresql(runs):
 
 def test_run_again_changes_nothing(runs):
     url = runs[0]
-    conn = pg.open_store(url, create=False)
+    conn = pg.PgStore.open(url, create=False)
     before = dump(conn)
     proc = lkj("run", "samples", "--db", url, "--silent", *FAST)
     assert proc.returncode == 0, proc.stderr

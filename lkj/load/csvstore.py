@@ -24,10 +24,8 @@ from lkj.load.files import _cell, spreadsheet_text, write_rows
 from lkj.load.store import (
     ADDED_COLUMNS,
     Backend,
-    LoadResult,
     StoredReport,
     StoreError,
-    load,
     store_columns,
     utc_now,
 )
@@ -99,6 +97,17 @@ class CsvStore(Backend):
         self.folder, self.shown = folder, str(folder)
         self._added: dict[str, list[list[str]]] | None = None
         self._gone: set[str] = set()
+
+    @classmethod
+    def open(cls, folder: Path | str, create: bool = True, readonly: bool = False) -> CsvStore:
+        """The CSV store in `folder` (made on the first load). A folder to read
+        (`readonly`, or not `create`) must exist; a file is refused."""
+        folder = Path(folder)
+        if folder.exists() and not folder.is_dir():
+            raise StoreError(f"{folder}: is a file, not a folder of CSV files")
+        if (readonly or not create) and not folder.is_dir():
+            raise StoreError(f"{folder}: no such store")
+        return cls(folder)
 
     @property
     def in_transaction(self) -> bool:
@@ -186,17 +195,3 @@ class CsvStore(Backend):
 
     def close(self) -> None:
         """Nothing stays open."""
-
-
-def load_extraction(folder: Path | str, extraction: Any,
-                    findings: Sequence[Mapping[str, Any]] | None = None,
-                    replace: bool = False) -> LoadResult:
-    """Append one report to the CSV folder (lkj.load.store.load's decisions)."""
-    return load(CsvStore(Path(folder)), extraction, findings, replace)
-
-
-def record_ingest_error(folder: Path | str, path: Path | str, sha256: str | None,
-                        reason: str | None) -> None:
-    """CsvStore.record_ingest_error: one row per file (name and bytes), its latest
-    attempt's; reason None clears it."""
-    CsvStore(Path(folder)).record_ingest_error(path, sha256, reason)

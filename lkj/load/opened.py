@@ -30,7 +30,7 @@ def open_store(location: Path | str, create: bool = True, readonly: bool = False
     if csv:
         from lkj.load.csvstore import CsvStore
 
-        return CsvStore(Path(location))
+        return CsvStore.open(location, create, readonly)
     check_location(location)
     if not is_postgres_url(location):
         from lkj.load.sqlite import SqliteStore

@@ -1,8 +1,8 @@
 """The PostgreSQL store (`--db postgresql://...`): the SQLite store's rules on a server.
 
-The same API, outcomes and messages as lkj/load/sqlite.py (open_store, load_extraction ->
-LoadResult loaded / unchanged / replaced / conflict, record_ingest_error, read_table,
-row_counts, StoreError), through SQLAlchemy Core and psycopg. The schema is
+`PgStore` is a store backend (lkj.load.store.Backend; the decisions, outcomes and messages
+are lkj.load.store.load's, the same as SQLite's), through SQLAlchemy Core and psycopg: SQL
+with `:name` marks, no sqlite3 look-alike in between. The schema is
 lkj/schemas/store_pg.sql: store.sql's tables and views, numbers NUMERIC (exact), booleans
 BOOLEAN, the schema version in lkj_meta.
 
@@ -11,7 +11,7 @@ advisory locks on the report's id and file hash: two loaders of the same report 
 at once) wait for each other, and the second finds the report stored ("unchanged") instead of
 storing it twice. Any failure rolls the transaction back: the store is as it was.
 
-Values go in as SQLite's loader would store them (lkj.load.sqlite.sql_value) and come back as
+Values go in as SQLite's loader would store them (lkj.load.store.sql_value) and come back as
 they were parsed: a NUMERIC with no decimals is an int (16000), one with decimals a float
 (88.73, 104.0), never a binary approximation.
 """
@@ -40,7 +40,6 @@ from lkj.load.store import (
     StoredReport,
     StoreError,
     check_columns,
-    load,
     older_store,
     sql_value,
     store_columns,
@@ -49,8 +48,7 @@ from lkj.load.store import (
 )
 from lkj.schemas import registry
 
-__all__ = ["LoadResult", "PgConnection", "PgStore", "StoreError", "ValueRejected",
-           "load_extraction", "open_store", "read_table", "record_ingest_error", "row_counts"]
+__all__ = ["LoadResult", "PgStore", "StoreError", "ValueRejected"]
 
 #: The driver SQLAlchemy is told to use for a plain postgresql:// URL.
 DRIVER = "postgresql+psycopg"
@@ -119,87 +117,13 @@ def _reason(exc: BaseException) -> str:
     return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
 
 
-class Rows:
-    """A fetched result with the sqlite3 cursor calls shared code uses."""
-
-    def __init__(self, names: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-        self.description = [(n, None, None, None, None, None, None) for n in names]
-        self._rows = rows
-
-    def __iter__(self) -> Iterator[tuple[Any, ...]]:
-        return iter(self._rows)
-
-    def fetchone(self) -> tuple[Any, ...] | None:
-        return self._rows.pop(0) if self._rows else None
-
-    def fetchall(self) -> list[tuple[Any, ...]]:
-        rows, self._rows = self._rows, []
-        return rows
-
-
-class PgConnection:
-    """An open PostgreSQL store: its engine, its tables' column types, and `execute`, the
-    sqlite3-style read (`?` marks) that code shared by both stores uses (the summary of a
-    stored file in lkj.archive.ingest, lkj compare). Writes go through this module's functions.
-    """
-
-    #: Reads run in their own short transactions; the loader opens its own.
-    in_transaction = False
-
-    def __init__(self, engine: sa.Engine, url: str, kinds: dict[str, dict[str, str]]) -> None:
-        self.engine, self.url, self.kinds = engine, url, kinds
-
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Rows:
-        """Run one statement with `?` marks; rows come back fetched, numbers as parsed."""
-        try:
-            with self.engine.connect() as db:
-                result = db.exec_driver_sql(qmark_to_format(sql), tuple(params))
-                if not result.returns_rows:
-                    db.commit()
-                    return Rows([], [])
-                return Rows(list(result.keys()),
-                            [tuple(py_value(v) for v in row) for row in result])
-        except sa_exc.DBAPIError as exc:
-            raise StoreError(f"{self.url}: {_reason(exc)}") from exc
-
-    def query(self, sql: str, params: Mapping[str, Any] | None = None
-              ) -> list[tuple[Any, ...]]:
-        """Run one read with `:name` marks; numbers as parsed."""
-        try:
-            with self.engine.connect() as db:
-                return [tuple(py_value(v) for v in row)
-                        for row in db.execute(sa.text(sql), dict(params or {}))]
-        except sa_exc.DBAPIError as exc:
-            raise StoreError(f"{self.url}: {_reason(exc)}") from exc
-
-    def close(self) -> None:
-        self.engine.dispose()
-
-    def __repr__(self) -> str:
-        return f"<PgConnection {self.url}>"
-
-
-def qmark_to_format(sql: str) -> str:
-    """`?` marks (sqlite3) as psycopg's `%s`, `%` as `%%`; quoted text keeps its `?`."""
-    out, quote = [], None
-    for ch in sql:
-        if quote:
-            quote = None if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "?":
-            out.append("%s")
-            continue
-        out.append("%%" if ch == "%" else ch)
-    return "".join(out)
-
-
-def open_store(url: Path | str, create: bool = True, readonly: bool = False
-               ) -> PgConnection:
-    """Open (or create) an lkj store in the URL's database (its current schema): schema
-    version checked, as lkj.load.sqlite.open_store does for a file. `readonly` creates
-    nothing and reads in read-only transactions; a server's store is never on read-only
-    media, so an older one is upgraded as on any open."""
+def _connect(url: Path | str, create: bool, readonly: bool
+             ) -> tuple[sa.Engine, str, dict[str, dict[str, str]]]:
+    """The engine of an lkj store in the URL's database (its current schema), created if
+    missing, its schema version and columns checked (as lkj.load.sqlite.connect does for a
+    file); the URL for messages; each table's column kinds. `readonly` creates nothing and
+    reads in read-only transactions; a server's store is never on read-only media, so an
+    older one is upgraded as on any open."""
     create = create and not readonly
     shown = shown_url(url)
     try:
@@ -226,7 +150,7 @@ def open_store(url: Path | str, create: bool = True, readonly: bool = False
         raise
     if readonly:
         engine = engine.execution_options(postgresql_readonly=True)
-    return PgConnection(engine, shown, kinds)
+    return engine, shown, kinds
 
 
 def _stored_version(db: sa.Connection, shown: str) -> int | None:
@@ -404,17 +328,20 @@ def _sync_indicators(db: sa.Connection) -> None:
 
 
 class PgStore(Backend):
-    """An open PostgreSQL store (`open_store`'s PgConnection) as the backend of
-    lkj.load.store.load: a report's reads and writes on one connection, in one transaction
-    that first takes advisory locks on its report_id and file hash."""
+    """An open PostgreSQL store as the backend of lkj.load.store.load: a report's reads and
+    writes on one connection, in one transaction that first takes advisory locks on its
+    report_id and file hash; any other read or write in a short transaction of its own."""
 
-    def __init__(self, conn: PgConnection) -> None:
-        self.conn, self.shown = conn, conn.url
+    def __init__(self, engine: sa.Engine, shown: str, kinds: dict[str, dict[str, str]]
+                 ) -> None:
+        #: Each store table's columns, in order, and the kind of value each holds.
+        self.engine, self.shown, self.kinds = engine, shown, kinds
         self._db: sa.Connection | None = None
 
     @classmethod
     def open(cls, url: Path | str, create: bool = True, readonly: bool = False) -> PgStore:
-        return cls(open_store(url, create, readonly))
+        """Open (or create) the lkj store in the URL's database (`_connect`)."""
+        return cls(*_connect(url, create, readonly))
 
     @property
     def in_transaction(self) -> bool:
@@ -430,7 +357,7 @@ class PgStore(Backend):
         keys = [key for key in (report_id and f"lkj:report:{report_id}",
                                 sha256 and f"lkj:sha256:{sha256}") if key]
         try:
-            with self.conn.engine.connect() as db:
+            with self.engine.connect() as db:
                 tx = db.begin()
                 self._db = db
                 try:
@@ -448,24 +375,37 @@ class PgStore(Backend):
         except sa_exc.DBAPIError as exc:
             raise StoreError(f"{self.shown}: {_reason(exc)}") from exc
 
+    @contextmanager
+    def _connection(self) -> Iterator[sa.Connection]:
+        """The open transaction's connection, else one of its own, committed at the end."""
+        if self._db is not None:
+            yield self._db
+            return
+        try:
+            with self.engine.begin() as db:
+                yield db
+        except sa_exc.DBAPIError as exc:
+            raise StoreError(f"{self.shown}: {_reason(exc)}") from exc
+
     @property
     def db(self) -> sa.Connection:
         if self._db is None:
             raise StoreError("a PostgreSQL store writes inside a transaction")
         return self._db
 
-    def _read(self, sql: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        """A read in the open transaction, else in one of its own."""
-        if self._db is None:
-            return self.conn.query(sql, params)
-        return [tuple(row) for row in self._db.execute(sa.text(sql), dict(params))]
+    def query(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """One read with `:name` marks, in the open transaction if any; numbers as
+        parsed."""
+        with self._connection() as db:
+            return [tuple(py_value(v) for v in row)
+                    for row in db.execute(sa.text(sql), dict(params or {}))]
 
     def find_by_sha256(self, sha256: str) -> str | None:
-        rows = self._read("SELECT report_id FROM reports WHERE sha256 = :sha", {"sha": sha256})
+        rows = self.query("SELECT report_id FROM reports WHERE sha256 = :sha", {"sha": sha256})
         return rows[0][0] if rows else None
 
     def find_report(self, report_id: str) -> StoredReport | None:
-        rows = self._read("SELECT report_id, source_file, sha256, loaded_at FROM reports "
+        rows = self.query("SELECT report_id, source_file, sha256, loaded_at FROM reports "
                           "WHERE report_id = :rid", {"rid": report_id})
         return StoredReport(*rows[0]) if rows else None
 
@@ -476,7 +416,7 @@ class PgStore(Backend):
 
     def insert_rows(self, table: str, columns: Sequence[str],
                     records: Iterable[Mapping[str, Any]]) -> int:
-        kinds = {c: self.conn.kinds[table][c] for c in columns}
+        kinds = {c: self.kinds[table][c] for c in columns}
         return _insert_rows(self.db, table, kinds, list(records))
 
     def sync_indicators(self) -> None:
@@ -484,63 +424,32 @@ class PgStore(Backend):
 
     def record_ingest_error(self, path: Path | str, sha256: str | None,
                             reason: str | None) -> None:
-        record_ingest_error(self.conn, path, sha256, reason)
-
-    def read_table(self, table: str, report_id: str | None = None) -> list[dict[str, Any]]:
-        return read_table(self.conn, table, report_id)
-
-    def row_counts(self) -> dict[str, int]:
-        return row_counts(self.conn)
-
-    def query(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
-        return self.conn.query(sql, params)
-
-    def close(self) -> None:
-        self.conn.close()
-
-
-def load_extraction(conn: PgConnection, extraction: Any,
-                    findings: Sequence[Mapping[str, Any]] | None = None,
-                    replace: bool = False) -> LoadResult:
-    """Store one report and its findings in one transaction (lkj.load.store.load over
-    PgStore). A value PostgreSQL refuses is ValueRejected; a store that cannot be used
-    (connection lost) is StoreError; either way nothing of the report stays.
-    """
-    return load(PgStore(conn), extraction, findings, replace)
-
-
-def record_ingest_error(conn: PgConnection, path: Path | str, sha256: str | None,
-                        reason: str | None) -> None:
-    """As lkj.load.sqlite.record_ingest_error: one row per file (name and bytes), its
-    latest attempt's; reason None clears it."""
-    row = {"source_file": Path(path).name, "sha256": sha256,
-           "reason": reason and reason.replace("\x00", "\\x00"), "at": utc_now()}
-    try:
-        with conn.engine.begin() as db:
+        """In the open transaction, if any, else in one of its own."""
+        row = {"source_file": Path(path).name, "sha256": sha256,
+               "reason": reason and reason.replace("\x00", "\\x00"), "at": utc_now()}
+        with self._connection() as db:
             db.execute(sa.text("DELETE FROM ingest_errors WHERE source_file = :source_file "
                                "AND sha256 IS NOT DISTINCT FROM :sha256"), row)
             if reason is not None:
                 db.execute(sa.text("INSERT INTO ingest_errors (source_file, sha256, reason, "
                                    "at) VALUES (:source_file, :sha256, :reason, :at)"), row)
-    except sa_exc.DBAPIError as exc:
-        raise StoreError(f"{conn.url}: {_reason(exc)}") from exc
 
+    def read_table(self, table: str, report_id: str | None = None) -> list[dict[str, Any]]:
+        """The rows with the columns of store.sql, values as they were parsed."""
+        columns = store_columns().get(table)
+        if columns is None:
+            raise ValueError(f"no store table {table!r}")
+        names = ", ".join(f'"{c}"' for c in columns)
+        where = "WHERE report_id = :rid" if report_id else ""
+        rows = self.query(f'SELECT {names} FROM "{table}" {where} '
+                          f'ORDER BY "{ORDER_BY.get(table, "rowid")}"', {"rid": report_id})
+        return [dict(zip(columns, row, strict=True)) for row in rows]
 
-def read_table(conn: PgConnection, table: str, report_id: str | None = None
-               ) -> list[dict[str, Any]]:
-    """The rows of one store table (of one report), in the order they were stored, with
-    the columns of lkj.load.sqlite.read_table and values as they were parsed."""
-    columns = store_columns().get(table)
-    if columns is None:
-        raise ValueError(f"no store table {table!r}")
-    names = ", ".join(f'"{c}"' for c in columns)
-    where, args = ("WHERE report_id = ?", (report_id,)) if report_id else ("", ())
-    rows = conn.execute(f'SELECT {names} FROM "{table}" {where} '
-                        f'ORDER BY "{ORDER_BY.get(table, "rowid")}"', args)
-    return [dict(zip(columns, row, strict=True)) for row in rows]
+    def row_counts(self) -> dict[str, int]:
+        return {t: self.query(f'SELECT COUNT(*) FROM "{t}"')[0][0] for t in store_columns()}
 
+    def close(self) -> None:
+        self.engine.dispose()
 
-def row_counts(conn: PgConnection) -> dict[str, int]:
-    """Rows in every store table."""
-    return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
-            for t in store_columns()}
+    def __repr__(self) -> str:
+        return f"<PgStore {self.shown}>"

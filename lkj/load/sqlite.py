@@ -3,7 +3,7 @@
 The schema is lkj/schemas/store.sql (tables, keys, views, the schema version). `SqliteStore`
 is the store's backend (lkj.load.store.Backend; the decisions are lkj.load.store.load's):
 everything of one report is written inside one BEGIN IMMEDIATE ... COMMIT, any failure rolls
-back, and the store is exactly as it was before. `open_store` opens the file itself (WAL, busy
+back, and the store is exactly as it was before. `connect` opens the file itself (WAL, busy
 timeout, read-only opens, schema versions and upgrades), for the backend and for lkj serve.
 """
 
@@ -21,41 +21,23 @@ from typing import Any
 from urllib.parse import urlencode
 
 from lkj.load.store import (
-    ADDED_COLUMNS,
-    INDICATOR_TABLES,
-    RENAMED,
-    STATUSES,
     UPGRADABLE_FROM,
     Backend,
-    LoadResult,
     StoredReport,
     StoreError,
     check_columns,
     check_location,
-    is_postgres_url,
-    load,
-    loaded_result,
     older_store,
     schema_text,
     sql_value,
     sqlite_tables,
     store_columns,
-    store_records,
-    store_table,
-    unstored_columns,
     upgrade_statements,
     utc_now,
-    with_indicator_ids,
 )
 from lkj.schemas import registry
 
-#: What lkj.load.postgres and lkj.load.csvstore still take from here (lkj.load.store's).
-__all__ = ["ADDED_COLUMNS", "INDICATOR_TABLES", "RENAMED", "STATUSES", "UPGRADABLE_FROM",
-           "LoadResult", "SqliteStore", "StoreError", "check_columns", "is_postgres_url",
-           "load_extraction", "loaded_result", "older_store", "open_store", "read_table",
-           "record_ingest_error", "row_counts", "schema_sql", "schema_version",
-           "sql_value", "store_columns", "store_records", "store_table", "unstored_columns",
-           "upgrade_statements", "utc_now", "with_indicator_ids"]
+__all__ = ["SqliteStore", "connect", "schema_sql", "schema_version"]
 
 
 def schema_sql() -> str:
@@ -89,8 +71,8 @@ def _wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.05)
 
 
-def open_store(path: Path | str, create: bool = True, readonly: bool = False
-               ) -> sqlite3.Connection:
+def connect(path: Path | str, create: bool = True, readonly: bool = False
+            ) -> sqlite3.Connection:
     """Open (or create) an lkj store file: WAL journal, foreign keys on, schema version
     and columns checked.
 
@@ -243,7 +225,7 @@ def _upgrade(conn: sqlite3.Connection, shown: str, version: int, want: int) -> N
 
 
 class SqliteStore(Backend):
-    """A SQLite store file (`open_store`): each primitive one statement or two, a report's
+    """A SQLite store file (`connect`): each primitive one statement or two, a report's
     in one BEGIN IMMEDIATE ... COMMIT."""
 
     def __init__(self, conn: sqlite3.Connection, shown: str) -> None:
@@ -252,7 +234,7 @@ class SqliteStore(Backend):
     @classmethod
     def open(cls, path: Path | str, create: bool = True, readonly: bool = False
              ) -> SqliteStore:
-        return cls(open_store(path, create, readonly), str(path))
+        return cls(connect(path, create, readonly), str(path))
 
     @property
     def in_transaction(self) -> bool:
@@ -345,31 +327,3 @@ def _insert_rows(conn: sqlite3.Connection, table: str, columns: Sequence[str],
     rows = [tuple(sql_value(rec.get(c)) for c in columns) for rec in records]
     conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
     return len(rows)
-
-
-# --- the module functions over a sqlite3 connection (lkj.load.postgres has the same) ------
-
-def load_extraction(conn: sqlite3.Connection, extraction: Any,
-                    findings: Sequence[Mapping[str, Any]] | None = None,
-                    replace: bool = False) -> LoadResult:
-    """Store one report and its findings in one transaction (lkj.load.store.load)."""
-    if conn.in_transaction:
-        raise StoreError("load_extraction needs a connection outside a transaction")
-    return load(SqliteStore(conn, ""), extraction, findings, replace)
-
-
-def record_ingest_error(conn: sqlite3.Connection, path: Path | str, sha256: str | None,
-                        reason: str | None) -> None:
-    """SqliteStore.record_ingest_error over a connection."""
-    SqliteStore(conn, "").record_ingest_error(path, sha256, reason)
-
-
-def read_table(conn: sqlite3.Connection, table: str, report_id: str | None = None
-               ) -> list[dict[str, Any]]:
-    """The rows of one store table (of one report), in the order they were stored."""
-    return SqliteStore(conn, "").read_table(table, report_id)
-
-
-def row_counts(conn: sqlite3.Connection) -> dict[str, int]:
-    """Rows in every store table."""
-    return SqliteStore(conn, "").row_counts()

@@ -11,9 +11,13 @@ stays). `load` holds the decisions, the same for every backend and in the same w
 - replacing deletes the stored report (same report_id, or the same file read before) and
   stores this reading: "replaced", naming the file it replaced.
 
-`open_store` picks the backend for a location. The store's tables and columns are
-lkj/schemas/store.sql's (`store_columns`); `check_columns` holds an opened store to them
-and to the output contract (lkj/schemas/contract.py).
+A report_id is the agency's canonical id and the report's year (`sha-<hash>` when either is
+unknown): finding a report by its report_id is finding it by agency and year.
+
+`lkj.load.opened.open_store` picks the backend for a location; each backend class opens
+one (`SqliteStore.open`, `PgStore.open`, `CsvStore.open`). The store's tables and columns
+are lkj/schemas/store.sql's (`store_columns`); `check_columns` holds an opened store to
+them and to the output contract (lkj/schemas/contract.py).
 """
 
 from __future__ import annotations
@@ -291,6 +295,16 @@ class Backend(ABC):
     @abstractmethod
     def find_report(self, report_id: str) -> StoredReport | None:
         """The stored report of this report_id."""
+
+    def find_reports(self, agency_id: str | None = None, year: int | None = None
+                     ) -> list[StoredReport]:
+        """The stored reports of an agency (its canonical id), of a year, or of both, in
+        the order stored. (A report_id is its agency_id and year, `agency-2023`, so
+        `find_report` is the lookup the decisions make by agency and year.)"""
+        return [StoredReport(r["report_id"], r["source_file"], r["sha256"], r["loaded_at"])
+                for r in self.read_table("reports")
+                if (agency_id is None or r["agency_id"] == agency_id)
+                and (year is None or str(r["year"]) == str(year))]
 
     @abstractmethod
     def delete_report(self, report_id: str) -> None:

@@ -220,7 +220,7 @@ CREATE TABLE pages (
 ) STRICT;
 
 -- Every table cell read by OCR, with its confidence (schema 3; a store of schema 2 gets this
--- table when a newer lkj opens it: see lkj.load.sqlite.open_store).
+-- table when a newer lkj opens it: see lkj.load.sqlite.connect).
 CREATE TABLE ocr_cells (
     report_id  TEXT NOT NULL REFERENCES reports ON DELETE CASCADE,
     table_id   TEXT NOT NULL,
