@@ -96,32 +96,47 @@ class Report:
 
 
 def read(source: Path | str | bytes, settings: ExtractSettings | None = None, *,
-         engine: str | None = None, name: str = "report.pdf") -> Report:
-    """Read one LKj PDF (a path, or its bytes: then `name` is its file name) in this
-    process, as `settings` (lkj.ExtractSettings: engines, page reader, OCR) say; `engine`
-    sets theirs ("both": pdfplumber, cross-checked by camelot; "pdfplumber"; "camelot").
-    A file lkj cannot read raises lkj.ReportError with the reason (`str(exc)`:
-    `FILE: reason`). For untrusted files, `run` reads each in a worker under the settings'
-    time and memory limits."""
-    from lkj.extract.report import extract_report
+         engine: str | None = None, name: str = "report.pdf", isolated: bool = False,
+         progress: Callable[[str, int, int], Any] | None = None) -> Report:
+    """Read one LKj PDF (a path, or its bytes: then `name` is its file name) as `settings`
+    (lkj.ExtractSettings: engines, page reader, OCR, limits) say; `engine` sets theirs
+    ("both": pdfplumber, cross-checked by camelot; "pdfplumber"; "camelot"). In this
+    process, with no limits; `isolated` reads it in a worker process under the settings'
+    time and memory limits, as `lkj extract` does (for an untrusted file: a page that never
+    ends, a file that takes all memory, is then a ReportError). `progress(step, page,
+    pages)` is told of each page as it is begun. A file lkj cannot read raises
+    lkj.ReportError with the reason (`str(exc)`: `FILE: reason`)."""
     from lkj.extract.settings import ExtractSettings
 
     if engine is not None:
         settings = dataclasses.replace(settings or ExtractSettings(), engine=engine)
     if not isinstance(source, (bytes, bytearray)):
         path = Path(source)
-        return Report(extract_report(path, settings), path)
+        return Report(_extract(path, settings, isolated, progress), path)
     from lkj.extract.document import ReportError
 
     with tempfile.TemporaryDirectory(prefix="lkj-") as tmp:
         path = Path(tmp) / Path(name).name
         path.write_bytes(bytes(source))
         try:
-            extraction = extract_report(path, settings)
+            extraction = _extract(path, settings, isolated, progress)
         except ReportError as exc:  # named as the caller knows it, not by the temporary file
             raise ReportError(Path(name), exc.reason) from None
     extraction.path = None  # the temporary file is gone: no path to keep
     return Report(extraction)
+
+
+def _extract(path: Path, settings: ExtractSettings | None, isolated: bool,
+             progress: Callable[[str, int, int], Any] | None) -> Extraction:
+    if not isolated:
+        from lkj.extract.report import extract_report
+
+        return extract_report(path, settings, progress)
+    from lkj.archive.batch import read_file
+
+    told = None if progress is None else (
+        lambda _path, where: progress(where.step, where.page, where.pages))
+    return read_file(path, settings, told)
 
 
 @dataclass
@@ -198,11 +213,16 @@ class Store:
     (the same file again is `unchanged`), another file of a stored report is a `conflict`
     unless `replace=True`, and a report is stored whole or not at all."""
 
-    def __init__(self, location: Path | str, csv: bool) -> None:
+    def __init__(self, location: Path | str, csv: bool = False,
+                 also_csv: Path | str | None = None) -> None:
+        """The store at `location`: a CSV folder if `csv`, else a database (a SQLite path or
+        a postgresql:// URL; a folder is refused), and with `also_csv` a CSV folder kept
+        beside the database with the same decisions (`lkj load --csv DIR`)."""
         from lkj.archive.ingest import Stores
 
         self.location = location
-        self._stores = Stores(csv_dir=Path(location)) if csv else Stores(db=location)
+        self._stores = (Stores(csv_dir=Path(location)) if csv else
+                        Stores(db=location, csv_dir=Path(also_csv) if also_csv else None))
 
     @classmethod
     def open(cls, location: Path | str) -> Store:
@@ -220,6 +240,11 @@ class Store:
     @property
     def is_csv(self) -> bool:
         return self._stores.sql is None
+
+    @property
+    def _main(self) -> Any:
+        """The backend read from: the database, else the CSV folder."""
+        return self._stores.sql or self._stores.opened[0][1]
 
     def load(self, report: Report, findings: Findings | None = None,
              replace: bool = False) -> str:
@@ -243,8 +268,7 @@ class Store:
         all, in the order stored."""
         import pandas as pd
 
-        ((_, store),) = self._stores.opened
-        return pd.DataFrame(store.read_table(name, report_id))
+        return pd.DataFrame(self._main.read_table(name, report_id))
 
     def reports(self, agency: str | None = None, year: int | None = None) -> pd.DataFrame:
         """The reports stored: one row each (agency, year, file, sha256, pages, ...); of
@@ -254,7 +278,7 @@ class Store:
         from lkj.load.store import store_columns
         from lkj.schemas import registry
 
-        ((_, store),) = self._stores.opened
+        store = self._main
         found = registry.match_agency(agency) if agency else None
         ids = {r.report_id for r in store.find_reports(
             found.agency_id if found else agency, year)}
@@ -302,14 +326,17 @@ def _pdfs(paths: Path | str | Iterable[Path | str], recursive: bool) -> list[Pat
 def run(paths: Path | str | Iterable[Path | str], store: Store | Path | str,
         settings: ExtractSettings | None = None, jobs: int | None = None,
         replace: bool = False, recursive: bool = False, cluster: str | None = None,
-        progress: Callable[[FileOutcome], Any] | None = None) -> list[FileOutcome]:
+        progress: Callable[[FileOutcome], Any] | None = None,
+        reading: dict[Path, Any] | None = None) -> list[FileOutcome]:
     """Read, check and store every PDF of a folder (or the paths given), as `lkj run`
     does: each file read as `settings` say (lkj.ExtractSettings) in a worker process under
     their limits (`limits.seconds` per page, `limits.memory_mb` MiB), `jobs` at once
     (default: every core) or on a Dask cluster (`cluster="tcp://HOST:8786"`).
     `progress(outcome)` is told of each file as it is done; the outcomes (path, status,
     report_id, message, tables, rows, errors, warnings, pages) come back in input order.
-    A file that cannot be read is an outcome with status `failed`, never an exception."""
+    A file that cannot be read is an outcome with status `failed`, never an exception.
+    `reading`, a dict, is kept up to date with where each file being read by local workers
+    is (path -> page): what `lkj run`'s progress bar shows."""
     from lkj.archive.ingest import ingest_many
 
     with contextlib.ExitStack() as stack:
@@ -322,7 +349,7 @@ def run(paths: Path | str | Iterable[Path | str], store: Store | Path | str,
             reader = stack.enter_context(ClusterReader(cluster))
         outcomes = []
         for outcome in ingest_many(_pdfs(paths, recursive), store._stores, settings, replace,
-                                   jobs, reader=reader):
+                                   jobs, reader=reader, reading=reading):
             outcomes.append(outcome)
             if progress is not None:
                 progress(outcome)

@@ -7,7 +7,6 @@ great_expectations) are imported inside commands so that `lkj --help` stays inst
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import sys
 import time
@@ -120,17 +119,19 @@ def _settings(given: list[tuple[str, str | None, Any]]) -> ExtractSettings:
 
 
 def _read(report: Path, settings: ExtractSettings, quiet: bool = False) -> Any:
-    """One PDF read in a limited worker (lkj.archive.batch.read_file); on a terminal, the page
-    it is on is shown on stderr while it reads."""
-    from lkj.archive.batch import read_file
+    """One PDF read in a limited worker (lkj.read, isolated); on a terminal, the page it is
+    on is shown on stderr while it reads. Its extraction."""
+    import lkj
+    from lkj.archive.batch import Where
 
     shown = not quiet and sys.stderr.isatty()
 
-    def progress(path: Path, where: Any) -> None:
-        click.echo(f"\r\x1b[K{path.name}: {where}", err=True, nl=False)
+    def progress(step: str, page: int, pages: int) -> None:
+        click.echo(f"\r\x1b[K{report.name}: {Where(step, page, pages)}", err=True, nl=False)
 
     try:
-        return read_file(report, settings, progress if shown else None)
+        return lkj.read(report, settings, isolated=True,
+                        progress=progress if shown else None).extraction
     finally:
         if shown:
             click.echo("\r\x1b[K", err=True, nl=False)
@@ -449,20 +450,23 @@ def batch_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
 
 
-@contextlib.contextmanager
-def _reader(cluster: str | None) -> Iterator[Any]:
-    """The cluster reader for --cluster, else None (local processes)."""
-    if not cluster:
-        yield None
-        return
-    from lkj.archive.cluster import ClusterError, ClusterReader
+def _store(db: Path | str, csv_dir: Path | None) -> Any:
+    """The store of --db (a database: a folder is refused), with --csv DIR beside it."""
+    import lkj
+
+    return lkj.Store(db, also_csv=csv_dir)
+
+
+def _run(files: list[Path], store: Any, settings: ExtractSettings, replace: bool,
+         jobs: int | None, cluster: str | None, **kwargs: Any) -> list:
+    """lkj.run over these files, a cluster that cannot be reached `Error: ...`."""
+    import lkj
+    from lkj.archive.cluster import ClusterError
 
     try:
-        reader = ClusterReader(cluster)
+        return lkj.run(files, store, settings, jobs, replace, cluster=cluster, **kwargs)
     except ClusterError as exc:
         raise click.ClickException(str(exc)) from exc
-    with reader:
-        yield reader
 
 
 #: How a progress line (stderr, not a terminal) starts.
@@ -472,13 +476,11 @@ PROGRESS_LABEL = "Read"
 def _ingest(files: list[Path], db: Path, csv_dir: Path | None, replace: bool,
             settings: ExtractSettings, jobs: int | None, cluster: str | None,
             progress: bool) -> list:
-    """Run the batch with a progress bar (files/s and ETA) on stderr; return the outcomes."""
-    from lkj.archive.ingest import Stores, ingest_many
-
-    outcomes = []
+    """lkj.run with a progress bar (files/s and ETA) on stderr; return the outcomes."""
+    outcomes: list = []
     start = time.monotonic()
 
-    reading: dict[Path, Any] = {}  # where each file being read is, kept by ingest_many
+    reading: dict[Path, Any] = {}  # where each file being read is, kept by lkj.run
 
     def rates() -> str:
         seconds = max(time.monotonic() - start, 1e-9)
@@ -492,11 +494,11 @@ def _ingest(files: list[Path], db: Path, csv_dir: Path | None, replace: bool,
         return rates() + (f"; {now[0].name}: {now[1]}" if now else "")
 
     terminal = sys.stderr.isatty()
-    with Stores(db, csv_dir) as stores, _reader(cluster) as reader, click.progressbar(
+    with _store(db, csv_dir) as store, click.progressbar(
             length=len(files), label="Reading", file=sys.stderr,
             hidden=not (progress and terminal), item_show_func=status) as bar:
-        for outcome in ingest_many(files, stores, settings, replace, jobs, reader=reader,
-                                   reading=reading):
+
+        def done(outcome: Any) -> None:
             outcomes.append(outcome)
             bar.update(1, outcome)
             if not outcome.stored or outcome.warning:
@@ -506,7 +508,9 @@ def _ingest(files: list[Path], db: Path, csv_dir: Path | None, replace: bool,
             if progress and not terminal:  # a log: one line per file
                 click.echo(progress_line(outcome, len(outcomes), len(files), rates(),
                                          time.monotonic() - start), err=True)
-    return outcomes
+
+        return _run(files, store, settings, replace, jobs, cluster, progress=done,
+                    reading=reading)
 
 
 def progress_line(outcome: Any, done: int, total: int, rates: str, seconds: float) -> str:
@@ -538,15 +542,10 @@ def _duration(seconds: float) -> str:
 def load(reports: tuple[Path, ...], db: Path, csv_dir: Path | None, replace: bool,
          settings: ExtractSettings, jobs: int | None, cluster: str | None) -> None:
     """Extract, check and store each REPORT.pdf; one line per file."""
-    from lkj.archive.ingest import Stores, ingest_many
-
-    failed = 0
-    with Stores(db, csv_dir) as stores, _reader(cluster) as reader:
-        for outcome in ingest_many(list(reports), stores, settings, replace, jobs,
-                                   reader=reader):
-            failed += not outcome.stored
-            echo_outcome(outcome)
-    if failed:
+    with _store(db, csv_dir) as store:
+        outcomes = _run(list(reports), store, settings, replace, jobs, cluster,
+                        progress=echo_outcome)
+    if not all(o.stored for o in outcomes):
         click.get_current_context().exit(1)
 
 

@@ -59,6 +59,13 @@ def test_read_from_bytes_is_the_same_report(extraction_2023):
     assert report.meta == extraction_2023.report
     assert report.tables["iku"].equals(extraction_2023.frames()["iku"])
     assert report.path is None
+    steps = []
+    isolated = lkj.read(SAMPLE_2023, isolated=True, progress=lambda *told: steps.append(told))
+    assert isolated.meta == extraction_2023.report
+    assert isolated.tables["iku"].equals(extraction_2023.frames()["iku"])
+    assert isolated.path == SAMPLE_2023
+    pages = extraction_2023.report["pages"]
+    assert {page for _, page, _ in steps} >= set(range(1, pages + 1))  # each page told
 
 
 def test_a_bad_file_is_a_report_error_named_as_given(tmp_path):
@@ -68,6 +75,9 @@ def test_a_bad_file_is_a_report_error_named_as_given(tmp_path):
     assert str(raised.value) == f"{bad}: {BAD_INPUTS['truncated'][1]}"
     with pytest.raises(lkj.ReportError) as raised:
         lkj.read(b"<html>not found</html>", name="download.pdf")
+    assert str(raised.value) == "download.pdf: not a PDF (looks like an HTML page)"
+    with pytest.raises(lkj.ReportError) as raised:  # in a worker: the same words
+        lkj.read(b"<html>not found</html>", name="download.pdf", isolated=True)
     assert str(raised.value) == "download.pdf: not a PDF (looks like an HTML page)"
 
 
