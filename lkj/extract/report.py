@@ -41,6 +41,13 @@ if TYPE_CHECKING:
 _LKJ_WORDS = re.compile(r"laporan\s+kinerja|\blakip\b|\blkjip\b|\blkip\b|\blkj\b", re.IGNORECASE)
 _TITLE_WORDS = re.compile(r"laporan\s+kinerja|laporan\s+akuntabilitas", re.IGNORECASE)
 _YEAR_AFTER_TAHUN = re.compile(r"tahun\s+(?:anggaran\s+)?((?:19|20)\d\d)\b", re.IGNORECASE)
+#: "Tahun YYYY" that is not the report's year: a regulation cited by its number and year
+#: ("Undang-Undang Nomor 23 Tahun 2014", "PP No. 8 Tahun 2006"), or a plan's span of years
+#: ("Renstra Tahun 2013 - 2018", "tahun 2005 s.d. 2025").
+_NOT_THE_REPORT_YEAR = re.compile(
+    r"\b(?:nomor|no)\b\.?\s*:?\s*[\w./-]*\d[\w./-]*\s+tahun\s+(?:19|20)\d\d\b"
+    r"|tahun\s+(?:19|20)\d\d\s*(?:[-\u2013\u2014]|s\.?\s*/?\s*d\.?|sampai(?:\s+dengan)?)"
+    r"\s*(?:tahun\s+)?(?:19|20)\d\d\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 #: Pages read for the report's identity (cover, foreword, contents).
 FRONT_PAGES = 3
@@ -125,8 +132,9 @@ def identify(page_texts: list[str], path: Path, sha256: str) -> dict[str, Any]:
     agency, printed = found if found else (None, None)
     if agency is None:
         flags.append("unknown agency (add it to lkj/schemas/registry.py)")
-    years = running_years(page_texts) or Counter(_YEAR_AFTER_TAHUN.findall(front)) or \
-        Counter(_YEAR.findall(page_texts[0]))
+    uncited = _NOT_THE_REPORT_YEAR.sub(" ", front)
+    years = running_years(page_texts) or Counter(_YEAR_AFTER_TAHUN.findall(uncited)) or \
+        Counter(_YEAR.findall(_NOT_THE_REPORT_YEAR.sub(" ", page_texts[0])))
     year = None
     if years:
         (year_s, n), *rest = years.most_common()
