@@ -38,7 +38,7 @@ ALIASES = {"kegiatan": "name", "target_anggaran": "anggaran", "realisasi_anggara
 #: A list mark before a name ("- Jumlah produksi padi", a symbol font's arrow in the Private
 #: Use Area): the goldens leave it out, lkj keeps the cell as printed; names are compared
 #: without it.
-_LIST_MARK = re.compile(r"^\s*(?:[-•➢–▪\uf000-\uf0ff]|\d+(?:\.\d+)*[.)]?)\s+")
+_LIST_MARK = re.compile(r"^\s*(?:[-•➢–▪\uf000-\uf0ff]|\d+(?:\.\d+)*[.)]?|[a-z][.)])\s+", re.I)
 
 
 def _norm(value: object) -> str:

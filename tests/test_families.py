@@ -45,6 +45,13 @@ def test_role_of_a_label(label, role):
     ([("target", "target"), ("realisasi", "realisasi"), ("target akhir renstra", "target")],
      False),
     ([("target 2016", "target"), ("realisasi", "realisasi")], False),
+    # money by year is a figure of its year; a budget of 2016 beside its realisasi and next
+    # year's budget is a measurement of 2016, not a comparison
+    ([("dalam juta (rp) 2013", "amount"), ("dalam juta (rp) 2014*", "amount"),
+      ("2015**", None)], True),
+    ([("anggaran 2016", "amount"), ("realisasi 2016", "realisasi"), ("anggaran 2017", "amount")],
+     False),
+    ([("pagu 2016", "pagu"), ("realisasi 2016", "realisasi"), ("pagu 2017", "pagu")], False),
 ])
 def test_over_years(columns, over):
     assert families.over_years(columns) is over
@@ -142,3 +149,29 @@ def test_lines_with_figures_of_two_years_and_no_indicator_are_a_comparison():
     one_year = boxed_grid([["Uraian", "Target 2016", "Realisasi 2016"],
                       ["UPTD Balai Pembibitan", "457.000.000", "542.850.050"]])
     assert families.family_of(analyse_header(one_year).roles()) is None
+
+
+def test_years_with_footnote_marks_under_a_group_header_and_unnamed_lines_are_a_comparison():
+    """PDRB by sector: No | Lapangan Usaha | Dalam Juta (Rp) over 2013 | 2014* (and 2015**
+    under a blank neighbour). The stars are footnote marks (angka sementara), the years
+    row is header; the sector column, whose header is no word lkj knows, names the lines
+    and says it was read from where it stands."""
+    from lkj.extract.header import analyse_header
+
+    grid = boxed_grid([["No.", "Lapangan Usaha", "Dalam Juta (Rp)", None, ""],
+                       ["", "", "2013", "2014*", "2015**"],
+                       ["1.", "Peternakan", "13.344.393,6", "14.774.347,9", "16.747.378,7"]])
+    header = analyse_header(grid)
+    assert header.first_data_row == 2
+    assert [c.label for c in header.columns[2:]] == [
+        "dalam juta (rp) 2013", "dalam juta (rp) 2014*", "2015**"]
+    name = header.columns[1]
+    assert (name.role, name.inferred) == (families.LINE_NAME, True)
+    assert families.family_of(header.roles()) == "comparison"
+    assert header.notes() == ["lines named by the column 'lapangan usaha' (a header lkj "
+                              "does not know, left of the years)"]
+    # a named line column is kept as it is, and one year alone infers nothing
+    named = analyse_header(boxed_grid([["Uraian", "2015", "2016"], ["Peternakan", "1", "2"]]))
+    assert not any(c.inferred for c in named.columns)
+    one = analyse_header(boxed_grid([["Lapangan Usaha", "Realisasi 2016"], ["Peternakan", "1"]]))
+    assert not any(c.inferred for c in one.columns)

@@ -7,7 +7,7 @@ Pure functions on a Grid. A two-row header ("Triwulan I" over "Target", "Anggara
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lkj.extract.grid import Grid, join_lines
 from lkj.schemas import families
@@ -42,6 +42,9 @@ class Column:
     #: For a column the numbering row prints as a ratio of two others ("11 =(10/4)"): the
     #: numbers of the divided columns, (10, 4).
     ratio_of: tuple[int, int] | None = None
+    #: Whether the role was read from where the column stands, not from its header words
+    #: (`_line_names`): the header says so.
+    inferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,15 @@ class Header:
         """Header words read as known ones they differ from by a letter or two."""
         return [c.loose for c in self.columns if c.loose]
 
+    def notes(self) -> list[str]:
+        """What is in doubt about the header, in words (the table's flags)."""
+        out = []
+        if loose := self.loose_words():
+            out.append(f"header matched loosely: {', '.join(loose)}")
+        out += [f"lines named by the column '{c.label}' (a header lkj does not know, left of "
+                "the years)" for c in self.columns if c.inferred]
+        return out
+
 
 def _is_title_row(grid: Grid, row: int) -> bool:
     cells = grid.row_cells(row)
@@ -94,9 +106,10 @@ def _is_header_row(grid: Grid, row: int) -> bool:
     return bool(named)
 
 
-#: A header cell that is a year alone ("2015", "Tahun 2016"): under a group header
-#: ("Realisasi" over 2015 | 2016) it is the sub-header of a comparison over years.
-_YEAR_ONLY = re.compile(r"^(?:tahun\s+)?(?:19|20)\d\d$", re.IGNORECASE)
+#: A header cell that is a year alone ("2015", "Tahun 2016", "2014*": a footnote's stars,
+#: "angka sementara"): under a group header ("Realisasi" over 2015 | 2016) it is the
+#: sub-header of a comparison over years.
+_YEAR_ONLY = re.compile(r"^(?:tahun\s+)?(?:19|20)\d\d\s*\**$", re.IGNORECASE)
 
 
 def _is_year_row(grid: Grid, row: int) -> bool:
@@ -174,7 +187,23 @@ def analyse_header(grid: Grid) -> Header:
                 number, ratio = column_number(join_lines(cell.text))
         columns.append(Column(col, label, parent, role, families.quarter_of(label), loose,
                               number, ratio))
-    return Header(tuple(titles), tuple(headers), tuple(columns))
+    return Header(tuple(titles), tuple(headers), tuple(_line_names(columns)))
+
+
+def _line_names(columns: list[Column]) -> list[Column]:
+    """Columns of figures of two or more years with no column naming the lines (no
+    indicator, sasaran, budget line or activity): the first labelled column of no known
+    role left of the years names them ("Lapangan Usaha" | 2013 | 2014*), marked inferred."""
+    if any(c.role in families.NAME_ROLES for c in columns) or \
+            len(families.year_periods([(c.label, c.role) for c in columns])) < 2:
+        return columns
+    first_year = min(c.index for c in columns if c.role in families.FIGURE_ROLES
+                     and (families.period_of(c.label) or "").isdigit())
+    for i, c in enumerate(columns[:first_year]):
+        if c.role is None and c.label and families.period_of(c.label) is None:
+            return [*columns[:i], replace(c, role=families.LINE_NAME, inferred=True),
+                    *columns[i + 1:]]
+    return columns
 
 
 def repeated_header_rows(first: Grid, header: Header, cont: Grid) -> set[int]:

@@ -250,6 +250,5 @@ def locate_tables(pages: list[tuple[Any, list[dict], list[FoundTable]]]) -> list
             previous_bottom = table.bbox[3]
     for t in located:
         t.flags += [note for seg in t.segments for note in seg.notes]
-        if loose := t.header.loose_words():
-            t.flags.append(f"header matched loosely: {', '.join(loose)}")
+        t.flags += t.header.notes()
     return located

@@ -551,16 +551,13 @@ def comparison_measure(col: Column) -> str:
     return col.role if col.role in ("target", "realisasi", "capaian") else "other"
 
 
-#: What names a comparison's row, in order: its indicator, else its sasaran, else the
-#: budget line or activity it compares over the years.
-COMPARISON_NAMES = ("indicator", "sasaran", "budget_name", "activity")
 
 
 def _comparison_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: int,
                     rows: Rows) -> None:
     """A row of a comparison over years: one record per figure column (the periods and
     what a column compares), each figure with its raw text."""
-    name_col = next(filter(None, (_col(table, role) for role in COMPARISON_NAMES)), None)
+    name_col = next(filter(None, (_col(table, role) for role in families.COMPARISON_NAMES)), None)
     indicator = _text(table, r, name_col)
     figures = [c for c in table.header.columns if c.role in families.FIGURE_ROLES
                and (families.period_of(c.label) or comparison_measure(c) == "change")]

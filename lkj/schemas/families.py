@@ -201,8 +201,15 @@ PLAN_END_WORDS = ("renstra", "rpjmd", "jangka menengah", "akhir periode")
 PLAN_END = "renstra"
 #: Words of a column that states a change from one year to the next ("% Peningkatan").
 CHANGE_WORDS = ("peningkatan", "kenaikan", "penurunan", "perubahan", "selisih", "pertumbuhan")
-#: Roles of the columns that hold figures (a comparison's periods are read from these).
-FIGURE_ROLES = frozenset({"target", "realisasi", "capaian", None})
+#: Roles of the columns that hold figures (a comparison's periods are read from these):
+#: an amount of money by year ("Dalam Juta (Rp)" over 2013 | 2014) is one too.
+FIGURE_ROLES = frozenset({"target", "realisasi", "capaian", "amount", None})
+#: What names a comparison's row, in order: its indicator, else its sasaran, else the
+#: budget line or activity it compares over the years.
+COMPARISON_NAMES = ("indicator", "sasaran", "budget_name", "activity")
+#: The role given to the column that names a comparison's lines when its header is a word
+#: lkj does not know ("Lapangan Usaha", "Komoditas"): the lines are then what it compares.
+LINE_NAME = "budget_name"
 
 
 #: Words of a header label naming a year before the report's ("Capaian Thn Lalu").
@@ -237,12 +244,17 @@ def over_years(columns: list[tuple[str, str | None]]) -> bool:
     periods: dict[str, set[str | None]] = {}
     for label, role in columns:
         period = period_of(label)
-        if period is not None and role in FIGURE_ROLES:
+        if period is not None:
             periods.setdefault(period, set()).add(role)
-    if len(periods) < 2:
+    if sum(1 for roles in periods.values() if roles & FIGURE_ROLES) < 2:
         return False
-    return not any({"target", "realisasi"} <= roles for p, roles in periods.items()
-                   if p != PLAN_END)
+    return not any(_measured(roles) for p, roles in periods.items() if p != PLAN_END)
+
+
+def _measured(roles: set[str | None]) -> bool:
+    """Whether one year's columns measure it: a realisasi beside its target, or beside its
+    budget (pagu, anggaran)."""
+    return "realisasi" in roles and bool(roles & {"target", "pagu", "amount"})
 
 
 def quarter_of(label: str) -> int | None:
