@@ -31,6 +31,14 @@ class Cell:
     confidence: float | None = None
     #: The band (top, bottom) of each printed line of the cell, where the engine saw it.
     lines: tuple[tuple[float, float], ...] = ()
+    #: Why its text is in doubt although it was read from a text layer (characters drawn
+    #: over each other), or None.
+    doubt: str | None = None
+
+    def with_doubt(self, why: str) -> Cell:
+        if self.doubt and why in self.doubt:
+            return self
+        return replace(self, doubt=f"{self.doubt}; {why}" if self.doubt else why)
 
     def covers(self, row: int, col: int) -> bool:
         return (self.row <= row < self.row + self.rowspan

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from lkj.extract import glyphs
 from lkj.extract.engines import FoundTable
 from lkj.extract.grid import Cell, Grid
 from lkj.extract.header import Header, analyse_header, repeated_header_rows
@@ -292,10 +293,17 @@ def locate_tables(pages: list[tuple[Any, list[dict], list[FoundTable]]]) -> list
         captions = captions_on(page, lines)
         previous_bottom = 0.0
         used: dict[str, LocatedTable] = {}
+        smudged = glyphs.overlapping(getattr(page, "chars", ())) if found else []
         for table in sorted(found, key=lambda t: t.bbox[1]):
             table.grid, _ = split_rows(table.grid, analyse_header(table.grid))
             table.grid = split_merged_figures(table.grid, analyse_header(table.grid))
             table.grid = split_stacked_figures(table.grid, analyse_header(table.grid))
+            table.grid, doubted = glyphs.doubt_overlaps(table.grid, smudged)
+            if doubted:
+                table.notes.append(
+                    f"{glyphs.DOUBT} on page {page.page_number}, its text in doubt: "
+                    + ", ".join(f"grid row {r + 1} col {c + 1} {table.grid.text(r, c)!r}"
+                                for r, c in doubted[:6]) + (" ..." if len(doubted) > 6 else ""))
             top = table.bbox[1]
             above = [c for c in captions if c.bottom <= top + 1]
             caption = max(above, key=lambda c: c.bottom) if above else None
