@@ -187,3 +187,100 @@ def test_a_name_column_cut_on_the_next_page_is_joined_whole():
         [HEADER, ["1", "4. Persentase A", "10", "9"]], 1, edges, 300.0), "pdfplumber")
     assert len(locate_tables([(_page(1), caption, [first_again]),
                               (_page(2), [], [figures])])) == 2
+
+
+CAPTION = [{"text": "Tabel 3.1 Pengukuran", "top": 280.0, "bottom": 290.0}]
+
+
+def _first(edges=(50.0, 80.0, 300.0, 420.0, 550.0)):
+    return FoundTable(1, (50, 300, 550, 700), boxed_grid(
+        [HEADER, ["1", "Jumlah A", "10", "9"]], 1, list(edges), 300.0), "pdfplumber")
+
+
+def test_near_coincident_edges_of_one_part_are_one_edge_of_the_other():
+    """Word draws the edge after the indicator 4 pt further right in some rows: the part
+    has a sliver column there that holds no text of its own, the next page one edge. The
+    cells on either side reach to the one edge, and the parts are joined."""
+    edges = [50.0, 80.0, 300.0, 304.0, 420.0, 550.0]
+    cells = [Cell("No", 0, 0, page=1, bbox=(50, 300, 80, 320)),
+             Cell("Indikator Kinerja", 0, 1, page=1, bbox=(80, 300, 300, 320)),
+             Cell("Target", 0, 2, colspan=2, page=1, bbox=(300, 300, 420, 320)),
+             Cell("Realisasi", 0, 4, page=1, bbox=(420, 300, 550, 320)),
+             Cell("1", 1, 0, page=1, bbox=(50, 320, 80, 340)),
+             Cell("Jumlah A", 1, 1, colspan=2, page=1, bbox=(80, 320, 304, 340)),
+             Cell("10", 1, 3, page=1, bbox=(304, 320, 420, 340)),
+             Cell("9", 1, 4, page=1, bbox=(420, 320, 550, 340))]
+    first = FoundTable(1, (50, 300, 550, 700), Grid(2, 5, cells), "pdfplumber")
+    assert first.grid.column_edges() == edges
+    second = FoundTable(2, (50, 60, 550, 200), boxed_grid(
+        [["2", "Jumlah B", "5", "6"]], 2, [50.0, 80.0, 304.0, 420.0, 550.0], 60.0),
+        "pdfplumber")
+    (table,) = locate_tables([(_page(1), CAPTION, [first]), (_page(2), [], [second])])
+    assert table.grid.n_cols == 4 and table.pages == [1, 2]
+    assert [table.grid.text(1, c) for c in range(4)] == ["1", "Jumlah A", "10", "9"]
+    assert [table.grid.text(2, c) for c in range(4)] == ["2", "Jumlah B", "5", "6"]
+    assert any("near-coincident edges read as one" in f for f in table.flags)
+    # a sliver holding a text of its own is a column: not joined
+    cells[6] = Cell("10", 1, 2, colspan=1, page=1, bbox=(300, 320, 304, 340))
+    cells[5] = Cell("Jumlah A", 1, 1, page=1, bbox=(80, 320, 300, 340))
+    cells.append(Cell("", 1, 3, page=1, bbox=(304, 320, 420, 340)))
+    first = FoundTable(1, (50, 300, 550, 700), Grid(2, 5, cells), "pdfplumber")
+    assert len(locate_tables([(_page(1), CAPTION, [first]), (_page(2), [], [second])])) == 2
+
+
+def test_a_column_of_bullets_alone_is_joined_to_the_items_it_marks():
+    """The next page reads the bullets of a list as a narrow column of their own (no rule
+    between them and their items, their column found from the text's alignment): each
+    bullet goes before the line it stands beside, and the parts are joined."""
+    edges = [50.0, 80.0, 86.0, 300.0, 420.0, 550.0]
+    band = [(62.0, 70.0), (74.0, 82.0), (86.0, 94.0)]
+    cells = [Cell("2", 0, 0, page=2, bbox=(50, 60, 80, 100)),
+             Cell("-\n-", 0, 1, page=2, bbox=(80, 60, 86, 100), lines=(band[0], band[2])),
+             Cell("Jumlah B\nyang panjang\nJumlah C", 0, 2, page=2, bbox=(86, 60, 300, 100),
+                  lines=tuple(band)),
+             Cell("5", 0, 3, page=2, bbox=(300, 60, 420, 100)),
+             Cell("6", 0, 4, page=2, bbox=(420, 60, 550, 100))]
+    second = FoundTable(2, (50, 60, 550, 200), Grid(1, 5, cells), "pdfplumber")
+    assert second.grid.column_edges() == edges
+    (table,) = locate_tables([(_page(1), CAPTION, [_first()]), (_page(2), [], [second])])
+    assert table.grid.n_cols == 4
+    assert table.grid.at(2, 1).text == "- Jumlah B\nyang panjang\n- Jumlah C"
+    assert table.grid.text(2, 3) == "6"
+    assert any("bullets alone" in f for f in table.flags)
+
+
+def test_an_edge_drawn_under_one_heading_is_kept_and_the_other_part_spans_it():
+    """The part divides its Realisasi column under one heading cell (Jumlah | %); the next
+    page, no header repeated, draws the column whole. Its cells span both columns, and the
+    parts are joined; the heading over an edge is what allows it: an edge between two
+    figures under no heading of its own stays a reason not to join (the test above)."""
+    edges = [50.0, 80.0, 300.0, 420.0, 500.0, 550.0]
+    first = FoundTable(1, (50, 300, 550, 700), boxed_grid(
+        [["No", "Indikator Kinerja", "Target", "Realisasi", None],
+         ["", "", "", "Jumlah", "%"],
+         ["1", "Jumlah A", "10", "9", "90"]], 1, edges, 300.0), "pdfplumber")
+    second = FoundTable(2, (50, 60, 550, 200), boxed_grid(
+        [["2", "Jumlah B", "5", "5 (100%)"]], 2, [50.0, 80.0, 300.0, 420.0, 550.0], 60.0),
+        "pdfplumber")
+    (table,) = locate_tables([(_page(1), CAPTION, [first]), (_page(2), [], [second])])
+    assert table.grid.n_cols == 5 and table.pages == [1, 2]
+    last = table.grid.n_rows - 1
+    assert table.grid.at(last, 3).colspan == 2 and table.grid.text(last, 4) == "5 (100%)"
+    assert any("draws under one heading kept" in f for f in table.flags)
+
+
+def test_a_caption_at_the_foot_of_a_page_names_the_table_opening_the_next():
+    """Tabel 3.2's caption is the last line of page 1, under Tabel 3.1; its table opens
+    page 2 with other columns: it is Tabel 3.2, not a part of 3.1 that failed to join."""
+    foot = CAPTION + [{"text": "Tabel 3.2 Efisiensi Sumber Daya", "top": 720.0,
+                       "bottom": 730.0}]
+    second = FoundTable(2, (50, 60, 550, 200), boxed_grid(
+        [["No", "Indikator Kinerja", "Capaian", "Penyerapan", "Efisiensi"],
+         ["1", "Jumlah A", "90", "95", "5"]], 2, top=60.0), "pdfplumber")
+    first, other = locate_tables([(_page(1), foot, [_first()]), (_page(2), [], [second])])
+    assert (first.table_id, other.table_id) == ("3.1", "3.2")
+    assert other.title == "Efisiensi Sumber Daya"
+    assert not any(families.NOT_JOINED in f for f in first.flags + other.flags)
+    # without the caption it is a part that could not be joined, and says so
+    first, other = locate_tables([(_page(1), CAPTION, [_first()]), (_page(2), [], [second])])
+    assert any(f.startswith(families.NOT_JOINED) for f in first.flags)

@@ -31,6 +31,12 @@ CASES = [
     ("Rp. 7.469.884,-", "money", D("7469884"), "rp", None, ("no_cents_mark",)),
     ("Rp. 7.469.884.000,-", "unknown", D("7469884000"), "rp", None, ("no_cents_mark",)),
     ("Rp. 5.000,-", "unknown", D("5000"), "rp", None, ("no_cents_mark", "separator_by_unit")),
+    # a decimal mark with nothing after it closes the number: the dot before groups thousands,
+    # even in a percent column (a capaian of 1.128,26 % printed cut after its comma)
+    ("1.128,", "percent", D("1128"), None, None, ("separator_by_closing_mark",)),
+    ("1.128,-", "percent", D("1128"), None, None,
+     ("no_cents_mark", "separator_by_closing_mark")),
+    ("12.5,", "percent", D("12.5"), None, None, ()),
     ("Rp. 3.161.617,000", "money", D("3161617000"), "rp", None,
      ("mixed_separators", "separator_by_kind")),
     ("Rp. 4.308.267,000", "unknown", D("4308267000"), "rp", None,

@@ -318,6 +318,18 @@ def structure_doubts(rows: pd.DataFrame) -> list[str]:
     return out
 
 
+def glyph_doubts(rows: pd.DataFrame) -> list[str]:
+    """The rows among `rows` read from cells whose characters are drawn over each other
+    (two strings printed at one place): 'characters drawn over each other in Tabel 4 row
+    3'."""
+    out = []
+    for row in rows.itertuples():
+        if families.GLYPHS_OVERLAP in str(getattr(row, "flags", "") or "").split("; "):
+            where = f"row {int(row.row)}" if _val(getattr(row, "row", None)) else "total"
+            out.append(f"characters drawn over each other in Tabel {row.table_id} {where}")
+    return out
+
+
 def _with_doubts(outcome: Outcome, doubts: list[str], structure: list[str] = (),
                  other: list[str] = ()) -> Outcome:
     """A failed outcome that rests on doubted OCR cells, on rows whose structure was read
@@ -394,7 +406,8 @@ def check_totals(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
         doubts += ocr_doubts(pd.DataFrame([{"table_id": s.table_id, "row": None,
                                             "flags": s.flags, "stated_raw": s.stated_raw}]),
                              {"stated_value": "stated_raw"})
-        other = unread_figures(rows, s.measure, value_col)
+        other = unread_figures(rows, s.measure, value_col) + glyph_doubts(rows) + glyph_doubts(
+            pd.DataFrame([{"table_id": s.table_id, "row": None, "flags": s.flags}]))
         if s.measure in ("pagu", "realisasi") and rows is not bu:
             below = bu[bu["flags"].map(_after_total)]
             if len(below):  # lines under a total row whose place in the sum is not known
@@ -474,7 +487,8 @@ def check_hierarchy(budget: pd.DataFrame) -> Iterator[Outcome]:
                     f"sum of its {level} lines",
                     cells=cells_at("stated", parent, f"{measure}_raw")
                     + cells_at("from", parts, f"{measure}_raw")),
-                    ocr_doubts(both, {measure: f"{measure}_raw"}), structure_doubts(both))
+                    ocr_doubts(both, {measure: f"{measure}_raw"}), structure_doubts(both),
+                    glyph_doubts(both))
 
 
 def _after_total(flags: Any) -> bool:
@@ -631,7 +645,8 @@ def check_capaian(iku: pd.DataFrame) -> Iterator[Outcome]:
                                     _round(cands[main], 4), False,
                                     f"stated {row.capaian_raw!r} ({row.realisasi_raw} of "
                                     f"{row.target_raw}); no formula reproduces it: {tried}",
-                                    main, cells=on), doubts, structure_doubts(one))
+                                    main, cells=on), doubts, structure_doubts(one),
+                               glyph_doubts(one))
 
 
 # ---------------------------------------------------------------------------------------
@@ -735,12 +750,14 @@ def check_budget(t: dict[str, pd.DataFrame], iku: pd.DataFrame) -> Iterator[Outc
         if pct is not None and pagu and real is not None:
             computed = real / pagu * 100
             holds = reproduces(pct, computed, b.realisasi_pct_raw)
-            yield Outcome(b.report_id, "budget", f"{b.name}: realisasi %", *where, pct,
-                          _round(computed, 4), holds,
-                          f"{b.realisasi_raw} / {b.pagu_raw} x 100 = {computed:.4f}",
-                          "realisasi / pagu x 100",
-                          cells=cells_at("stated", b, "realisasi_pct_raw")
-                          + cells_at("from", b, "pagu_raw") + cells_at("from", b, "realisasi_raw"))
+            yield _with_doubts(Outcome(
+                b.report_id, "budget", f"{b.name}: realisasi %", *where, pct,
+                _round(computed, 4), holds,
+                f"{b.realisasi_raw} / {b.pagu_raw} x 100 = {computed:.4f}",
+                "realisasi / pagu x 100",
+                cells=cells_at("stated", b, "realisasi_pct_raw")
+                + cells_at("from", b, "pagu_raw") + cells_at("from", b, "realisasi_raw")),
+                [], (), glyph_doubts(pd.DataFrame([b._asdict()])))
         avg = _val(b.avg_capaian_pct)
         if avg is not None:
             members = iku[(iku.report_id == b.report_id) & (iku.table_id == b.table_id)

@@ -31,6 +31,14 @@ class Cell:
     confidence: float | None = None
     #: The band (top, bottom) of each printed line of the cell, where the engine saw it.
     lines: tuple[tuple[float, float], ...] = ()
+    #: Why its text is in doubt although it was read from a text layer (characters drawn
+    #: over each other), or None.
+    doubt: str | None = None
+
+    def with_doubt(self, why: str) -> Cell:
+        if self.doubt and why in self.doubt:
+            return self
+        return replace(self, doubt=f"{self.doubt}; {why}" if self.doubt else why)
 
     def covers(self, row: int, col: int) -> bool:
         return (self.row <= row < self.row + self.rowspan
@@ -158,13 +166,14 @@ class Grid:
             return None
         return [lefts[c] for c in range(self.n_cols)] + [right]
 
-    def merge_columns(self, groups: list[list[int]], joinable: Collection[int] = ()
-                      ) -> Grid | None:
+    def merge_columns(self, groups: list[list[int]], joinable: Collection[int] = (),
+                      join: Callable[[Cell, Cell], Cell] | None = None) -> Grid | None:
         """The grid with each group of neighbouring columns made one column (groups in
         order, covering every column once), or None where that would put two printed
         texts of one row in one cell. In a `joinable` new column (a name column: "5." and
         "Tingkat kepuasan" drawn as two cells where the page before prints "4. Persentase"
-        in one) the texts of cells over the same rows are joined left to right instead.
+        in one) the texts of cells over the same rows are joined left to right instead,
+        by `join` (the left cell and the right one give the joined cell) or with a space.
         A cell keeps its row span; the empty cells a merge leaves over are dropped."""
         new_col = {c: i for i, group in enumerate(groups) for c in group}
         taken: dict[tuple[int, int], Cell] = {}
@@ -183,8 +192,10 @@ class Grid:
                         != (first, 1, cell.row, cell.rowspan)):
                     return None
                 left, right = sorted((other, cell), key=lambda c: c.bbox[0] if c.bbox else 0)
-                joined = replace(other, text=f"{left.text.strip()} {right.text.strip()}",
-                                 bbox=_union(left.bbox, right.bbox))
+                joined = replace(join(left, right) if join else replace(
+                    other, text=f"{left.text.strip()} {right.text.strip()}"),
+                    row=other.row, col=other.col, colspan=1,
+                    bbox=_union(left.bbox, right.bbox))
                 cells[next(i for i, c in enumerate(cells) if c is other)] = joined
                 taken.update(dict.fromkeys(spots, joined))
                 continue
@@ -192,6 +203,26 @@ class Grid:
             taken.update(dict.fromkeys(spots, moved))
             cells.append(moved)
         return Grid(self.n_rows, len(groups), cells, self.row_pages, self.split_rows)
+
+    def respan(self, edges: list[int]) -> Grid | None:
+        """The grid on other column edges: `edges` gives, for each of its column edges
+        (n_cols + 1, left to right), the index of the new edge it stands at (never
+        decreasing; the first 0, the last the new column count). A cell goes from the new
+        edge of its left edge to that of its right: over several new columns where edges
+        come between (an edge the other part of a table draws), over fewer where two of
+        its edges are one (a sliver between near-coincident rules). None where a printed
+        text would be left in no column; an empty cell so left is dropped."""
+        if edges == list(range(self.n_cols + 1)):
+            return self
+        cells = []
+        for cell in self.cells:
+            first, end = edges[cell.col], edges[cell.col + cell.colspan]
+            if end <= first:
+                if cell.text.strip():
+                    return None
+                continue
+            cells.append(replace(cell, col=first, colspan=end - first))
+        return Grid(self.n_rows, edges[-1], cells, self.row_pages, self.split_rows)
 
     def stitch(self, other: Grid) -> Grid:
         """Append a continuation segment below this one (same columns)."""

@@ -8,13 +8,14 @@ table under the same caption is another part of that table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from lkj.extract import glyphs
 from lkj.extract.engines import FoundTable
-from lkj.extract.grid import Grid
+from lkj.extract.grid import Cell, Grid
 from lkj.extract.header import Header, analyse_header, repeated_header_rows
-from lkj.extract.split import split_merged_figures, split_rows, split_stacked_figures
+from lkj.extract.split import marks_only, split_merged_figures, split_rows, split_stacked_figures
 from lkj.schemas import families
 
 #: How far (points) from the page top a table may start and still be a continuation,
@@ -81,6 +82,21 @@ def _title_between(lines: list[dict], caption: Caption, table_top: float) -> str
     return " ".join(p for p in parts if p)
 
 
+def _title_below(lines: list[dict], caption: Caption) -> str:
+    """The title of a caption printed at the foot of a page, its table on the next: its
+    own words, then the lines right under it (each within its own height of the one
+    above), as a title wraps."""
+    parts = [caption.title] if caption.title else []
+    bottom, height = caption.bottom, caption.bottom - caption.top
+    for ln in sorted((ln for ln in lines if ln["top"] >= caption.bottom - 0.5),
+                     key=lambda ln: ln["top"]):
+        if ln["top"] - bottom > height or not ln["text"].strip():
+            break
+        parts.append(ln["text"].strip())
+        bottom = ln["bottom"]
+    return " ".join(parts)
+
+
 def _line_above(lines: list[dict], floor: float, top: float) -> str:
     """The line printed just above a table without a caption (its heading, or the sentence
     that introduces it), when it is within two of its own heights of the table and below
@@ -119,43 +135,149 @@ def _is_broken_row(prev: LocatedTable, cont: Grid) -> bool:
     return True
 
 
-def fitted(prev: Grid, cont: Grid, header: Header) -> tuple[Grid, Grid] | None:
-    """A part and its continuation drawn with column edges of their own, fitted to the
-    columns they share: an edge of one that the other lacks (a rule the maker drew for one
-    lower row, through the whole table) is taken away where it separates no printed texts
-    of its grid, or where it cuts a name column of the part (`header`: indicator,
-    sasaran ...) that the other draws whole: there the texts are joined ("5." and
-    "Tingkat kepuasan" as "5. Tingkat kepuasan"). Edges are at one place within a quarter
-    of the narrowest column of the grid with fewer columns: the table's own widths,
-    whatever the maker. None where the two do not share both outer edges, or an edge to
-    take away separates texts elsewhere."""
-    mine, theirs = prev.column_edges(), cont.column_edges()
-    if mine is None or theirs is None or prev.n_cols == cont.n_cols:
+#: The two parts fitted, as a flag names them.
+PART = ("the part before", "the continuation")
+
+
+@dataclass
+class Fit:
+    """A part and its continuation on the same columns, and how they were fitted."""
+
+    prev: Grid
+    cont: Grid
+    how: list[str]
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return min(a[1], b[1]) - max(a[0], b[0])
+
+
+def _join_cells(left: Cell, right: Cell) -> Cell:
+    """Two cells of one printed cell cut by an edge the other part lacks, as one: a cell
+    of bullets alone (its items' marks, drawn in a column of their own) puts each mark
+    before the line of `right` it stands beside; otherwise the texts join with a space
+    ("5." and "Tingkat kepuasan")."""
+    marks, items = left.text.split("\n"), right.text.split("\n")
+    if (marks_only(left.text) and len(left.lines) == len(marks)
+            and len(right.lines) == len(items)):
+        out = list(items)
+        for mark, band in zip(marks, left.lines, strict=True):
+            best = max(range(len(items)), key=lambda i: _overlap(band, right.lines[i]))
+            if _overlap(band, right.lines[best]) <= 0 or out[best] != items[best]:
+                break
+            out[best] = f"{mark.strip()} {items[best].strip()}"
+        else:
+            return replace(right, text="\n".join(out))
+    text = f"{left.text.strip()} {right.text.strip()}"
+    return replace(right, text=text, lines=right.lines if len(text.split("\n")) == len(
+        right.lines) else ())
+
+
+def fitted(prev: Grid, cont: Grid, header: Header) -> Fit | None:
+    """A part and its continuation drawn with column edges of their own, fitted to one set
+    of columns. Edges of the two within a quarter of the narrowest column of the grid with
+    fewer columns are one edge (the table's own widths, whatever the maker); both parts
+    must share their outer edges. Then, in each part:
+
+    - a sliver between two of its edges that stand for one edge of the other (Word draws a
+      rule a few points off in some rows) is no column: the cells on either side reach to
+      the one edge; a sliver that holds bullets alone (the marks of the items beside it,
+      their column read from the text's alignment) is joined to the column it marks;
+    - an edge the other part lacks (a rule the maker drew for one lower row, through the
+      whole table) is taken away where it separates no printed texts of its grid, or where
+      it cuts a name column of the part (`header`: indicator, sasaran ...) that the other
+      draws whole: there the texts are joined ("5." and "Tingkat kepuasan" as "5. Tingkat
+      kepuasan");
+    - an edge that cannot be taken away is kept where a header cell of its own part spans
+      it (the maker divides a column under one heading, as the other part's header cell
+      over it says): the other part's cells then span the columns on both sides of it.
+
+    None where the parts do not share their outer edges, a sliver holds a text of its own,
+    or an edge between texts divides no heading of its part."""
+    grids = [prev, cont]
+    edges = [prev.column_edges(), cont.column_edges()]
+    if edges[0] is None or edges[1] is None or prev.n_cols == cont.n_cols:
         return None
-    coarse = mine if len(mine) < len(theirs) else theirs
+    coarse = min(edges, key=len)
     near = min(b - a for a, b in zip(coarse, coarse[1:], strict=False)) / 4
-    shared = [(i, j) for i, x in enumerate(mine) for j, y in enumerate(theirs)
-              if abs(x - y) <= near]
-    if (not shared or shared[0] != (0, 0) or shared[-1] != (len(mine) - 1, len(theirs) - 1)
-            or any(b[0] <= a[0] or b[1] <= a[1] for a, b in zip(shared, shared[1:],
-                                                                 strict=False))):
+    # the edges of both, one edge where they stand within `near` of each other
+    at: list[list[int]] = [[0] * len(e) for e in edges]
+    k, last = -1, None
+    for x, g, i in sorted((x, g, i) for g, e in enumerate(edges) for i, x in enumerate(e)):
+        if last is None or x - last > near:
+            k += 1
+        at[g][i], last = k, x
+    if any(a[0] != 0 or a[-1] != k for a in at):
         return None
+    how: list[str] = []
+    # prev's columns as columns of the part's header, for the roles of merged columns
+    origin: list[list[int]] = [[c] for c in range(prev.n_cols)]
 
-    steps = list(zip(shared, shared[1:], strict=False))
-    mine_groups = [list(range(a[0], b[0])) for a, b in steps]
-    their_groups = [list(range(a[1], b[1])) for a, b in steps]
-    # a shared column whose roles in the part are name roles alone: its texts may be joined
-    names = set()
-    for k, group in enumerate(mine_groups):
-        roles = {header.columns[c].role for c in group} - {None}
-        if roles and roles <= families.NAME_ROLES:
-            names.add(k)
+    def roles_over(lo: int, hi: int) -> set[str | None]:
+        """The header roles of prev's columns between edge positions lo and hi."""
+        return {header.columns[c].role for i, cols in enumerate(origin)
+                if at[0][i] >= lo and at[0][i + 1] <= hi for c in cols}
 
-    def merged(grid: Grid, groups: list[list[int]]) -> Grid | None:
-        return grid if len(groups) == grid.n_cols else grid.merge_columns(groups, names)
+    def merge(g: int, col: int, joinable: bool) -> Grid | None:
+        groups = [[c] for c in range(col)] + [[col, col + 1]] + [
+            [c] for c in range(col + 2, grids[g].n_cols)]
+        return grids[g].merge_columns(groups, {col} if joinable else (), _join_cells)
 
-    a, b = merged(prev, mine_groups), merged(cont, their_groups)
-    return (a, b) if a is not None and b is not None else None
+    def taken(g: int, col: int, merged: Grid) -> None:
+        grids[g] = merged
+        at[g].pop(col + 1)
+        if g == 0:
+            origin[col:col + 2] = [origin[col] + origin[col + 1]]
+
+    for g in (0, 1):
+        col = 0
+        while col < grids[g].n_cols - 1:
+            if at[g][col] != at[g][col + 1]:
+                col += 1
+                continue
+            grid = grids[g]
+            own = [c for c in grid.cells if c.col == col and c.colspan == 1 and c.text.strip()]
+            if own and all(marks_only(c.text) for c in own):
+                merged = merge(g, col, True)
+                if merged is None:
+                    return None
+                taken(g, col, merged)
+                how.append(f"a column of bullets alone in {PART[g]} joined to the items it "
+                           "marks")
+            elif own:
+                return None
+            else:
+                col += 1
+        # slivers with no text of their own: their cells reach to the one edge (respan)
+    for g in (0, 1):
+        other = set(at[1 - g])
+        col = 1
+        while col < len(at[g]) - 1:
+            if at[g][col] in other or at[g][col] == at[g][col - 1]:
+                col += 1
+                continue
+            roles = roles_over(at[g][col - 1], at[g][col + 1]) - {None}
+            names = bool(roles) and roles <= families.NAME_ROLES
+            merged = merge(g, col - 1, names)
+            if merged is not None:
+                taken(g, col - 1, merged)
+                how.append("the edges one of them lacks separate no text: fitted to the "
+                           "columns they share")
+                continue
+            rows = header.header_rows if g == 0 else analyse_header(grids[g]).header_rows
+            if not any(c.row in rows and c.col < col < c.col + c.colspan
+                       for c in grids[g].cells):
+                return None
+            how.append(f"an edge {PART[g]} draws under one heading kept: the cells of "
+                       f"{PART[1 - g]} span it")
+            col += 1
+    final = sorted(set(at[0]) | set(at[1]))
+    fitted_grids = [grids[g].respan([final.index(x) for x in at[g]]) for g in (0, 1)]
+    if fitted_grids[0] is None or fitted_grids[1] is None:
+        return None
+    if len(set(at[0])) < len(at[0]) or len(set(at[1])) < len(at[1]):
+        how.append("near-coincident edges read as one")
+    return Fit(fitted_grids[0], fitted_grids[1], list(dict.fromkeys(how)))
 
 
 def locate_tables(pages: list[tuple[Any, list[dict], list[FoundTable]]]) -> list[LocatedTable]:
@@ -166,24 +288,42 @@ def locate_tables(pages: list[tuple[Any, list[dict], list[FoundTable]]]) -> list
     """
     located: list[LocatedTable] = []
     untitled = 0
+    pending: tuple[Caption, str] | None = None  # a caption at the foot of the page before
     for page, lines, found in pages:
         captions = captions_on(page, lines)
         previous_bottom = 0.0
         used: dict[str, LocatedTable] = {}
+        smudged = glyphs.overlapping(getattr(page, "chars", ())) if found else []
         for table in sorted(found, key=lambda t: t.bbox[1]):
             table.grid, _ = split_rows(table.grid, analyse_header(table.grid))
             table.grid = split_merged_figures(table.grid, analyse_header(table.grid))
             table.grid = split_stacked_figures(table.grid, analyse_header(table.grid))
+            table.grid, doubted = glyphs.doubt_overlaps(table.grid, smudged)
+            if doubted:
+                table.notes.append(
+                    f"{glyphs.DOUBT} on page {page.page_number}, its text in doubt: "
+                    + ", ".join(f"grid row {r + 1} col {c + 1} {table.grid.text(r, c)!r}"
+                                for r, c in doubted[:6]) + (" ..." if len(doubted) > 6 else ""))
             top = table.bbox[1]
             above = [c for c in captions if c.bottom <= top + 1]
             caption = max(above, key=lambda c: c.bottom) if above else None
+            carried = (caption is None and not used and pending is not None
+                       and pending[0].page == page.page_number - 1
+                       and _opens_page(page, lines, table))
+            if carried:
+                caption = pending[0]
             if caption and caption.bottom >= previous_bottom and caption.table_id not in used:
                 header = analyse_header(table.grid)
                 earlier = sum(1 for t in located if t.table_id == caption.table_id)
                 lt = LocatedTable(caption.table_id, earlier + 1,
-                                  _title_between(lines, caption, top), [table], table.grid,
-                                  header, families.family_of(header.roles()),
-                                  caption_top=caption.top)
+                                  pending[1] if carried else _title_between(lines, caption, top),
+                                  [table], table.grid, header,
+                                  families.family_of(header.roles()),
+                                  caption_top=None if carried else caption.top)
+                if carried:
+                    lt.flags.append(f"caption Tabel {caption.table_id} printed at the foot "
+                                    f"of page {caption.page}, its table opening page "
+                                    f"{page.page_number}")
                 if earlier:  # the report numbers two tables alike: both kept, as parts
                     lt.flags.append(f"caption Tabel {caption.table_id} printed again on page "
                                     f"{page.page_number}: read as part {earlier + 1}")
@@ -205,13 +345,12 @@ def locate_tables(pages: list[tuple[Any, list[dict], list[FoundTable]]]) -> list
                 if table.grid.n_cols != prev.grid.n_cols:
                     prev.flags.append(f"continued on page {page.page_number} with "
                                       f"{table.grid.n_cols} columns where it has "
-                                      f"{prev.grid.n_cols}; the edges one of them lacks "
-                                      f"separate no text: fitted to the columns they share")
-                    if fit[0] is not prev.grid:
-                        prev.grid = fit[0]
+                                      f"{prev.grid.n_cols}; " + "; ".join(fit.how))
+                    if fit.prev is not prev.grid:
+                        prev.grid = fit.prev
                         prev.header = analyse_header(prev.grid)
                         prev.family = families.family_of(prev.header.roles())
-                    table.grid = fit[1]
+                    table.grid = fit.cont
                 drawn = prev.segments[0].grid  # its header rows, as the part was drawn
                 drop = repeated_header_rows(drawn if drawn.n_cols == prev.grid.n_cols
                                             else prev.grid, prev.header, table.grid)
@@ -248,6 +387,11 @@ def locate_tables(pages: list[tuple[Any, list[dict], list[FoundTable]]]) -> list
                                     f"{prev.table_id} ends, with {why}")
                 located.append(lt)
             previous_bottom = table.bbox[3]
+        below = [c for c in captions if c.top >= previous_bottom and c.table_id not in used]
+        pending = None
+        if below:  # a caption under the page's last table: its table opens the next page
+            last = max(below, key=lambda c: c.top)
+            pending = (last, _title_below(lines, last))
     for t in located:
         t.flags += [note for seg in t.segments for note in seg.notes]
         t.flags += t.header.notes()

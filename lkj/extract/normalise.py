@@ -210,8 +210,14 @@ def normalise_table(table: LocatedTable, report_id: str, year: int | None) -> Ro
     data_no = 0
     after_total = False
     for r in _data_rows(table):
+        smudged = any((cell := table.grid.at(r, c)) is not None and cell.doubt
+                      for c in range(table.grid.n_cols))
         if _is_total_row(table, r):
-            rows.stated_totals.extend(stated_totals(table, report_id, r))
+            totals = stated_totals(table, report_id, r)
+            if smudged:
+                for rec in totals:
+                    _add_flag(rec, families.GLYPHS_OVERLAP)
+            rows.stated_totals.extend(totals)
             after_total = True
             continue
         if not any(table.grid.text(r, c) for c in range(table.grid.n_cols)):
@@ -223,6 +229,10 @@ def normalise_table(table: LocatedTable, report_id: str, year: int | None) -> Ro
             for name, recs in rows.lists():
                 for rec in recs[before[name]:]:
                     _add_flag(rec, "split_by_text")
+        if smudged:
+            for name, recs in rows.lists():
+                for rec in recs[before[name]:]:
+                    _add_flag(rec, families.GLYPHS_OVERLAP)
         if after_total:  # a budget line printed below a total row: not a part of it
             for rec in rows.budget[before["budget"]:]:
                 _add_flag(rec, AFTER_TOTAL)

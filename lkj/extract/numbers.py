@@ -34,6 +34,7 @@ FLAGS: tuple[str, ...] = (
     "us_style",  # comma thousands with dot decimal ("1,234.56")
     "mixed_separators",  # dots then comma + 3 digits read as all thousands (money/count)
     "no_cents_mark",  # trailing ",-" ("Rp. 1.250.000,-")
+    "separator_by_closing_mark",  # "1.128," / "1.128,-": the decimal mark closes it, "." groups
     "scaled_word",  # ribu/juta/miliar/triliun multiplier applied exactly
     "fractional_count",  # a count with a non-zero fractional part
 )
@@ -271,10 +272,19 @@ def parse_quantity(raw: str | None, kind: Kind = "unknown") -> Quantity:
     else:
         effective, source = (unit_kind or "unknown"), "separator_by_unit"
 
+    num = token.group("num")
+    closing = text[token.end():token.end() + 1]
     if token.group("lead"):
         value, read_flags, decided = None, {"unreadable"}, False
+    elif (effective not in _THOUSANDS_KINDS and closing in (".", ",")
+          and set(re.sub(r"\d", "", num)) == {".,".replace(closing, "")}):
+        # "1.128," and "1.128,-": a decimal mark with no digits after it closes the number
+        # (no cents), so the other separator before it groups thousands, whatever the kind.
+        value, read_flags, decided = _read_digits(num, "count")
+        if decided:
+            read_flags, decided = read_flags | {"separator_by_closing_mark"}, False
     else:
-        value, read_flags, decided = _read_digits(token.group("num"), effective)
+        value, read_flags, decided = _read_digits(num, effective)
     flags |= read_flags
     if decided:
         flags.add(source)

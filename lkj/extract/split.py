@@ -30,8 +30,12 @@ def _is_figure(text: str) -> bool:
     return bool(_FIGURE.match(text)) and not _NUMBERED_NAME.match(text)
 
 
+#: A list mark: a bullet, a dash, a symbol font's arrow.
+_BULLET = r"[-•–▪\uf000-\uf0ff]"
 #: A line that opens an item of a list: "1.1.2 Jumlah ...", "- Daging", "• Telur".
-_LIST_ITEM = re.compile(r"^\s*(?P<mark>\d+(?:\.\d+)+\.?|[-•–▪\uf000-\uf0ff])\s*(?=\S)")
+_LIST_ITEM = re.compile(rf"^\s*(?P<mark>\d+(?:\.\d+)+\.?|{_BULLET})\s*(?=\S)")
+#: A line that is a bullet alone (a number alone may be a figure, or a row's No).
+_MARK_ONLY = re.compile(rf"^\s*{_BULLET}\s*$")
 
 
 def mark_kind(text: str) -> str | None:
@@ -41,6 +45,13 @@ def mark_kind(text: str) -> str | None:
     if not m:
         return None
     return "number" if m.group("mark")[0].isdigit() else m.group("mark")
+
+
+def marks_only(text: str) -> bool:
+    """Whether a cell prints bullets and nothing else, one a line: the marks of the items
+    beside it, drawn in a column of their own ("-" over "-", "▪")."""
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    return bool(lines) and all(_MARK_ONLY.match(ln) for ln in lines)
 
 
 def unmarked(text: str) -> str:

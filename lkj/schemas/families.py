@@ -21,6 +21,10 @@ CAPTION_RE = re.compile(r"^\s*tabel\s+(?P<id>\d+(?:\.\d+)*)\.?(?:\s+(?P<title>.*
 #: joined to it (the completeness check calls it an error: rows may be lost there).
 NOT_JOINED = "not joined:"
 
+#: Flag of an output row read from a cell whose characters are drawn over each other (two
+#: strings at one place): its text is in doubt, and a check resting on it only warns.
+GLYPHS_OVERLAP = "glyphs_overlap"
+
 #: Row flag: the row's capaian is printed in a cell merged over several indicators' rows
 #: (the sasaran's capaian, read on the first of them).
 MERGED_CAPAIAN = "capaian:merged_over_rows"
