@@ -28,7 +28,7 @@ from conftest import FAST, ROOT
 from stores import BOOLEANS, VIEWS, fake_extraction, fresh_schema
 from stores import pg_dump as dump
 
-from lkj.archive.ingest import Stores, run_checks, store_one
+from lkj.archive.ingest import Stores, run_checks_many, store_one
 from lkj.load import opened as lkj_store
 from lkj.load import postgres as pg
 from lkj.load import sqlite as sqlstore
@@ -405,7 +405,7 @@ def assert_same_stores(lite: Any, post: pg.PgStore) -> None:
 
 
 def test_sqlite_and_postgresql_give_the_same_rows(conn, tmp_path, extraction_2023):
-    findings = run_checks(extraction_2023)
+    findings = run_checks_many([extraction_2023])
     assert findings
     lite = sqlstore.SqliteStore.open(tmp_path / "lkj.sqlite")
     try:

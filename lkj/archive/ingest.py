@@ -66,11 +66,6 @@ def finding_counts(findings: Sequence[Mapping[str, Any]]) -> tuple[int, int]:
     return errors, warnings
 
 
-def run_checks(extraction: Any) -> list[dict[str, Any]] | None:
-    """The findings of lkj.expectations.audit on this one report."""
-    return run_checks_many([extraction])
-
-
 class Stores:
     """Where reports go: a database (SQLite or PostgreSQL), a CSV folder, or both: opened
     store backends (lkj.load.store), the same decisions in each."""

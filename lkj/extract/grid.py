@@ -40,10 +40,6 @@ class Cell:
             return self
         return replace(self, doubt=f"{self.doubt}; {why}" if self.doubt else why)
 
-    def covers(self, row: int, col: int) -> bool:
-        return (self.row <= row < self.row + self.rowspan
-                and self.col <= col < self.col + self.colspan)
-
 
 @dataclass
 class Grid:
