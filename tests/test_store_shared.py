@@ -40,7 +40,7 @@ REPORT_TABLES = ("tables", "iku", "quarterly", "events", "budget", "comparison",
 #: The tables each store schema added: a store of an older schema gets them when opened.
 ADDED_IN = {3: ("ocr_cells",), 4: ("pages",), 5: ("comparison", "cells")}
 #: The columns each store schema added at the end of a table: NULL in the older rows.
-COLUMNS_ADDED_IN = {6: {"reports": ("source_path",)}}
+COLUMNS_ADDED_IN = {6: {"reports": ("source_path",)}, 7: {"cells": ("doubt",)}}
 
 
 # --- schema ----------------------------------------------------------------------------------
@@ -67,17 +67,45 @@ def _run(store, where, sql: str) -> None:
     (sqlite_run if store.name == "sqlite" else pg_run)(where, sql)
 
 
-def _as_schema_2(store, where) -> None:
-    """Make a store of this lkj look like one an lkj of store schema 2 wrote."""
-    for version in sorted(ADDED_IN, reverse=True):
-        for table in ADDED_IN[version]:
-            _run(store, where, f"DROP TABLE {table}")
-    _run(store, where, "DROP VIEW v_findings")  # an older view: made again on upgrade
-    for added in COLUMNS_ADDED_IN.values():
+def _as_schema(store, where, version: int) -> None:
+    """Make a store of this lkj look like one an lkj of this store schema wrote: the
+    tables and columns added since gone."""
+    dropped = set()
+    for later in sorted(ADDED_IN, reverse=True):
+        if later > version:
+            for table in ADDED_IN[later]:
+                _run(store, where, f"DROP TABLE {table}")
+                dropped.add(table)
+    if version < 3:
+        _run(store, where, "DROP VIEW v_findings")  # an older view: made again on upgrade
+    for later, added in COLUMNS_ADDED_IN.items():
         for table, columns in added.items():
             for column in columns:
-                _run(store, where, f"ALTER TABLE {table} DROP COLUMN {column}")
-    store.set_version(where, 2)
+                if later > version and table not in dropped:
+                    _run(store, where, f"ALTER TABLE {table} DROP COLUMN {column}")
+    store.set_version(where, version)
+
+
+def _as_schema_2(store, where) -> None:
+    _as_schema(store, where, 2)
+
+
+@sql_only
+def test_a_store_of_schema_6_gets_the_cells_doubt_and_keeps_its_cells(store, extraction_2023):
+    where = store.new_location()
+    conn = store.cls.open(where)
+    load(conn, extraction_2023)
+    rid = extraction_2023.report["report_id"]
+    before = conn.read_table("cells", rid)
+    conn.close()
+    _as_schema(store, where, 6)
+    conn = store.cls.open(where)  # upgraded in place: the column added at the end
+    try:
+        assert store.stored_version(conn) == str(store.module.schema_version())
+        assert conn.read_table("cells", rid) == before  # all of them: doubt NULL before too
+        assert all(c["doubt"] is None for c in before)
+    finally:
+        conn.close()
 
 
 @sql_only

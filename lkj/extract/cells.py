@@ -39,7 +39,8 @@ def kind_of_row(table: LocatedTable, row: int) -> str:
 def grid_records(tables: Sequence[LocatedTable], report_id: str) -> list[dict[str, Any]]:
     """Each cell of each table: where it is (the output's data row, or none for title,
     header, total and blank rows; grid row and column from 1; spans), its text as printed
-    (wrapped lines kept) and its box on the page (points from the top left)."""
+    (wrapped lines kept), its box on the page (points from the top left), and why its text
+    is in doubt where it is (characters drawn over each other, ...)."""
     out = []
     for table in tables:
         numbers = data_row_numbers(table)
@@ -53,5 +54,5 @@ def grid_records(tables: Sequence[LocatedTable], report_id: str) -> list[dict[st
                 "page": cell.page or table.grid.row_pages[cell.row],
                 "kind": kinds[cell.row], "text": cell.text, "x0": x0, "top": top, "x1": x1,
                 "bottom": bottom,
-                "split_by_text": cell.row in table.grid.split_rows})
+                "split_by_text": cell.row in table.grid.split_rows, "doubt": cell.doubt})
     return out

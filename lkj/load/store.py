@@ -134,7 +134,8 @@ def check_columns(shown: str, have: Mapping[str, Iterable[str]]) -> None:
 #: dropped) needs a new store, and `older_store` says so.
 UPGRADABLE_FROM = 2
 #: Columns a schema added at the end of a table that already stood (NULL in older rows).
-ADDED_COLUMNS = {"reports": ("source_path",)}  # schema 6
+ADDED_COLUMNS = {"reports": ("source_path",),  # schema 6
+                 "cells": ("doubt",)}  # schema 7
 
 
 def upgrade_statements(script: str, have: Mapping[str, Sequence[str]]) -> list[str] | None:

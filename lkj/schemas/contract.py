@@ -56,7 +56,8 @@ COLUMNS: dict[str, list[str]] = {
     # header, total or body; text as printed (wrapped lines kept); the box in points from
     # the page's top left.
     "cells": ["report_id", "table_id", "table_part", "row", "grid_row", "col", "rowspan",
-              "colspan", "page", "kind", "text", "x0", "top", "x1", "bottom", "split_by_text"],
+              "colspan", "page", "kind", "text", "x0", "top", "x1", "bottom", "split_by_text",
+              "doubt"],
     "findings": ["report_id", "check", "severity", "status", "subject", "tables", "pages",
                  "stated", "computed", "difference", "formula", "message"],
 }

@@ -254,7 +254,8 @@ CREATE TABLE cells (
     top        ANY CHECK (typeof(top) IN ('integer', 'real', 'null')), -- points from page top left
     x1         ANY CHECK (typeof(x1) IN ('integer', 'real', 'null')), -- points from page top left
     bottom     ANY CHECK (typeof(bottom) IN ('integer', 'real', 'null')), -- points from page top left
-    split_by_text INTEGER NOT NULL CHECK (split_by_text IN (0, 1))
+    split_by_text INTEGER NOT NULL CHECK (split_by_text IN (0, 1)),
+    doubt      TEXT                        -- why the text is in doubt, if it is (schema 7)
 ) STRICT;
 CREATE INDEX cells_report ON cells (report_id, table_id, table_part, grid_row);
 
@@ -375,4 +376,4 @@ SELECT r.agency_id, r.agency, r.year,
 FROM findings AS f
 JOIN reports AS r USING (report_id);
 
-PRAGMA user_version = 6;
+PRAGMA user_version = 7;

@@ -268,6 +268,7 @@ CREATE TABLE cells (
     x1         NUMERIC,
     bottom     NUMERIC,
     split_by_text BOOLEAN NOT NULL,
+    doubt      TEXT,                       -- why the text is in doubt, if it is (schema 7)
     rowid      BIGINT GENERATED ALWAYS AS IDENTITY
 );
 CREATE INDEX cells_report ON cells (report_id, table_id, table_part, grid_row);
@@ -378,4 +379,4 @@ CREATE TABLE lkj_meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-INSERT INTO lkj_meta (key, value) VALUES ('schema_version', '6');
+INSERT INTO lkj_meta (key, value) VALUES ('schema_version', '7');
