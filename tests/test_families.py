@@ -62,6 +62,11 @@ def test_periods_and_the_past():
     assert families.period_of("Target Akhir Renstra") == families.PLAN_END
     assert families.period_of("% kenaikan 2015-2016") is None  # two years: no one period
     assert families.is_past("Capaian Thn Lalu") and not families.is_past("Capaian")
+    # a plan's target of one year keeps its year beside its period
+    assert families.period_of("Target Renstra SKPD Tahun 2013") == families.PLAN_END
+    assert families.year_of("Target Renstra SKPD Tahun 2013") == 2013
+    assert families.year_of("Target Akhir Renstra") is None
+    assert families.year_of("% kenaikan 2015-2016") is None
 
 
 @pytest.mark.parametrize(("roles", "family"), [

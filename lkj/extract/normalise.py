@@ -588,7 +588,7 @@ def _comparison_row(table: LocatedTable, report_id: str, year: int | None, r: in
         rec.update({
             "sasaran": sasaran, "indicator": indicator or None, "satuan": unit,
             "column": header_text(table, col), "measure": measure,
-            "year": int(period) if period and period.isdigit() else None,
+            "year": families.year_of(col.label),
             "period": period, "value_kind": kind, "value": num(q), "value_unit": q.unit,
             "value_note": q.note, "value_raw": raw or None,
             "flags": _flags(value=q) or None})

@@ -234,6 +234,13 @@ def period_of(label: str) -> str | None:
     return years.pop() if len(years) == 1 else None
 
 
+def year_of(label: str) -> int | None:
+    """The one year a header label names, whatever its period: "Target Renstra SKPD Tahun
+    2013" is the plan's target (period PLAN_END) of 2013."""
+    years = set(YEAR_RE.findall(label))
+    return int(years.pop()) if len(years) == 1 else None
+
+
 def year_periods(columns: list[tuple[str, str | None]]) -> set[str]:
     """The years that figure columns ((label, role) pairs) name, each once."""
     return {p for label, role in columns
