@@ -214,28 +214,31 @@ class Store:
     unless `replace=True`, and a report is stored whole or not at all."""
 
     def __init__(self, location: Path | str, csv: bool = False,
-                 also_csv: Path | str | None = None) -> None:
+                 also_csv: Path | str | None = None, readonly: bool = False) -> None:
         """The store at `location`: a CSV folder if `csv`, else a database (a SQLite path or
         a postgresql:// URL; a folder is refused), and with `also_csv` a CSV folder kept
-        beside the database with the same decisions (`lkj load --csv DIR`)."""
+        beside the database with the same decisions (`lkj load --csv DIR`). `readonly`:
+        the store must exist, and nothing in it is created or changed (`lkj compare`)."""
         from lkj.archive.ingest import Stores
 
         self.location = location
-        self._stores = (Stores(csv_dir=Path(location)) if csv else
-                        Stores(db=location, csv_dir=Path(also_csv) if also_csv else None))
+        self._stores = (Stores(csv_dir=Path(location), readonly=readonly) if csv else
+                        Stores(db=location, csv_dir=Path(also_csv) if also_csv else None,
+                               readonly=readonly))
 
     @classmethod
-    def open(cls, location: Path | str) -> Store:
-        """A store at `location`, created if missing: a postgresql:// URL; a folder (one
-        that exists, or a path ending in /) is a CSV store; any other path a SQLite file.
-        An unusable location raises lkj.StoreError with the reason."""
+    def open(cls, location: Path | str, readonly: bool = False) -> Store:
+        """A store at `location`, created if missing (with `readonly`, it must exist and is
+        not changed): a postgresql:// URL; a folder (one that exists, or a path ending in /)
+        is a CSV store; any other path a SQLite file. An unusable location raises
+        lkj.StoreError with the reason."""
         from lkj.load.store import is_postgres_url
 
         text = str(location)
         if is_postgres_url(text):
-            return cls(text, csv=False)
+            return cls(text, csv=False, readonly=readonly)
         path = Path(location)
-        return cls(path, csv=path.is_dir() or text.endswith(("/", "\\")))
+        return cls(path, csv=path.is_dir() or text.endswith(("/", "\\")), readonly=readonly)
 
     @property
     def is_csv(self) -> bool:

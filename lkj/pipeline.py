@@ -651,12 +651,13 @@ def compare(db: Path, agency: str | None, indicator: str | None, csv_out: Path |
     recomputed is realisasi / target x 100 (higher-is-better indicators only). A * marks
     a year whose report states other realisasi for the indicator elsewhere.
     """
-    from lkj.compare import COMPARE_COLUMNS, compare_rows, draw_chart, number
+    import lkj
+    from lkj.compare import COMPARE_COLUMNS, draw_chart, number
     from lkj.load.files import write_csv
-    from lkj.load.opened import open_store
 
-    with open_store(db, readonly=True) as store:
-        rows = compare_rows(store, agency=agency, indicator=indicator)
+    with lkj.Store(db, readonly=True) as store:
+        frame = store.compare(indicator=indicator, agency=agency)
+        rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
     if not rows:
         raise click.ClickException(f"{shown_store(db)}: no indicator rows match")
     head = ("agency", "indicator", "year", "target", "realisasi", "capaian", "recomputed",

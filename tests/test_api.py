@@ -4,6 +4,7 @@ reasons for bad files)."""
 
 from __future__ import annotations
 
+import pathlib
 import re
 import subprocess
 import sys
@@ -95,6 +96,12 @@ def test_stores_decide_alike_and_run_never_raises_for_a_file(tmp_path, extractio
                     "bp3mi-ntb-2023"], agency
             assert store.reports(year=2022).empty and store.reports("another-office").empty
             assert len(store.table("findings", "bp3mi-ntb-2023")) == len(findings)
+        with lkj.Store.open(where, readonly=True) as store:
+            assert list(store.reports()["report_id"]) == ["bp3mi-ntb-2023"]
+    for missing in (tmp_path / "none.sqlite", f"{tmp_path / 'none'}/"):
+        with pytest.raises(lkj.StoreError, match="no such"):
+            lkj.Store.open(missing, readonly=True)
+        assert not pathlib.Path(missing).exists()
     folder = tmp_path / "in"
     folder.mkdir()
     bad = make_truncated(folder)

@@ -70,16 +70,19 @@ class Stores:
     """Where reports go: a database (SQLite or PostgreSQL), a CSV folder, or both: opened
     store backends (lkj.load.store), the same decisions in each."""
 
-    def __init__(self, db: Path | str | None = None, csv_dir: Path | None = None) -> None:
+    def __init__(self, db: Path | str | None = None, csv_dir: Path | None = None,
+                 readonly: bool = False) -> None:
+        """`readonly`: the stores must exist, and nothing is created or changed."""
         if db is None and csv_dir is None:
             raise ValueError("give a database, a CSV folder, or both")
         self.db, self.csv_dir = db, csv_dir
         #: The opened stores, each with the name an outcome's notes give it ("db", "csv").
         self.opened: list[tuple[str, Backend]] = []
         if db is not None:
-            self.opened.append(("db", open_store(db)))
+            self.opened.append(("db", open_store(db, create=not readonly, readonly=readonly)))
         if csv_dir is not None:
-            self.opened.append(("csv", open_store(csv_dir, csv=True)))
+            self.opened.append(("csv", open_store(csv_dir, create=not readonly,
+                                                  readonly=readonly, csv=True)))
 
     @property
     def sql(self) -> Backend | None:
