@@ -81,3 +81,15 @@ def test_sentences_do_not_break_on_abbreviations_and_headings_split_paragraphs()
 
 def test_no_claim_from_words_alone():
     assert claims_of(sentences([page(1, "Tidak ada angka di kalimat ini.")])[0]) == []
+
+
+def test_the_text_saying_less_is_better_is_a_claim_with_no_figure():
+    from lkj.extract.narrative import Sentence, claims_of
+
+    method = claims_of(Sentence(18, "Semakin tinggi realisasi menunjukan semakin rendah "
+                                    "pencapaian kinerja, maka digunakan rumus :", "3.1 Metode"))
+    named = claims_of(Sentence(9, "Angka kehilangan hasil merupakan indikator negatif.", None))
+    assert [(c["measure"], c["stated_value"], c["qualifier"], c["page"]) for c in method] == [
+        ("polarity", None, "general", 18)]
+    assert method[0]["stated_raw"] == ("Semakin tinggi realisasi menunjukan semakin rendah")
+    assert [(c["measure"], c["qualifier"]) for c in named] == [("polarity", "named")]

@@ -234,3 +234,70 @@ def test_trw_names_a_quarter():
 
     assert [families.quarter_of(t) for t in ("Trw I", "TRW II", "Trw\nIII", "Tw 4")] == \
         [1, 2, 3, 4]
+
+
+# --- polarity: stated in the report's text ------------------------------------------------
+
+@pytest.mark.parametrize("sentence, says", [
+    ("Semakin tinggi realisasi menunjukkan semakin rendah pencapaian kinerja, maka "
+     "digunakan rumus :", True),
+    ("Semakin tinggi realisasi menunjukan pencapaian kinerja yang semakin baik, maka "
+     "digunakan rumus : (2). Semakin tinggi realisasi menunjukan semakin rendah", True),
+    ("semakin kecil angka kehilangan hasil, semakin baik capaian kinerjanya", True),
+    ("Indikator ini merupakan indikator negatif.", True),
+    ("Semakin tinggi realisasi menunjukkan pencapaian kinerja yang semakin baik", False),
+    ("harga konsentrat semakin tinggi sehingga biaya produksi semakin tinggi", False),
+    ("minat untuk beternak yang semakin menurun", False),
+])
+def test_the_text_saying_less_is_better_is_read(sentence, says):
+    from lkj.schemas.narrative import LOWER_IS_BETTER_RE
+
+    match = LOWER_IS_BETTER_RE.search(sentence)
+    assert bool(match) is says
+    if match and "pencapaian kinerja yang semakin baik" in sentence:
+        assert match.group(0).startswith("Semakin tinggi realisasi menunjukan semakin rendah")
+
+
+def _capaian(sentence: str | None, indicator: str = "Persentase kehilangan hasil panen"):
+    """The capaian check on one report: one indicator, target 18, realisasi 25, capaian
+    printed 61,11 ((2 - 25/18) x 100), and the text's sentence on page 7 if given."""
+    import pandas as pd
+
+    from lkj.expectations.rules import check_capaian, with_indicator_groups
+    from lkj.schemas.contract import COLUMNS
+    from lkj.schemas.narrative import LOWER_IS_BETTER_RE
+
+    iku = pd.DataFrame([dict.fromkeys(COLUMNS["iku"]) | {
+        "report_id": "r", "table_id": "3", "table_part": 1, "row": 1, "page": 12,
+        "indicator": indicator, "target": 18.0, "realisasi": 25.0, "capaian_pct": 61.11,
+        "target_raw": "18", "realisasi_raw": "25", "capaian_raw": "61,11",
+        "target_unit": "%", "realisasi_unit": "%"}], columns=COLUMNS["iku"])
+    claims = pd.DataFrame([dict.fromkeys(COLUMNS["claims"]) | {
+        "report_id": "r", "page": 7, "measure": "polarity", "subject": "lower_is_better",
+        "qualifier": "general" if LOWER_IS_BETTER_RE.search(sentence).group("general")
+        else "named", "sentence": sentence}] if sentence else [], columns=COLUMNS["claims"])
+    grouped, _ = with_indicator_groups(iku, pd.DataFrame(columns=COLUMNS["quarterly"]), claims)
+    (outcome,) = check_capaian(grouped)
+    return outcome
+
+
+def test_a_polarity_the_text_states_for_the_indicator_reproduces_its_capaian():
+    said = _capaian("Persentase kehilangan hasil panen merupakan indikator negatif: semakin "
+                    "tinggi realisasi menunjukkan semakin rendah capaian.")
+    assert said.holds is True and said.severity is None
+    assert "(2 - realisasi / target) x 100" in said.message
+    assert "lower is better: the report's text (page 7)" in said.message
+
+
+def test_a_polarity_the_text_states_for_unnamed_indicators_is_inferred_and_holds():
+    said = _capaian("Semakin tinggi realisasi menunjukkan semakin rendah pencapaian kinerja, "
+                    "maka digunakan rumus :")
+    assert said.holds is True and said.severity is None
+    assert "page 7" in said.message and "inferred from the fit" in said.message
+
+
+def test_a_polarity_nothing_states_is_a_warning_and_another_indicator_is_not_named():
+    for sentence in (None, "Jumlah kasus penyakit hewan menular merupakan indikator negatif."):
+        alone = _capaian(sentence)
+        assert alone.holds is False and alone.severity == "warning"
+        assert "polarity inferred from the fit" in alone.message, sentence

@@ -248,9 +248,14 @@ def qualified_indicators(frame: pd.DataFrame) -> pd.Series:
     return out
 
 
-def with_indicator_groups(iku: pd.DataFrame, quarterly: pd.DataFrame) -> tuple[pd.DataFrame,
-                                                                               pd.DataFrame]:
-    """Add `indicator_group` (per report) and the group's polarity to IKU and quarterly rows."""
+def with_indicator_groups(iku: pd.DataFrame, quarterly: pd.DataFrame,
+                          claims: pd.DataFrame | None = None) -> tuple[pd.DataFrame,
+                                                                      pd.DataFrame]:
+    """Add `indicator_group` (per report) and the group's polarity to IKU and quarterly rows:
+    `group_lower_is_better` and `group_polarity_by` (where that is stated: the registry, the
+    name, or a sentence of the report's text that names the indicator), and
+    `text_lower_formula`: the first page whose text says that for some indicators less is
+    better without naming them (a method chapter), else None."""
     iku, quarterly = iku.copy(), quarterly.copy()
     iku["indicator_group"] = None
     quarterly["indicator_group"] = None
@@ -262,14 +267,47 @@ def with_indicator_groups(iku: pd.DataFrame, quarterly: pd.DataFrame) -> tuple[p
         for frame in (iku, quarterly):
             mask = frame.report_id == rid
             frame.loc[mask, "indicator_group"] = qualified[id(frame)][mask].map(groups)
+    said_lower = _lower_is_better_sentences(claims)
     lower: dict[tuple, str] = {}
+    unnamed: dict[str, int] = {}
     for r, g, ind in zip(iku.report_id, iku.indicator_group, iku.indicator, strict=True):
         if isinstance(ind, str) and (r, g) not in lower and (said := lower_is_better(ind)):
             lower[(r, g)] = said
+    for r, sentences in said_lower.items():
+        rows = iku[iku.report_id == r]
+        for page, words, general in sentences:
+            named = {g for g, ind in zip(rows.indicator_group, rows.indicator, strict=True)
+                     if len(own := content_tokens(_unqualified(ind))) >= 2 and own <= words}
+            for g in named:
+                lower.setdefault((r, g), f"the report's text (page {page})")
+            if general and not named:
+                unnamed.setdefault(r, page)
     keys = list(zip(iku.report_id, iku.indicator_group, strict=True))
     iku["group_lower_is_better"] = [k in lower for k in keys]
     iku["group_polarity_by"] = [lower.get(k) for k in keys]
+    iku["text_lower_formula"] = [unnamed.get(r) for r in iku.report_id]
     return iku, quarterly
+
+
+def _lower_is_better_sentences(claims: pd.DataFrame | None
+                               ) -> dict[str, list[tuple[int, frozenset[str], bool]]]:
+    """Per report, the sentences saying less is better (claims of measure polarity), each
+    as its page, the content words of the sentence and its heading, and whether it is said
+    of realisasi at large (a method chapter) rather than of what it names."""
+    out: dict[str, list[tuple[int, frozenset[str], bool]]] = {}
+    if claims is None or claims.empty:
+        return out
+    for c in claims[claims.measure == "polarity"].itertuples():
+        words = content_tokens(str(c.sentence)) | content_tokens(
+            c.heading if isinstance(c.heading, str) else "")
+        out.setdefault(c.report_id, []).append((int(c.page), words,
+                                                c.qualifier == "general"))
+    return out
+
+
+def _unqualified(name: Any) -> str | None:
+    """An indicator's own words: an item of a list named without its heading."""
+    return name.rpartition(ITEM_OF)[2] if isinstance(name, str) else None
 
 
 def reference_rows(iku: pd.DataFrame) -> pd.DataFrame:
@@ -616,14 +654,21 @@ def check_capaian(iku: pd.DataFrame) -> Iterator[Outcome]:
                           f"{row.capaian_raw!r} = {capaian_hits[0]}{said}", capaian_hits[0],
                           cells=on)
         elif inferred:
-            # lower is better fits, but nothing says so: a polarity inferred, never an error
+            # lower is better fits: a polarity inferred, never an error; it holds where the
+            # report's text says some indicators are lower-is-better without naming them
             value = capaian_candidates(row, True)[inferred[0]]
+            page = _val(row.text_lower_formula)
+            said = (f"lower is better, as the report's text says of some indicators (page "
+                    f"{int(page)}) without naming them; that this is one of them is inferred "
+                    f"from the fit" if page is not None else "reproduced if lower is better, "
+                    "which neither the indicator's name nor the registry states (polarity "
+                    "inferred from the fit")
             yield Outcome(row.report_id, "capaian", subject, *where, stated,
-                          _round(value, 4), False,
-                          f"{row.capaian_raw!r} = {inferred[0]}: reproduced if lower is "
-                          f"better, which neither the indicator's name nor the registry "
-                          f"states (polarity inferred from the fit; {main} gives "
-                          f"{cands[main]:.2f})", inferred[0], severity="warning", cells=on)
+                          _round(value, 4), page is not None,
+                          f"{row.capaian_raw!r} = {inferred[0]}: {said}"
+                          f"{' (' if page is not None else '; '}{main} gives "
+                          f"{cands[main]:.2f})", inferred[0],
+                          severity=None if page is not None else "warning", cells=on)
         elif hits:
             yield Outcome(row.report_id, "capaian", subject, *where, stated,
                           _round(cands[main], 4), False,
@@ -1077,7 +1122,8 @@ def _evaluate(tables: dict[str, pd.DataFrame], guarded: str | None = None) -> li
     raises is an outcome saying so instead of an exception."""
     outcomes: list[Outcome] = []
     try:
-        iku, quarterly = with_indicator_groups(tables["iku"], tables["quarterly"])
+        iku, quarterly = with_indicator_groups(tables["iku"], tables["quarterly"],
+                                               tables.get("claims"))
         grouped = {**tables, "iku": iku, "quarterly": quarterly}
     except Exception as exc:
         if guarded is None:

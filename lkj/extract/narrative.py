@@ -154,6 +154,12 @@ def claims_of(s: Sentence) -> list[dict]:
                           "count" if unit else "score", unit, s.text))
     for m in words.REALISASI_YEAR_RE.finditer(s.text):
         out.append(_claim(s, "year", m.group("year"), "count", None, s.text))
+    for m in words.LOWER_IS_BETTER_RE.finditer(s.text):
+        # no figure: the words that say less is better, for the capaian check's polarity
+        out.append({**_claim(s, "polarity", "", "count", None, s.text),
+                    "stated_value": None, "stated_raw": " ".join(m.group(0).split()),
+                    "subject": "lower_is_better",
+                    "qualifier": "general" if m.group("general") else "named"})
     return out
 
 

@@ -48,6 +48,22 @@ TARGET_RE = re.compile(rf"\btarget(?:\s+realisasi)?(?:\s+nilai|\s+sebesar|\s+seb
                        rf"(?P<value>{_NUM})"
                        rf"\s*(?P<unit>%|orang|kasus)?", re.IGNORECASE)
 
+_MORE = r"(?:semakin|makin)"
+#: The text saying that for some indicators less is better: "Semakin tinggi realisasi
+#: menunjukkan semakin rendah pencapaian kinerja" (the method chapter of PermenPANRB 53/2014
+#: reports, before the formula it uses for them), "semakin rendah <x> semakin baik
+#: capaiannya", "indikator negatif". A "semakin" between the two halves ends the match, so
+#: the higher-is-better sentence before it ("... yang semakin baik") never reads as one.
+#: `general`: said of "realisasi", so of whichever indicators it concerns (a method
+#: chapter); the other forms are said of what the sentence names.
+LOWER_IS_BETTER_RE = re.compile(
+    rf"(?P<general>{_MORE}\s+(?:tinggi|besar|banyak)(?:nya)?\s+(?:nilai\s+|angka\s+)?"
+    rf"realisasi(?:(?!{_MORE}).){{0,60}}?{_MORE}\s+(?:rendah|kecil|buruk|menurun))"
+    rf"|{_MORE}\s+(?:rendah|kecil|sedikit)(?:nya)?\b(?:(?!{_MORE}).){{0,80}}?"
+    rf"{_MORE}\s+(?:baik|tinggi)\s+(?:capaian|pencapaian|kinerja)"
+    r"|\bindikator\s+(?:yang\s+)?(?:bersifat\s+)?negatif\b|\bpolaritas\s+negatif\b",
+    re.IGNORECASE | re.DOTALL)
+
 #: A year the realisasi is said to belong to: "Realisasi Tahun 2024 ...".
 REALISASI_YEAR_RE = re.compile(r"realisasi(?:\s+\w+){0,2}?\s+(?:pada\s+)?tahun\s+"
                                r"(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE)
