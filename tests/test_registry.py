@@ -106,3 +106,29 @@ def test_an_office_of_a_kabupaten_has_no_province_and_prose_names_none():
     assert agency.province is None
     assert registry.printed_agency("pembangunan di provinsi jawa barat dari tahun ke tahun") \
         is None
+
+
+def test_a_unit_of_a_ministry_is_named_with_no_region():
+    """A central government's unit needs no region to be one office: it is named from its
+    name printed at least twice ("(BBPP)" printed or not), and its ministry only where no
+    unit is named."""
+    cover = ("LAPORAN KINERJA\nBALAI BESAR PELATIHAN PERTANIAN CONTOH\nTAHUN 2022\n"
+             "BADAN PENYULUHAN DAN PENGEMBANGAN SDM PERTANIAN\nKEMENTERIAN PERTANIAN\n"
+             "Balai Besar Pelatihan Pertanian (BBPP) Contoh merupakan unit pelaksana teknis "
+             "di lingkungan Kementerian Pertanian.")
+    agency, printed = registry.printed_agency(cover)
+    assert agency.agency_id == "balai-besar-pelatihan-pertanian-contoh"
+    assert printed == "BALAI BESAR PELATIHAN PERTANIAN CONTOH" and agency.province is None
+    agency, _ = registry.printed_agency("Laporan Kinerja Kementerian Pertanian Tahun 2022. "
+                                        "Kementerian Pertanian menetapkan sasaran.")
+    assert agency.agency_id == "kementerian-pertanian"
+
+
+@pytest.mark.parametrize("text", [
+    "Balai Penelitian Tanaman Contoh bekerja sama dengan petani.",          # printed once
+    "data Badan Pusat Statistik menunjukkan; menurut Badan Pusat Statistik",  # not "Pusat ..."
+    "PEMERINTAH PROVINSI SUMATERA UTARA\nSEKRETARIAT DAERAH\nSekretariat Daerah menyusun",
+    "DINAS KEBERSIHAN DAN PERTAMANAN\nDinas Kebersihan dan Pertamanan menyusun Renstra",
+])
+def test_a_regional_office_without_its_region_or_a_name_cited_once_names_none(text):
+    assert registry.printed_agency(text) is None

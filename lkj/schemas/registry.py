@@ -3,7 +3,8 @@
 An office keeps its id when its name changes (the NTB office was BP3TKI Mataram, then UPT
 BP2MI Mataram / UPT BP2MI Provinsi NTB, then BP3MI NTB). An office not listed here is named
 from its report (`printed_agency`: "Dinas Perikanan Provinsi Contoh" gets the id
-`dinas-perikanan-provinsi-contoh`), and flagged; the registry only adds the aliases
+`dinas-perikanan-provinsi-contoh`; a unit of a ministry, "Balai Besar Pelatihan
+Pertanian Contoh", needs no region), and flagged; the registry only adds the aliases
 that join an office's other names to one id.
 """
 
@@ -37,9 +38,10 @@ def _norm(text: str) -> str:
 
 #: Words an office's name opens with in Indonesian government ("Dinas Perikanan", "Badan
 #: Perencanaan Pembangunan Daerah", "Biro Umum").
-OFFICE_WORDS = ("dinas", "badan", "biro", "balai", "kantor", "sekretariat", "inspektorat",
+OFFICE_WORDS = ("dinas", "badan", "biro", "balai", "loka", "kantor", "sekretariat", "inspektorat",
                 "kementerian", "direktorat", "lembaga", "pusat", "satuan", "bagian", "upt",
                 "uptd", "rumah sakit", "kecamatan")
+_OFFICE_WORD = r"(?i:" + "|".join(w.replace(" ", r"\s+") for w in OFFICE_WORDS) + r")"
 #: The office's name as printed: an office word, capitalised words (and the small words of a
 #: name: dan, serta, ...), then its region: Provinsi / Kabupaten / Kota and its name.
 _NAME_WORD = r"(?:[A-Z][\w&/.'-]*|\([A-Z0-9&.-]+\)|dan|serta|dan/atau|untuk|pada|,)"
@@ -48,15 +50,32 @@ _REGION_WORD = r"(?:(?!(?i:tahun|sebagai|yang|dalam|pada|dengan|nomor|untuk|dan)
 _REGION = r"(?P<level>Provinsi|Kabupaten|Kota|PROVINSI|KABUPATEN|KOTA)[ \t]+" \
           r"(?P<region>" + _REGION_WORD + r"(?:[ \t]+" + _REGION_WORD + r"){0,2})(?![\w-])"
 _PRINTED_AGENCY = re.compile(
-    r"(?<![\w-])(?P<name>(?i:" + "|".join(w.replace(" ", r"\s+") for w in OFFICE_WORDS)
-    + r")(?:\s+" + _NAME_WORD + r"){1,12}?)\s+" + _REGION)
+    r"(?<![\w-])(?P<name>" + _OFFICE_WORD + r"(?:\s+" + _NAME_WORD + r"){1,12}?)\s+" + _REGION)
 
+
+#: An office named with no region (a ministry's unit: "Balai Besar Pelatihan Pertanian
+#: Contoh", "Kementerian Contoh"): an office word, then capitalised words on the same
+#: line, none of them another office word (the parent printed after it), "Tahun" or "Nomor".
+_UNIT_WORD = r"(?:(?!" + _OFFICE_WORD + r"\b|(?i:tahun|nomor|laporan)\b)[A-Z][\w&/.'-]*" \
+             r"|\([A-Z0-9&.-]+\)|dan|serta)"
+_UNIT_NAME = re.compile(r"(?<![\w-])(?P<name>" + _OFFICE_WORD + r"(?:[ \t]+" + _UNIT_WORD
+                        + r"){1,12})(?![\w-])")
+#: An office printed with no region is taken only when printed this often: a name cited
+#: once (a source of data, a partner) is not the report's author.
+UNIT_NAME_MIN = 2
+#: The office words of the central government's units, whose names need no region ("Balai
+#: Penelitian Tanaman Contoh" is one office in the country). A regional office ("Dinas
+#: ...", "Sekretariat Daerah", "Badan ... Daerah") printed without its region is many
+#: offices, one per region: it is never named from that.
+UNIT_WORDS = ("balai", "loka", "pusat", "direktorat", "kementerian", "lembaga", "upt")
+REGIONAL_WORDS = ("daerah",)
+#: Office words of a parent (a ministry): named from them only when no unit is named.
+PARENT_WORDS = ("kementerian",)
 
 #: Words that put an office name in a list of offices ("Inspektorat, Lembaga Teknis dan
 #: Satuan ...", the title of a regulation on every office of a province).
 _LIST_WORDS = ("dan", "serta", "atau")
-_OFFICE_LIST = re.compile(r"(?:,|\b(?:dan|serta))\s+(?i:" + "|".join(
-    w.replace(" ", r"\s+") for w in OFFICE_WORDS) + r")\b")
+_OFFICE_LIST = re.compile(r"(?:,|\b(?:dan|serta))\s+" + _OFFICE_WORD + r"\b")
 
 
 def slug(text: str) -> str:
@@ -82,9 +101,33 @@ def printed_agency(text: str) -> tuple[Agency, str] | None:
             province = region.title()
         counts[key] = (n + 1, first, shown, province)
     if not counts:
-        return None
+        return _unit_agency(text)
     key, (_, _, shown, province) = min(counts.items(), key=lambda kv: (-kv[1][0], kv[1][1]))
     return Agency(slug(key), shown, province, (shown,)), shown
+
+
+def _unit_agency(text: str) -> tuple[Agency, str] | None:
+    """An office of the central government printed with no region (a ministry's unit, the
+    ministry), printed at least UNIT_NAME_MIN times: the unit printed most often, the
+    ministry only where no unit is named."""
+    counts: dict[str, tuple[bool, int, int, str]] = {}
+    for i, m in enumerate(_UNIT_NAME.finditer(text)):
+        name = " ".join(re.sub(r"\s*\([^)]*\)$", "", m.group("name").rstrip(".,'-")).split())
+        key = _norm(re.sub(r"\([^)]*\)", " ", name))  # "(BBPP)" printed or not: one name
+        words = key.split()
+        before = _norm(text[max(0, m.start() - 16):m.start()]).split()[-1:]
+        if words[0] not in UNIT_WORDS or any(w in REGIONAL_WORDS for w in words) \
+                or (before and before[0] in OFFICE_WORDS):
+            continue  # a regional office, or the tail of another's name ("Badan Pusat ...")
+        parent = words[0] in PARENT_WORDS
+        _, n, first, shown = counts.get(key, (parent, 0, i, name))
+        counts[key] = (parent, n + 1, first, shown)
+    named = [(parent, -n, first, key, shown)
+             for key, (parent, n, first, shown) in counts.items() if n >= UNIT_NAME_MIN]
+    if not named:
+        return None
+    *_, key, shown = min(named)
+    return Agency(slug(key), shown, None, (shown,)), shown
 
 
 def match_agency(text: str) -> Agency | None:
