@@ -1,6 +1,7 @@
 """Make synthetic *scanned* versions of the sample reports: image-only PDFs, no text layer.
 
 Usage: python samples/tools/scan.py [--only NAME] [--out DIR] [--dpi 200] [--quality 70]
+       python samples/tools/scan.py --makers    # the scans of the maker corpus (MAKER_SCANS)
 
 Every page of `samples/NAME.pdf` is rendered to a grayscale image (pypdfium2) and made to look
 like an office scan: a greyish paper with a little texture, slightly soft toner, a small random
@@ -32,6 +33,18 @@ DEFAULT_REPORTS = ("lkj-bp3mi-ntb-2023", "lkj-bp3mi-ntb-2022", "lkj-bp3mi-ntb-20
 SEED = 20240611
 #: 150 dpi grayscale JPEG at quality 65: an archive-grade office scan, and each scan under 3 MB.
 DPI, QUALITY = 150, 65
+#: Scans of the maker corpus (samples/makers/MAKER/NAME.pdf -> samples/scanned/makers/MAKER/
+#: NAME-scan.pdf), one report per maker, each scanned otherwise: resolution, JPEG quality,
+#: how soft the toner is (Gaussian blur radius in pixels at that resolution) and how far a
+#: page is tilted (degrees, either way).
+MAKER_SCANS = (
+    ("docx-lo", "lkj-bp3mi-ntb-2022", {"dpi": 200, "quality": 60, "blur": 0.9,
+                                       "tilt": (1.0, 1.5)}),
+    ("html-lo", "lkj-bp3mi-ntb-2024", {"dpi": 300, "quality": 35, "blur": 0.6,
+                                       "tilt": (0.2, 0.5)}),
+    ("html-chromium", "lkj-bp3mi-ntb-2021", {"dpi": 150, "quality": 50, "blur": 0.6,
+                                             "tilt": (1.5, 2.0)}),
+)
 #: Fixed PDF dates: the build is byte-reproducible.
 FIXED_DATE = time.strptime("2000-01-01", "%Y-%m-%d")
 
@@ -114,7 +127,8 @@ def _signature_spots(pdf_path: Path, index: int, scale: float) -> list[tuple[int
 
 
 def scan_page(gray: Image.Image, rng: np.random.Generator, *, cover: bool,
-              signatures: list[tuple[int, int]], dpi: int, noise: float = 1.0) -> Image.Image:
+              signatures: list[tuple[int, int]], dpi: int, noise: float = 1.0,
+              blur: float = 0.45, tilt: tuple[float, float] = (0.5, 1.0)) -> Image.Image:
     """One rendered page made to look scanned."""
     page = np.asarray(gray, dtype=np.float32)
     # toner: print is dark grey, not black; slightly soft edges
@@ -127,7 +141,7 @@ def scan_page(gray: Image.Image, rng: np.random.Generator, *, cover: bool,
         _apply_ink(page, _signature(int(dpi * 1.6), int(dpi * 0.7), rng), (x, max(0, y)),
                    tone=60)
     img = Image.fromarray(np.clip(page, 0, 255).astype(np.uint8))
-    img = img.filter(ImageFilter.GaussianBlur(0.45))
+    img = img.filter(ImageFilter.GaussianBlur(blur))
     # paper tone and texture (low-frequency, so that JPEG keeps the file small)
     paper = rng.normal(0, 1, (h // 24 + 1, w // 24 + 1))
     paper = np.asarray(Image.fromarray(((paper * 20) + 128).clip(0, 255).astype(np.uint8))
@@ -145,13 +159,14 @@ def scan_page(gray: Image.Image, rng: np.random.Generator, *, cover: bool,
         d = ImageDraw.Draw(img)
         d.text((w / 2, h - dpi * 0.35), "synthetic scan made by samples/tools/scan.py "
                "(SAMPEL SINTETIS)", fill=110, font=_font(int(dpi * 0.09)), anchor="mm")
-    angle = float(rng.uniform(0.5, 1.0) * rng.choice([-1, 1]))
+    angle = float(rng.uniform(*tilt) * rng.choice([-1, 1]))
     shift = (int(rng.integers(-dpi // 20, dpi // 20)), int(rng.integers(-dpi // 20, dpi // 20)))
     return img.rotate(angle, resample=Image.BICUBIC, translate=shift, fillcolor=232)
 
 
 def scan(name: str, out_dir: Path = OUT, dpi: int = DPI, quality: int = QUALITY,
-         src_dir: Path = SAMPLES) -> Path:
+         src_dir: Path = SAMPLES, blur: float = 0.45,
+         tilt: tuple[float, float] = (0.5, 1.0)) -> Path:
     """Scan `src_dir/NAME.pdf` into `out_dir/NAME-scan.pdf`; returns the path."""
     src = src_dir / f"{name}.pdf"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -164,13 +179,15 @@ def scan(name: str, out_dir: Path = OUT, dpi: int = DPI, quality: int = QUALITY,
         for i in range(len(doc)):
             gray = doc[i].render(scale=scale, grayscale=True).to_pil().convert("L")
             images.append(scan_page(gray, _rng(name, i), cover=i == 0,
-                                    signatures=_signature_spots(src, i, scale), dpi=dpi))
+                                    signatures=_signature_spots(src, i, scale), dpi=dpi,
+                                    blur=blur, tilt=tilt))
     finally:
         doc.close()
     images[0].save(
         out, "PDF", save_all=True, append_images=images[1:], resolution=float(dpi),
         quality=quality, optimize=True, title=f"{title} (SYNTHETIC SCAN)",
-        subject=f"SYNTHETIC scan of samples/{name}.pdf made by samples/tools/scan.py "
+        subject=f"SYNTHETIC scan of samples/{src.relative_to(SAMPLES)} made by "
+                "samples/tools/scan.py "
                 "(image-only, no text layer) - not a published report",
         author="samples/tools/scan.py", creator="samples/tools/scan.py",
         producer="Pillow", keywords="synthetic, scan, OCR test",
@@ -187,7 +204,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dpi", type=int, default=DPI, help=f"scan resolution (default {DPI})")
     parser.add_argument("--quality", type=int, default=QUALITY,
                         help=f"JPEG quality (default {QUALITY})")
+    parser.add_argument("--makers", action="store_true",
+                        help="scan the maker corpus instead (MAKER_SCANS, into "
+                             "samples/scanned/makers/)")
     args = parser.parse_args(argv)
+    if args.makers:
+        for maker, name, how in MAKER_SCANS:
+            out = scan(name, OUT / "makers" / maker, src_dir=SAMPLES / "makers" / maker, **how)
+            print(f"{out} ({out.stat().st_size / 1e6:.2f} MB)")
+        return 0
     if not 150 <= args.dpi <= 300:
         parser.error("--dpi must be between 150 and 300")
     names = [args.only] if args.only else list(DEFAULT_REPORTS)
