@@ -284,3 +284,30 @@ def test_a_caption_at_the_foot_of_a_page_names_the_table_opening_the_next():
     # without the caption it is a part that could not be joined, and says so
     first, other = locate_tables([(_page(1), CAPTION, [_first()]), (_page(2), [], [second])])
     assert any(f.startswith(families.NOT_JOINED) for f in first.flags)
+
+
+def _one_row(names, name_bands, figures, figure_bands):
+    """One ruled data row under No | Indikator | Target: names and figures on given bands."""
+    cells = [Cell("No", 0, 0), Cell("Indikator", 0, 1), Cell("Target", 0, 2),
+             Cell("4.", 1, 0, lines=name_bands[:1]),
+             Cell("\n".join(names), 1, 1, lines=tuple(name_bands)),
+             Cell("\n".join(figures), 1, 2, lines=tuple(figure_bands))]
+    return Grid(2, 3, cells)
+
+
+def test_a_heading_below_a_blank_line_opens_a_row_of_its_own():
+    # "- Sayuran (%)" is the last item of the list above; "Outcome :", printed below a
+    # blank line, heads the item after it and is no part of "Sayuran"'s name
+    names = ["Persentase margin :", "- Padi (%)", "- Sayuran (%)", "Outcome :",
+             "- Meningkatnya pendapatan"]
+    bands = [(100, 108), (112, 120), (124, 132), (146, 154), (158, 166)]
+    grid = _one_row(names, bands, ["32", "29"], [(112, 120), (124, 132)])
+    split, _ = split_rows(grid, analyse_header(grid))
+    assert [split.text(r, 1) for r in range(1, split.n_rows)] == names
+    # a name wrapped onto a line that ends with a colon, with no blank line, stays one name
+    names = ["- Jumlah produksi yang", "dihasilkan :", "- Daging"]
+    grid = _one_row(names, [(100, 108), (110, 118), (122, 130)], ["10", "5"],
+                    [(100, 108), (122, 130)])
+    split, _ = split_rows(grid, analyse_header(grid))
+    assert [split.text(r, 1) for r in range(1, split.n_rows)] == [
+        "- Jumlah produksi yang dihasilkan :", "- Daging"]

@@ -79,7 +79,9 @@ def _starts(row_lines: dict[int, list[tuple[float, float, str]]],
     (`named`) opens with a list mark ("1.1.2 ...", "- ...") under a line of its own, an
     item of the list even where no figure stands beside it (a heading over its items).
     Figures centred beside a wrapped name are one row's values, and one column listing two
-    values ("2022 : 883" over "2023 : 959") beside one indicator is one row, not two."""
+    values ("2022 : 883" over "2023 : 959") beside one indicator is one row, not two.
+    A heading of an indicator column (a line ending in a colon: "Outcome :") that stands
+    below a blank line opens a row too: it heads what follows it, never the item above."""
     bands = sorted((top, bottom, col, text) for col, lines in row_lines.items()
                    for top, bottom, text in lines)
     slots: list[list[tuple[float, float, int, str]]] = []
@@ -95,6 +97,7 @@ def _starts(row_lines: dict[int, list[tuple[float, float, str]]],
     kinds = [k for b in bands if b[2] in named and (k := mark_kind(b[3]))]
     kind = kinds[0] if kinds else None
     items = kinds.count(kind) >= 2 if kind else False
+    headed = _headings_after_a_gap(row_lines, named)
     starts = []
     seen: set[int] = set()  # columns with a line above the slot
     has_figures = False  # the row begun last has figures
@@ -104,12 +107,33 @@ def _starts(row_lines: dict[int, list[tuple[float, float, str]]],
         marked = {b[2] for b in slot if b[2] in named and kind and mark_kind(b[3]) == kind}
         wrapped = items and not marked and not has_figures and any(
             b[2] in named for b in slot)
-        if i and ((marked and seen) or (len(figures) >= 2 and figures & seen and not wrapped)):
+        heads = any((b[2], b[0]) in headed for b in slot)
+        if i and ((marked and seen) or heads
+                  or (len(figures) >= 2 and figures & seen and not wrapped)):
             starts.append(min(b[0] for b in slot))
             has_figures = False
         has_figures = has_figures or len(figures) >= 2
         seen |= cols
     return starts
+
+
+#: A line that heads a list below it: it ends with a colon ("Outcome :", "Jumlah produksi :").
+_HEADING = re.compile(r":\s*$")
+
+
+def _headings_after_a_gap(row_lines: dict[int, list[tuple[float, float, str]]],
+                          named: frozenset[int]) -> set[tuple[int, float]]:
+    """(column, top) of the heading lines of indicator columns that stand below a blank
+    line: the gap above them is more than half a line (wrapped lines of one name are
+    printed closer). A heading so set apart is a new part of the cell, not the end of the
+    name above it."""
+    out = set()
+    for col in named & row_lines.keys():
+        lines = row_lines[col]
+        for (_, above, _), (top, bottom, text) in zip(lines, lines[1:], strict=False):
+            if _HEADING.search(text) and top - above > (bottom - top) / 2:
+                out.add((col, top))
+    return out
 
 
 def split_rows(grid: Grid, header: Header) -> tuple[Grid, set[int]]:
