@@ -311,3 +311,25 @@ def test_a_heading_below_a_blank_line_opens_a_row_of_its_own():
     split, _ = split_rows(grid, analyse_header(grid))
     assert [split.text(r, 1) for r in range(1, split.n_rows)] == [
         "- Jumlah produksi yang dihasilkan :", "- Daging"]
+
+
+def test_a_list_mark_printed_between_two_lines_goes_before_the_item_it_marks():
+    # "-" centred on a two-line item reaches into both lines' bands; a dash read with the
+    # second line ("- Petelur") reaches up into the first's: either is the mark of the
+    # item that begins on the upper line, and the item stays one row
+    from lkj.extract.split import seat_marks
+
+    names = ["- Kambing", "Ayam Ras", "- Petelur", "Ayam Ras", "-", "Pedaging"]
+    bands = [(100, 108), (112, 120), (117, 129), (133, 141), (137.5, 145.5), (142, 150)]
+    grid = _one_row(names, bands, ["10", "20", "30"], [(100, 108), (112, 120), (133, 141)])
+    header = analyse_header(grid)
+    seated = seat_marks(grid, header)
+    assert seated.at(1, 1).text == "- Kambing\n- Ayam Ras\nPetelur\n- Ayam Ras\nPedaging"
+    split, _ = split_rows(seated, header)
+    assert [split.text(r, 1) for r in range(1, split.n_rows)] == [
+        "- Kambing", "- Ayam Ras Petelur", "- Ayam Ras Pedaging"]
+    assert [split.text(r, 2) for r in range(1, split.n_rows)] == ["10", "20", "30"]
+    # lines printed apart, each with its own mark, are left as they are
+    plain = _one_row(["- Daging", "- Telur"], [(100, 108), (112, 120)], ["1", "2"],
+                     [(100, 108), (112, 120)])
+    assert seat_marks(plain, analyse_header(plain)) is plain

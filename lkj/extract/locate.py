@@ -15,7 +15,13 @@ from lkj.extract import glyphs
 from lkj.extract.engines import FoundTable
 from lkj.extract.grid import Cell, Grid
 from lkj.extract.header import Header, analyse_header, repeated_header_rows
-from lkj.extract.split import marks_only, split_merged_figures, split_rows, split_stacked_figures
+from lkj.extract.split import (
+    marks_only,
+    seat_marks,
+    split_merged_figures,
+    split_rows,
+    split_stacked_figures,
+)
 from lkj.schemas import families
 
 #: How far (points) from the page top a table may start and still be a continuation,
@@ -295,6 +301,7 @@ def locate_tables(pages: list[tuple[Any, list[dict], list[FoundTable]]]) -> list
         used: dict[str, LocatedTable] = {}
         smudged = glyphs.overlapping(getattr(page, "chars", ())) if found else []
         for table in sorted(found, key=lambda t: t.bbox[1]):
+            table.grid = seat_marks(table.grid, analyse_header(table.grid))
             table.grid, _ = split_rows(table.grid, analyse_header(table.grid))
             table.grid = split_merged_figures(table.grid, analyse_header(table.grid))
             table.grid = split_stacked_figures(table.grid, analyse_header(table.grid))

@@ -256,10 +256,19 @@ def _iku_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: 
                            for role in ("target", "realisasi", "capaian"))
     t_col, r_col = _ratio_operands(table, c_col) or (t_col, r_col)
     t_raw, r_raw, c_raw = (_own(table, r, c) for c in (t_col, r_col, c_col))
+    # A line whose capaian column is empty and whose only capaian stands in the average
+    # column ("Rata-Rata Capaian" of a group or a sasaran): that figure is its capaian, as
+    # printed, flagged. A line printing both keeps its own capaian.
+    a_col = _col(table, "avg_capaian")
+    averaged = bool(c_col and a_col and not c_raw and not t_raw and not r_raw
+                    and parse_quantity((a_raw := _own(table, r, a_col)) or None,
+                                       "percent").value is not None)
+    if averaged:
+        c_raw = a_raw
     # A row with no indicator is the sasaran's own (its capaian, an average): kept where
     # it prints a figure of its own, flagged.
-    if not indicator and not (sasaran and any(_printed(table, r, c)
-                                              for c in (t_col, r_col, c_col))):
+    if not indicator and not (sasaran and (averaged or any(
+            _printed(table, r, c) for c in (t_col, r_col, c_col)))):
         return
     # A capaian cell merged over several indicators' rows is the sasaran's, not each
     # indicator's: it is read on the first of them, flagged.
@@ -283,6 +292,7 @@ def _iku_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: 
         "has_realisasi_column": r_col is not None,
         "flags": "; ".join(filter(None, [_flags(target=target, realisasi=real, capaian=capaian),
                                          families.MERGED_CAPAIAN if merged and c_raw else None,
+                                         families.AVERAGE_CAPAIAN if averaged else None,
                                          None if indicator else families.NO_INDICATOR]))
         or None,
     })

@@ -59,6 +59,49 @@ def unmarked(text: str) -> str:
     return _LIST_ITEM.sub("", text, count=1)
 
 
+def seat_marks(grid: Grid, header: Header) -> Grid:
+    """Each list mark printed between two lines of an indicator cell (a bullet centred on
+    a two-line item: "Ayam Ras" over "-" over "Pedaging", or a dash the engine read with
+    the second line, "- Petelur", whose band overlaps the line above) put before the line
+    above it, where the item begins: "- Ayam Ras" over "Pedaging". Lines of one cell are
+    never printed over each other, so a line reaching up into the line above is a mark
+    drawn between them."""
+    named = {c.index for c in header.columns if c.role == "indicator"}
+    cells: list[Cell] = []
+    for cell in grid.cells:
+        lines = _lines(cell) if cell.col in named and cell.row >= header.first_data_row \
+            else None
+        seated = _seated(lines) if lines and len(lines) > 1 else None
+        if seated is None:
+            cells.append(cell)
+            continue
+        cells.append(replace(cell, text="\n".join(t for *_, t in seated),
+                             lines=tuple((top, bottom) for top, bottom, _ in seated)))
+    if all(a is b for a, b in zip(cells, grid.cells, strict=True)):
+        return grid
+    return Grid(grid.n_rows, grid.n_cols, cells, grid.row_pages, grid.split_rows)
+
+
+def _seated(lines: list[tuple[float, float, str]]) -> list[tuple[float, float, str]] | None:
+    """The lines with each mark drawn between two of them moved before the upper one, or
+    None where there is none."""
+    out = [lines[0]]
+    moved = False
+    for top, bottom, text in lines[1:]:
+        above_top, above_bottom, above = out[-1]
+        kind = mark_kind(text) if not _MARK_ONLY.match(text) else "alone"
+        between = top < above_bottom - (bottom - top) / 5
+        if kind is None or not between or mark_kind(above) or _MARK_ONLY.match(above):
+            out.append((top, bottom, text))
+            continue
+        mark = text.strip() if kind == "alone" else _LIST_ITEM.match(text).group("mark")
+        out[-1] = (above_top, above_bottom, f"{mark} {above}")
+        if kind != "alone":
+            out.append((top, bottom, unmarked(text)))
+        moved = True
+    return out if moved else None
+
+
 #: Columns that group the rows below them: never split with an indicator's lines.
 GROUPING_ROLES = frozenset({"sasaran", "no"})
 

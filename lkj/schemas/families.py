@@ -29,6 +29,11 @@ GLYPHS_OVERLAP = "glyphs_overlap"
 #: (the sasaran's capaian, read on the first of them).
 MERGED_CAPAIAN = "capaian:merged_over_rows"
 
+#: Row flag: the row's capaian column is empty and its only capaian is printed in the
+#: average column ("Rata-Rata Capaian": a group's or a sasaran's mean of the rows below);
+#: `capaian_raw` holds that figure as printed.
+AVERAGE_CAPAIAN = "capaian:rata_rata"
+
 #: Row flag: a row of the sasaran itself, with no indicator (a sasaran's capaian or average).
 NO_INDICATOR = "sasaran_level"
 
