@@ -333,3 +333,24 @@ def test_a_list_mark_printed_between_two_lines_goes_before_the_item_it_marks():
     plain = _one_row(["- Daging", "- Telur"], [(100, 108), (112, 120)], ["1", "2"],
                      [(100, 108), (112, 120)])
     assert seat_marks(plain, analyse_header(plain)) is plain
+
+
+def test_figures_a_line_above_their_item_on_a_blank_line_go_with_that_item():
+    # "- Skor" has its figures; "450" / "270" stand on the blank line below its wrapped
+    # name, a line above "- Jumlah Tonase" (whose "(60%)" is on its first line): one row
+    names = ["- Skor Pola Pangan", "Ketersediaan", "- Jumlah Tonase", "Pokok Pemerintah"]
+    bands = [(121, 130), (132, 141), (164.5, 173.5), (175, 184)]
+    cells = [Cell("No", 0, 0), Cell("Indikator", 0, 1), Cell("Target", 0, 2),
+             Cell("Realisasi", 0, 3),
+             Cell("1.", 1, 0, lines=bands[:1]),
+             Cell("\n".join(names), 1, 1, lines=tuple(bands)),
+             Cell("85\n450", 1, 2, lines=((121, 130), (153.6, 162.6))),
+             Cell("86\n(101%)\n270\n(60%)", 1, 3,
+                  lines=((121, 130), (132, 141), (153.6, 162.6), (164.5, 173.5)))]
+    grid = Grid(2, 4, cells)
+    split, _ = split_rows(grid, analyse_header(grid))
+    assert split.n_rows == 3
+    assert [split.text(r, 1) for r in (1, 2)] == ["- Skor Pola Pangan Ketersediaan",
+                                                  "- Jumlah Tonase Pokok Pemerintah"]
+    assert [split.text(r, 2) for r in (1, 2)] == ["85", "450"]
+    assert [split.text(r, 3) for r in (1, 2)] == ["86 (101%)", "270 (60%)"]

@@ -117,6 +117,12 @@ def _lines(cell: Cell) -> list[tuple[float, float, str]] | None:
 
 def _starts(row_lines: dict[int, list[tuple[float, float, str]]],
             named: frozenset[int] = frozenset()) -> list[float]:
+    """Tops where a new row begins (see _row_starts)."""
+    return [top for top, _ in _row_starts(row_lines, named)]
+
+
+def _row_starts(row_lines: dict[int, list[tuple[float, float, str]]],
+                named: frozenset[int] = frozenset()) -> list[tuple[float, float]]:
     """Tops where a new row begins: two columns or more start a figure there, one of them
     under a line of its own (a column of stacked values); or a line of an indicator column
     (`named`) opens with a list mark ("1.1.2 ...", "- ...") under a line of its own, an
@@ -124,7 +130,10 @@ def _starts(row_lines: dict[int, list[tuple[float, float, str]]],
     Figures centred beside a wrapped name are one row's values, and one column listing two
     values ("2022 : 883" over "2023 : 959") beside one indicator is one row, not two.
     A heading of an indicator column (a line ending in a colon: "Outcome :") that stands
-    below a blank line opens a row too: it heads what follows it, never the item above."""
+    below a blank line opens a row too: it heads what follows it, never the item above.
+    Each start is (top, where its name begins): figures printed on a blank line a line
+    above their item's name (below an item that has its own) begin the item's row, and its
+    name begins below them."""
     bands = sorted((top, bottom, col, text) for col, lines in row_lines.items()
                    for top, bottom, text in lines)
     slots: list[list[tuple[float, float, int, str]]] = []
@@ -144,17 +153,30 @@ def _starts(row_lines: dict[int, list[tuple[float, float, str]]],
     starts = []
     seen: set[int] = set()  # columns with a line above the slot
     has_figures = False  # the row begun last has figures
+    # Where figures open a row on a blank line of the indicator column, below an item that
+    # has its own, they are the next item's, printed a line above its name: the bottom
+    # of that blank line, while the item's first line is yet to come.
+    unnamed: float | None = None
     for i, slot in enumerate(slots):
         cols = {b[2] for b in slot}
         figures = {b[2] for b in slot if _is_figure(b[3])}
         marked = {b[2] for b in slot if b[2] in named and kind and mark_kind(b[3]) == kind}
-        wrapped = items and not marked and not has_figures and any(
-            b[2] in named for b in slot)
+        names = any(b[2] in named for b in slot)
+        wrapped = items and not marked and not has_figures and names
         heads = any((b[2], b[0]) in headed for b in slot)
-        if i and ((marked and seen) or heads
-                  or (len(figures) >= 2 and figures & seen and not wrapped)):
-            starts.append(min(b[0] for b in slot))
+        top = min(b[0] for b in slot)
+        early = marked and unnamed is not None and top <= unnamed + (
+            max(b[1] for b in slot) - top)
+        if early:  # the row begun on the blank line goes on with this item's name
+            starts[-1] = (starts[-1][0], top)
+        if i and not early and ((marked and seen) or heads
+                                or (len(figures) >= 2 and figures & seen and not wrapped)):
+            unnamed = max(b[1] for b in slot) if (
+                items and has_figures and not names and len(figures) >= 2) else None
+            starts.append((top, top))
             has_figures = False
+        elif names:
+            unnamed = None
         has_figures = has_figures or len(figures) >= 2
         seen |= cols
     return starts
@@ -183,15 +205,17 @@ def split_rows(grid: Grid, header: Header) -> tuple[Grid, set[int]]:
     """The grid with each ruled row that holds several rows split into them, and the new
     grid rows made so."""
     plan: dict[int, list[float]] = {}
+    named_at: dict[int, list[float]] = {}  # where each new row's name begins
     named = frozenset(c.index for c in header.columns if c.role == "indicator")
     for r in range(header.first_data_row, grid.n_rows):
         own = [c for c in grid.row_cells(r) if c.rowspan == 1 and c.text.strip()]
         row_lines = {c.col: lines for c in own if (lines := _lines(c))}
         if len(row_lines) < 2:
             continue
-        starts = _starts(row_lines, named)
+        starts = _row_starts(row_lines, named)
         if starts:
-            plan[r] = starts
+            plan[r] = [top for top, _ in starts]
+            named_at[r] = [name for _, name in starts]
     if not plan:
         return grid, set()
     roles = {c.index: c.role for c in header.columns}
@@ -208,9 +232,11 @@ def split_rows(grid: Grid, header: Header) -> tuple[Grid, set[int]]:
         start, end = first_new[cell.row], first_new[last] + len(plan.get(last, []))
         starts = plan.get(cell.row) if cell.rowspan == 1 else None
         lines = _lines(cell) if starts else None
+        names_at = named_at.get(cell.row, []) if starts else []
         follows = lines is not None and roles.get(cell.col) not in GROUPING_ROLES and 2 * sum(
-            any(abs(top - s) < (bottom - top) / 2 for top, bottom, _ in lines)
-            for s in starts) >= len(starts)
+            any(abs(top - s) < (bottom - top) / 2 or abs(top - n) < (bottom - top) / 2
+                for top, bottom, _ in lines)
+            for s, n in zip(starts, names_at, strict=True)) >= len(starts)
         if not follows:
             cells.append(replace(cell, row=start, rowspan=end - start + 1))
             continue
