@@ -354,3 +354,33 @@ def test_figures_a_line_above_their_item_on_a_blank_line_go_with_that_item():
                                                   "- Jumlah Tonase Pokok Pemerintah"]
     assert [split.text(r, 2) for r in (1, 2)] == ["85", "450"]
     assert [split.text(r, 3) for r in (1, 2)] == ["86 (101%)", "270 (60%)"]
+
+
+def test_a_row_number_in_one_cell_with_the_name_goes_to_the_no_column():
+    # the rule between No and the name stops short of the last row: "6 Jumlah pedoman"
+    # is read over both columns; the number is the row's No, the rest its name
+    from lkj.extract.split import split_numbered_names
+
+    grid = boxed_grid([["No", "Indikator Kinerja", "Target"],
+                       ["5", "Jumlah Taman", "1"],
+                       ["6 Jumlah pedoman", None, "4"],
+                       ["Jumlah lokasi", None, "5"]])
+    split = split_numbered_names(grid, analyse_header(grid))
+    assert [split.text(2, c) for c in range(3)] == ["6", "Jumlah pedoman", "4"]
+    assert split.at(2, 1).bbox[0] == 50.0
+    assert split.at(3, 0).colspan == 2  # no number: a label over both columns stays
+
+
+def test_a_running_header_and_a_sliver_above_a_repeated_header_are_dropped_and_the_row_joined():
+    # p2 opens with the page's running header framed with the table's header, the header
+    # repeated, an empty sliver of a row under it, then the rest of the row p1 ended on
+    first = FoundTable(1, (50, 300, 550, 700),
+                       _grid([HEADER, ["1", "Jumlah A", "10", "9"]], 1), "pdfplumber")
+    caption = [{"text": "Tabel 3.1 Pengukuran", "top": 280.0, "bottom": 290.0}]
+    second = FoundTable(2, (50, 60, 550, 200),
+                        _grid([["", "", "", "LKIP 2016"], HEADER, ["", "", "", ""],
+                               ["", "dan C", "", ""]], 2), "pdfplumber")
+    (table,) = locate_tables([(_page(1), caption, [first]), (_page(2), [], [second])])
+    assert table.grid.n_rows == 2
+    assert table.grid.text(1, 1) == "Jumlah A dan C"
+    assert any("broken over pages 1-2" in f for f in table.flags)

@@ -289,6 +289,42 @@ def split_merged_figures(grid: Grid, header: Header) -> Grid:
     return Grid(grid.n_rows, grid.n_cols, cells, grid.row_pages, grid.split_rows | made)
 
 
+#: A row's number before its name in one cell: "6 Jumlah pedoman", "3. Tingkat ...".
+_NUMBERED = re.compile(r"^\s*(?P<no>\d{1,3}\.?)\s+(?P<name>\D.*)$", re.DOTALL)
+
+
+def split_numbered_names(grid: Grid, header: Header) -> Grid:
+    """A body cell over the No column and the name column after it, each with a header
+    cell of its own, that opens with the row's number ("6 Jumlah pedoman"): the maker left
+    out the rule between them (a rule stopping short of the table's last row). The number
+    goes to No, the rest to the name column, each in the box of its header cell."""
+    first = header.first_data_row
+    roles = {c.index: c.role for c in header.columns}
+    cells: list[Cell] = []
+    made = False
+    for cell in grid.cells:
+        m = _NUMBERED.match(cell.text)
+        if (cell.row < first or cell.colspan < 2 or not m or roles.get(cell.col) != "no"
+                or roles.get(cell.col + 1) not in families.NAME_ROLES
+                or not _separate_headers(grid, header, range(cell.col, cell.col + 2))):
+            cells.append(cell)
+            continue
+        edge = grid.at(header.header_rows[-1], cell.col + 1)
+        x = edge.bbox[0] if edge is not None and edge.bbox else None
+        box_no = box_name = cell.bbox
+        if cell.bbox and x is not None:
+            box_no = (cell.bbox[0], cell.bbox[1], x, cell.bbox[3])
+            box_name = (x, cell.bbox[1], cell.bbox[2], cell.bbox[3])
+        cells.append(replace(cell, text=m.group("no"), colspan=1, bbox=box_no,
+                             lines=cell.lines[:1]))
+        cells.append(replace(cell, text=m.group("name"), col=cell.col + 1,
+                             colspan=cell.colspan - 1, bbox=box_name))
+        made = True
+    if not made:
+        return grid
+    return Grid(grid.n_rows, grid.n_cols, cells, grid.row_pages, grid.split_rows)
+
+
 def _separate_headers(grid: Grid, header: Header, cols: range) -> bool:
     """Whether the header's last row has a cell of its own over each of these columns."""
     if not header.header_rows:
