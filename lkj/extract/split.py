@@ -115,15 +115,9 @@ def _lines(cell: Cell) -> list[tuple[float, float, str]] | None:
     return [(top, bottom, text) for (top, bottom), text in zip(cell.lines, texts, strict=True)]
 
 
-def _starts(row_lines: dict[int, list[tuple[float, float, str]]],
-            named: frozenset[int] = frozenset()) -> list[float]:
-    """Tops where a new row begins (see _row_starts)."""
-    return [top for top, _ in _row_starts(row_lines, named)]
-
-
 def _row_starts(row_lines: dict[int, list[tuple[float, float, str]]],
                 named: frozenset[int] = frozenset()) -> list[tuple[float, float]]:
-    """Tops where a new row begins: two columns or more start a figure there, one of them
+    """Where new rows begin: two columns or more start a figure there, one of them
     under a line of its own (a column of stacked values); or a line of an indicator column
     (`named`) opens with a list mark ("1.1.2 ...", "- ...") under a line of its own, an
     item of the list even where no figure stands beside it (a heading over its items).
@@ -153,9 +147,9 @@ def _row_starts(row_lines: dict[int, list[tuple[float, float, str]]],
     starts = []
     seen: set[int] = set()  # columns with a line above the slot
     has_figures = False  # the row begun last has figures
-    # Where figures open a row on a blank line of the indicator column, below an item that
-    # has its own, they are the next item's, printed a line above its name: the bottom
-    # of that blank line, while the item's first line is yet to come.
+    # The bottom of figures that opened a row on a blank line of the indicator column,
+    # below an item with figures of its own: they are the next item's (printed a line
+    # above its name) where that item's first line follows within a line.
     unnamed: float | None = None
     for i, slot in enumerate(slots):
         cols = {b[2] for b in slot}
