@@ -180,3 +180,67 @@ def test_years_with_footnote_marks_under_a_group_header_and_unnamed_lines_are_a_
     assert not any(c.inferred for c in named.columns)
     one = analyse_header(boxed_grid([["Lapangan Usaha", "Realisasi 2016"], ["Peternakan", "1"]]))
     assert not any(c.inferred for c in one.columns)
+
+
+def test_a_line_whose_only_capaian_is_its_average_keeps_it_as_printed_and_flagged():
+    """No | Sasaran | Indikator | Target | Realisasi | % | Rata-Rata Capaian: a sasaran's
+    line and a group's line print no figure but their average; that is the line's capaian
+    as printed, flagged capaian:rata_rata. A line with a % of its own keeps its %."""
+    from lkj.extract.header import analyse_header
+    from lkj.extract.locate import LocatedTable
+    from lkj.extract.normalise import normalise_table
+
+    grid = boxed_grid([
+        ["No", "Sasaran", "Indikator Kinerja", "Target", "Realisasi", "%", "Rata-Rata Capaian"],
+        ["1", "Meningkatnya produksi", "", "", "", "", "104,90 (SB)"],
+        ["1.1", "", "Jumlah produksi :", "", "", "", "125,69 (SB)"],
+        ["", "", "- Daging", "768", "992", "129,18", ""],
+        ["2.2", "", "Jumlah unit usaha", "52", "58", "111,54", "111,54 (SB)"],
+        ["", "", "Jumlah lain", "", "", "", "SB"]])
+    header = analyse_header(grid)
+    table = LocatedTable("6", 1, "Pengukuran", [], grid, header, "iku")
+    rows = normalise_table(table, "r", 2016).iku
+    got = [(r["indicator"], r["capaian_raw"], r["flags"]) for r in rows]
+    assert got[:4] == [
+        (None, "104,90 (SB)", f"{families.AVERAGE_CAPAIAN}; {families.NO_INDICATOR}"),
+        ("Jumlah produksi :", "125,69 (SB)", families.AVERAGE_CAPAIAN),
+        ("- Daging", "129,18", None),
+        ("Jumlah unit usaha", "111,54", None)]
+    assert got[4][1] is None  # a grade letter alone is no capaian
+    assert rows[0]["capaian_pct"] == 104.90
+
+
+def test_a_rata_rata_line_is_a_stated_average_wherever_its_label_is_printed():
+    """"Rata-Rata" printed in the Realisasi column of a line of its own, beside the mean
+    of the capaian: the line is the table's average (its name, never a realisasi); in a
+    table of budget and kinerja halves, the budget half's % is a stated mean of the
+    lines' %, and no budget line."""
+    from lkj.extract.header import analyse_header
+    from lkj.extract.locate import LocatedTable
+    from lkj.extract.normalise import normalise_table
+
+    grid = boxed_grid([
+        ["Indikator", "Target", "Realisasi", "%"],
+        ["Prosentase A", "80", "77", "96,25"],
+        ["", "", "Rata-Rata", "96,25"]])
+    table = LocatedTable("3.1", 1, "Pengukuran", [], grid, analyse_header(grid), "iku")
+    last = normalise_table(table, "r", 2016).iku[-1]
+    assert (last["sasaran"], last["indicator"], last["realisasi_raw"], last["capaian_raw"]) \
+        == ("Rata-Rata", None, None, "96,25")
+    assert families.STATED_AVERAGE in last["flags"]
+    grid = boxed_grid([
+        ["Indikator", "Kinerja", None, None, "Program/Kegiatan", "Keuangan", None, None],
+        ["", "Target", "Realisasi", "% Realisasi", "", "Pagu", "Realisasi", "% Realisasi"],
+        ["Prosentase A", "80", "77", "96,25%", "Program A", "100", "90", "90,00%"],
+        ["", "", "Rata-\nRata:", "96,25%", "", "", "", "90,00%"]])
+    header = analyse_header(grid)
+    table = LocatedTable("3.2", 1, "Realisasi Kinerja dan Anggaran", [], grid, header,
+                         families.family_of(header.roles()))
+    assert table.family == "budget_kinerja"
+    rows = normalise_table(table, "r", 2016)
+    assert [r["name"] for r in rows.budget] == ["Program A"]
+    assert [(s["measure"], s["stated_raw"]) for s in rows.stated_totals] == [
+        (families.MEAN_PCT, "90,00%")]
+    assert (rows.iku[-1]["sasaran"], rows.iku[-1]["capaian_raw"]) == ("Rata-Rata:", "96,25%")
+    # a line naming an indicator "Rata-rata lama sekolah" is no average
+    assert not families.AVERAGE_RE.match("Rata-rata lama sekolah")

@@ -284,3 +284,103 @@ def test_a_caption_at_the_foot_of_a_page_names_the_table_opening_the_next():
     # without the caption it is a part that could not be joined, and says so
     first, other = locate_tables([(_page(1), CAPTION, [_first()]), (_page(2), [], [second])])
     assert any(f.startswith(families.NOT_JOINED) for f in first.flags)
+
+
+def _one_row(names, name_bands, figures, figure_bands):
+    """One ruled data row under No | Indikator | Target: names and figures on given bands."""
+    cells = [Cell("No", 0, 0), Cell("Indikator", 0, 1), Cell("Target", 0, 2),
+             Cell("4.", 1, 0, lines=name_bands[:1]),
+             Cell("\n".join(names), 1, 1, lines=tuple(name_bands)),
+             Cell("\n".join(figures), 1, 2, lines=tuple(figure_bands))]
+    return Grid(2, 3, cells)
+
+
+def test_a_heading_below_a_blank_line_opens_a_row_of_its_own():
+    # "- Sayuran (%)" is the last item of the list above; "Outcome :", printed below a
+    # blank line, heads the item after it and is no part of "Sayuran"'s name
+    names = ["Persentase margin :", "- Padi (%)", "- Sayuran (%)", "Outcome :",
+             "- Meningkatnya pendapatan"]
+    bands = [(100, 108), (112, 120), (124, 132), (146, 154), (158, 166)]
+    grid = _one_row(names, bands, ["32", "29"], [(112, 120), (124, 132)])
+    split, _ = split_rows(grid, analyse_header(grid))
+    assert [split.text(r, 1) for r in range(1, split.n_rows)] == names
+    # a name wrapped onto a line that ends with a colon, with no blank line, stays one name
+    names = ["- Jumlah produksi yang", "dihasilkan :", "- Daging"]
+    grid = _one_row(names, [(100, 108), (110, 118), (122, 130)], ["10", "5"],
+                    [(100, 108), (122, 130)])
+    split, _ = split_rows(grid, analyse_header(grid))
+    assert [split.text(r, 1) for r in range(1, split.n_rows)] == [
+        "- Jumlah produksi yang dihasilkan :", "- Daging"]
+
+
+def test_a_list_mark_printed_between_two_lines_goes_before_the_item_it_marks():
+    # "-" centred on a two-line item reaches into both lines' bands; a dash read with the
+    # second line ("- Petelur") reaches up into the first's: either is the mark of the
+    # item that begins on the upper line, and the item stays one row
+    from lkj.extract.split import seat_marks
+
+    names = ["- Kambing", "Ayam Ras", "- Petelur", "Ayam Ras", "-", "Pedaging"]
+    bands = [(100, 108), (112, 120), (117, 129), (133, 141), (137.5, 145.5), (142, 150)]
+    grid = _one_row(names, bands, ["10", "20", "30"], [(100, 108), (112, 120), (133, 141)])
+    header = analyse_header(grid)
+    seated = seat_marks(grid, header)
+    assert seated.at(1, 1).text == "- Kambing\n- Ayam Ras\nPetelur\n- Ayam Ras\nPedaging"
+    split, _ = split_rows(seated, header)
+    assert [split.text(r, 1) for r in range(1, split.n_rows)] == [
+        "- Kambing", "- Ayam Ras Petelur", "- Ayam Ras Pedaging"]
+    assert [split.text(r, 2) for r in range(1, split.n_rows)] == ["10", "20", "30"]
+    # lines printed apart, each with its own mark, are left as they are
+    plain = _one_row(["- Daging", "- Telur"], [(100, 108), (112, 120)], ["1", "2"],
+                     [(100, 108), (112, 120)])
+    assert seat_marks(plain, analyse_header(plain)) is plain
+
+
+def test_figures_a_line_above_their_item_on_a_blank_line_go_with_that_item():
+    # "- Skor" has its figures; "450" / "270" stand on the blank line below its wrapped
+    # name, a line above "- Jumlah Tonase" (whose "(60%)" is on its first line): one row
+    names = ["- Skor Pola Pangan", "Ketersediaan", "- Jumlah Tonase", "Pokok Pemerintah"]
+    bands = [(121, 130), (132, 141), (164.5, 173.5), (175, 184)]
+    cells = [Cell("No", 0, 0), Cell("Indikator", 0, 1), Cell("Target", 0, 2),
+             Cell("Realisasi", 0, 3),
+             Cell("1.", 1, 0, lines=bands[:1]),
+             Cell("\n".join(names), 1, 1, lines=tuple(bands)),
+             Cell("85\n450", 1, 2, lines=((121, 130), (153.6, 162.6))),
+             Cell("86\n(101%)\n270\n(60%)", 1, 3,
+                  lines=((121, 130), (132, 141), (153.6, 162.6), (164.5, 173.5)))]
+    grid = Grid(2, 4, cells)
+    split, _ = split_rows(grid, analyse_header(grid))
+    assert split.n_rows == 3
+    assert [split.text(r, 1) for r in (1, 2)] == ["- Skor Pola Pangan Ketersediaan",
+                                                  "- Jumlah Tonase Pokok Pemerintah"]
+    assert [split.text(r, 2) for r in (1, 2)] == ["85", "450"]
+    assert [split.text(r, 3) for r in (1, 2)] == ["86 (101%)", "270 (60%)"]
+
+
+def test_a_row_number_in_one_cell_with_the_name_goes_to_the_no_column():
+    # the rule between No and the name stops short of the last row: "6 Jumlah pedoman"
+    # is read over both columns; the number is the row's No, the rest its name
+    from lkj.extract.split import split_numbered_names
+
+    grid = boxed_grid([["No", "Indikator Kinerja", "Target"],
+                       ["5", "Jumlah Taman", "1"],
+                       ["6 Jumlah pedoman", None, "4"],
+                       ["Jumlah lokasi", None, "5"]])
+    split = split_numbered_names(grid, analyse_header(grid))
+    assert [split.text(2, c) for c in range(3)] == ["6", "Jumlah pedoman", "4"]
+    assert split.at(2, 1).bbox[0] == 50.0
+    assert split.at(3, 0).colspan == 2  # no number: a label over both columns stays
+
+
+def test_a_running_header_and_a_sliver_above_a_repeated_header_are_dropped_and_the_row_joined():
+    # p2 opens with the page's running header framed with the table's header, the header
+    # repeated, an empty sliver of a row under it, then the rest of the row p1 ended on
+    first = FoundTable(1, (50, 300, 550, 700),
+                       _grid([HEADER, ["1", "Jumlah A", "10", "9"]], 1), "pdfplumber")
+    caption = [{"text": "Tabel 3.1 Pengukuran", "top": 280.0, "bottom": 290.0}]
+    second = FoundTable(2, (50, 60, 550, 200),
+                        _grid([["", "", "", "LKIP 2016"], HEADER, ["", "", "", ""],
+                               ["", "dan C", "", ""]], 2), "pdfplumber")
+    (table,) = locate_tables([(_page(1), caption, [first]), (_page(2), [], [second])])
+    assert table.grid.n_rows == 2
+    assert table.grid.text(1, 1) == "Jumlah A dan C"
+    assert any("broken over pages 1-2" in f for f in table.flags)

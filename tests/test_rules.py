@@ -301,3 +301,25 @@ def test_a_polarity_nothing_states_is_a_warning_and_another_indicator_is_not_nam
         alone = _capaian(sentence)
         assert alone.holds is False and alone.severity == "warning"
         assert "polarity inferred from the fit" in alone.message, sentence
+
+
+def test_a_stated_mean_of_budget_percentages_is_checked_as_a_mean_never_a_sum():
+    """A Rata-Rata line of a budget (families.MEAN_PCT): the mean of its lines' %, of every
+    line or of one level (the report does not say which); none reproducing it is a
+    warning, the basis of a mean being unprinted."""
+    from lkj.schemas import families
+
+    lines = [("3.2", "program", "Program A", 300, 270, None),
+             ("3.2", "kegiatan", "Kegiatan A1", 100, 100, None),
+             ("3.2", "kegiatan", "Kegiatan A2", 200, 170, None)]
+
+    def outcome(stated):
+        frames = _budget(lines, totals=[("3.2", families.MEAN_PCT, stated)])
+        frames["budget"]["realisasi_pct"] = [90.0, 100.0, 85.0]
+        return next(o for o in _outcomes(frames) if o.subject == "Tabel 3.2 rata-rata %")
+
+    every = outcome(91.67)
+    assert every.holds is True and "every line" in every.message
+    assert outcome(92.5).holds is True        # the kegiatan alone: (100 + 85) / 2
+    off = outcome(95.0)
+    assert off.holds is False and off.severity == "warning"

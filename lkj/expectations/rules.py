@@ -424,6 +424,9 @@ def check_totals(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
             formula = (f"{len(ev)} rows, less {len(ev) - len(new_places)} that continue the "
                        "place above")
             rows = ev
+        elif s.measure == families.MEAN_PCT and len(bu):
+            yield _stated_mean(s, bu)
+            continue
         elif s.measure in ("pagu", "realisasi") and len(bu):
             rows = top_lines(bu)
             computed = sum(_values(rows[s.measure]))
@@ -455,6 +458,38 @@ def check_totals(t: dict[str, pd.DataFrame]) -> Iterator[Outcome]:
                                 page_list(s.page, rows.page), stated, computed, holds, msg,
                                 formula, cells=on), doubts, structure_doubts(rows), other)
     yield from check_hierarchy(budget)
+
+
+def _stated_mean(s: Any, lines: pd.DataFrame) -> Outcome:
+    """A Rata-Rata line's % against the mean of its table's budget %: of every line, of the
+    top level's, or of the deepest level's (a report does not say which lines it averaged).
+    None reproducing it is a warning, not an error: the basis of a mean is not printed."""
+    bases = {"every line": lines, "the top level": top_lines(lines),
+             "the deepest level": lines[lines["level"].map(LEVEL_RANK)
+                                        == lines["level"].map(LEVEL_RANK).max()]}
+    stated = _val(s.stated_value)
+    tries = {}
+    for name, rows in bases.items():
+        pcts = _values(rows.realisasi_pct)
+        if pcts:
+            tries.setdefault(f"mean of the % of {counted(len(pcts), 'line')} ({name})",
+                             (sum(pcts) / len(pcts), rows))
+    subject = f"Tabel {s.table_id} rata-rata %"
+    where = _tables(s.table_id)
+    if stated is None or not tries:
+        return Outcome(s.report_id, "totals", subject, where, page_list(s.page), stated, None,
+                       None, "no budget % to average")
+    hit = next((k for k, (v, _) in tries.items() if reproduces(stated, v, s.stated_raw)), None)
+    formula = hit or next(iter(tries))
+    computed, rows = tries[formula]
+    msg = (f"{s.stated_raw!r} = {formula}" if hit else
+           f"stated {s.stated_raw!r}; " + "; ".join(f"{k} = {_fmt(round(v, 4))}"
+                                                     for k, (v, _) in tries.items()))
+    return Outcome(s.report_id, "totals", subject, where, page_list(s.page, rows.page),
+                   stated, computed, hit is not None, msg, formula,
+                   severity=None if hit else "warning",
+                   cells=cells_at("stated", s, "stated_raw")
+                   + cells_at("from", rows, "realisasi_pct_raw"))
 
 
 def unread_figures(rows: pd.DataFrame, measure: str, raw_col: str | None) -> list[str]:

@@ -206,13 +206,23 @@ def _line_names(columns: list[Column]) -> list[Column]:
     return columns
 
 
+#: Rows a page's running header may take above a continuation's repeated header (its
+#: rule framed with the table's, "LKIP ... 2016" over the header).
+RUNNING_ROWS = 1
+
+
 def repeated_header_rows(first: Grid, header: Header, cont: Grid) -> set[int]:
-    """Rows at the top of a continuation segment that repeat the table's header."""
+    """Rows at the top of a continuation segment that repeat the table's header, and a
+    row above them (the page's running header, framed with them): no row of the body
+    stands above the header it goes on under."""
     wanted = [first.raw_row(r) for r in header.title_rows + header.header_rows]
-    drop: set[int] = set()
-    for r in range(min(len(wanted), cont.n_rows)):
-        if cont.raw_row(r) in wanted:
-            drop.add(r)
-        else:
-            break
-    return drop
+    for skip in range(RUNNING_ROWS + 1):
+        drop: set[int] = set(range(skip))
+        for r in range(skip, min(skip + len(wanted), cont.n_rows)):
+            if cont.raw_row(r) in wanted:
+                drop.add(r)
+            else:
+                break
+        if len(drop) > skip:
+            return drop
+    return set()

@@ -15,7 +15,14 @@ from lkj.extract import glyphs
 from lkj.extract.engines import FoundTable
 from lkj.extract.grid import Cell, Grid
 from lkj.extract.header import Header, analyse_header, repeated_header_rows
-from lkj.extract.split import marks_only, split_merged_figures, split_rows, split_stacked_figures
+from lkj.extract.split import (
+    marks_only,
+    seat_marks,
+    split_merged_figures,
+    split_numbered_names,
+    split_rows,
+    split_stacked_figures,
+)
 from lkj.schemas import families
 
 #: How far (points) from the page top a table may start and still be a continuation,
@@ -295,6 +302,8 @@ def locate_tables(pages: list[tuple[Any, list[dict], list[FoundTable]]]) -> list
         used: dict[str, LocatedTable] = {}
         smudged = glyphs.overlapping(getattr(page, "chars", ())) if found else []
         for table in sorted(found, key=lambda t: t.bbox[1]):
+            table.grid = split_numbered_names(table.grid, analyse_header(table.grid))
+            table.grid = seat_marks(table.grid, analyse_header(table.grid))
             table.grid, _ = split_rows(table.grid, analyse_header(table.grid))
             table.grid = split_merged_figures(table.grid, analyse_header(table.grid))
             table.grid = split_stacked_figures(table.grid, analyse_header(table.grid))
@@ -355,6 +364,12 @@ def locate_tables(pages: list[tuple[Any, list[dict], list[FoundTable]]]) -> list
                 drop = repeated_header_rows(drawn if drawn.n_cols == prev.grid.n_cols
                                             else prev.grid, prev.header, table.grid)
                 cont = table.grid.drop_rows(drop)
+                # a sliver of a row between the header's rule and the body's (no text at
+                # all) is no row: the body's first row is what goes on from the page before
+                blank = next((r for r in range(cont.n_rows) if any(
+                    cont.text(r, c) for c in range(cont.n_cols))), 0)
+                if blank:
+                    cont = cont.drop_rows(set(range(blank)))
                 if _is_broken_row(prev, cont):
                     prev.grid, cont = prev.grid.join_below(cont)
                     prev.flags.append(f"a row broken over pages {page.page_number - 1}-"

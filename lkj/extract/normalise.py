@@ -132,6 +132,22 @@ def _is_total_row(table: LocatedTable, row: int) -> bool:
     return all(w in families.TOTAL_TAIL_WORDS for w in tail)
 
 
+def average_label(table: LocatedTable, row: int) -> str | None:
+    """The label of a stated average row ("Rata-Rata"), wherever it is printed: a cell of
+    the row that reads as one, in a row where no other cell holds words but figures. None
+    for any other row."""
+    label = None
+    for cell in table.grid.row_cells(row):
+        text = join_lines(cell.text)
+        if not text or cell.row != row:
+            continue
+        if families.AVERAGE_RE.match(text):
+            label = label or text
+        elif parse_quantity(text, "percent").value is None:
+            return None
+    return label
+
+
 def _col(table: LocatedTable, role: str, half: str | None = None,
          quarter: int | None = None, year: int | None = None) -> Column | None:
     """The column of a role (under a half, of a quarter). Where the header has several, the
@@ -224,6 +240,12 @@ def normalise_table(table: LocatedTable, report_id: str, year: int | None) -> Ro
             continue
         data_no += 1
         before = {name: len(recs) for name, recs in rows.lists()}
+        if table.family in ("budget", "budget_kinerja") and average_label(table, r):
+            # a Rata-Rata line of a budget: its % is a stated mean of the lines' %, no line
+            rows.stated_totals.extend(stated_averages(table, report_id, r))
+            if table.family == "budget_kinerja":
+                _iku_row(table, report_id, year, r, data_no, rows, half="kinerja")
+            continue
         handler(table, report_id, year, r, data_no, rows)
         if r in table.grid.split_rows:
             for name, recs in rows.lists():
@@ -256,10 +278,25 @@ def _iku_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: 
                            for role in ("target", "realisasi", "capaian"))
     t_col, r_col = _ratio_operands(table, c_col) or (t_col, r_col)
     t_raw, r_raw, c_raw = (_own(table, r, c) for c in (t_col, r_col, c_col))
+    # A stated average ("Rata-Rata" in a figure column of its own, or over the name
+    # columns) is the row's name, never a figure: the row is the table's average.
+    average = average_label(table, r)
+    if average:
+        sasaran = sasaran or average
+        t_raw, r_raw, c_raw = ("" if x == average else x for x in (t_raw, r_raw, c_raw))
+    # A line whose capaian column is empty and whose only capaian stands in the average
+    # column ("Rata-Rata Capaian" of a group or a sasaran): that figure is its capaian, as
+    # printed, flagged. A line printing both keeps its own capaian.
+    a_col = _col(table, "avg_capaian")
+    averaged = bool(c_col and a_col and not c_raw and not t_raw and not r_raw
+                    and parse_quantity((a_raw := _own(table, r, a_col)) or None,
+                                       "percent").value is not None)
+    if averaged:
+        c_raw = a_raw
     # A row with no indicator is the sasaran's own (its capaian, an average): kept where
     # it prints a figure of its own, flagged.
-    if not indicator and not (sasaran and any(_printed(table, r, c)
-                                              for c in (t_col, r_col, c_col))):
+    if not indicator and not (sasaran and (averaged or any(
+            _printed(table, r, c) for c in (t_col, r_col, c_col)))):
         return
     # A capaian cell merged over several indicators' rows is the sasaran's, not each
     # indicator's: it is read on the first of them, flagged.
@@ -283,6 +320,8 @@ def _iku_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: 
         "has_realisasi_column": r_col is not None,
         "flags": "; ".join(filter(None, [_flags(target=target, realisasi=real, capaian=capaian),
                                          families.MERGED_CAPAIAN if merged and c_raw else None,
+                                         families.AVERAGE_CAPAIAN if averaged else None,
+                                         families.STATED_AVERAGE if average else None,
                                          None if indicator else families.NO_INDICATOR]))
         or None,
     })
@@ -620,6 +659,28 @@ def stated_totals(table: LocatedTable, report_id: str, r: int) -> list[dict]:
             "measure": measure or "unknown", "column": col.label if col else None,
             "stated_value": num(q), "stated_unit": q.unit, "stated_raw": text,
             "page": grid.row_pages[r],
+            "flags": "; ".join(q.flags) if q.flags else None,
+        })
+    return out
+
+
+def stated_averages(table: LocatedTable, report_id: str, r: int) -> list[dict]:
+    """The budget % figures of a Rata-Rata line: each a stated mean of the lines' % (a
+    claim to check, measure MEAN_PCT). A kinerja half's capaian is the IKU row's."""
+    out = []
+    for cell in table.grid.row_cells(r):
+        col = table.header.columns[cell.col] if cell.col < len(table.header.columns) else None
+        text = join_lines(cell.text)
+        if (col is None or col.role != "capaian" or cell.row != r
+                or (table.family == "budget_kinerja" and _half(col) != "budget")):
+            continue
+        q = parse_quantity(text or None, "percent")
+        if q.value is None:
+            continue
+        out.append({
+            "report_id": report_id, "table_id": table.table_id, "table_part": table.part,
+            "measure": families.MEAN_PCT, "column": col.label, "stated_value": num(q),
+            "stated_unit": q.unit, "stated_raw": text, "page": table.grid.row_pages[r],
             "flags": "; ".join(q.flags) if q.flags else None,
         })
     return out

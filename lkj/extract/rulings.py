@@ -281,6 +281,39 @@ def open_ends(segments: list[Segment], geometry: Geometry) -> list[Segment]:
     return out
 
 
+def open_legs(segments: list[Segment], geometry: Geometry) -> list[Segment]:
+    """The missing bottom rule of a body that goes on under a header with only one or two
+    of its columns ruled (a continuation at a page's top whose maker ruled the No column
+    alone): column edges of a header (from its top rule through its bottom rule, two
+    rules of one extent) that run on more than a line below it and end together at a free
+    end (no rule of that extent there or between) get a rule across the header's extent
+    at that end; its sides are then framed as a table ruled by horizontals
+    (open_frames)."""
+    reach = max(geometry.char_width, geometry.join)
+    rules = [s for s in segments if not s.vertical and s.end - s.start > 4 * reach]
+    out: list[Segment] = []
+    for rule in rules:
+        tops = [o.at for o in rules if abs(o.start - rule.start) <= reach
+                and abs(o.end - rule.end) <= reach and rule.at - o.at > geometry.char_height]
+        if not tops:
+            continue  # no header above this rule
+        # a column edge of the header (from its top rule down) that runs on below it
+        legs = [v for v in segments if v.vertical
+                and rule.start + reach < v.at < rule.end - reach
+                and any(abs(v.start - top) <= reach for top in tops)
+                and v.end - rule.at > geometry.char_height]
+        ends = sorted({round(v.end) for v in legs})
+        if not legs or len(legs) > 2 or ends[-1] - ends[0] > reach:
+            continue
+        end = max(v.end for v in legs)
+        if any(rule.at + reach < h.at <= end + 2 * geometry.char_height
+               and h.start <= rule.start + reach and h.end >= rule.end - reach
+               for h in rules):
+            continue  # closed below (or a line below the end): the legs are a table's own
+        out.append(Segment(False, end, rule.start, rule.end, 0.0))
+    return out
+
+
 def _runs_down(segments: list[Segment], x: float, top: float, bottom: float,
                reach: float) -> bool:
     """Whether a vertical ruling at x runs from top to bottom."""
@@ -326,6 +359,7 @@ def find_tables(page: Any) -> Found:
     reader's rulings, tables ruled by horizontal lines alone framed at their ends, and
     columns read from the text where a table draws no vertical rule between them."""
     segments, geometry = page_rulings(page)
+    segments += open_legs(segments, geometry)
     segments += open_frames(segments, geometry, page.chars)
     segments += open_ends(segments, geometry)
     if sum(s.vertical for s in segments) < 2 or sum(not s.vertical for s in segments) < 2:

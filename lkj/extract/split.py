@@ -59,6 +59,49 @@ def unmarked(text: str) -> str:
     return _LIST_ITEM.sub("", text, count=1)
 
 
+def seat_marks(grid: Grid, header: Header) -> Grid:
+    """Each list mark printed between two lines of an indicator cell (a bullet centred on
+    a two-line item: "Ayam Ras" over "-" over "Pedaging", or a dash the engine read with
+    the second line, "- Petelur", whose band overlaps the line above) put before the line
+    above it, where the item begins: "- Ayam Ras" over "Pedaging". Lines of one cell are
+    never printed over each other, so a line reaching up into the line above is a mark
+    drawn between them."""
+    named = {c.index for c in header.columns if c.role == "indicator"}
+    cells: list[Cell] = []
+    for cell in grid.cells:
+        lines = _lines(cell) if cell.col in named and cell.row >= header.first_data_row \
+            else None
+        seated = _seated(lines) if lines and len(lines) > 1 else None
+        if seated is None:
+            cells.append(cell)
+            continue
+        cells.append(replace(cell, text="\n".join(t for *_, t in seated),
+                             lines=tuple((top, bottom) for top, bottom, _ in seated)))
+    if all(a is b for a, b in zip(cells, grid.cells, strict=True)):
+        return grid
+    return Grid(grid.n_rows, grid.n_cols, cells, grid.row_pages, grid.split_rows)
+
+
+def _seated(lines: list[tuple[float, float, str]]) -> list[tuple[float, float, str]] | None:
+    """The lines with each mark drawn between two of them moved before the upper one, or
+    None where there is none."""
+    out = [lines[0]]
+    moved = False
+    for top, bottom, text in lines[1:]:
+        above_top, above_bottom, above = out[-1]
+        kind = mark_kind(text) if not _MARK_ONLY.match(text) else "alone"
+        between = top < above_bottom - (bottom - top) / 5
+        if kind is None or not between or mark_kind(above) or _MARK_ONLY.match(above):
+            out.append((top, bottom, text))
+            continue
+        mark = text.strip() if kind == "alone" else _LIST_ITEM.match(text).group("mark")
+        out[-1] = (above_top, above_bottom, f"{mark} {above}")
+        if kind != "alone":
+            out.append((top, bottom, unmarked(text)))
+        moved = True
+    return out if moved else None
+
+
 #: Columns that group the rows below them: never split with an indicator's lines.
 GROUPING_ROLES = frozenset({"sasaran", "no"})
 
@@ -72,14 +115,19 @@ def _lines(cell: Cell) -> list[tuple[float, float, str]] | None:
     return [(top, bottom, text) for (top, bottom), text in zip(cell.lines, texts, strict=True)]
 
 
-def _starts(row_lines: dict[int, list[tuple[float, float, str]]],
-            named: frozenset[int] = frozenset()) -> list[float]:
-    """Tops where a new row begins: two columns or more start a figure there, one of them
+def _row_starts(row_lines: dict[int, list[tuple[float, float, str]]],
+                named: frozenset[int] = frozenset()) -> list[tuple[float, float]]:
+    """Where new rows begin: two columns or more start a figure there, one of them
     under a line of its own (a column of stacked values); or a line of an indicator column
     (`named`) opens with a list mark ("1.1.2 ...", "- ...") under a line of its own, an
     item of the list even where no figure stands beside it (a heading over its items).
     Figures centred beside a wrapped name are one row's values, and one column listing two
-    values ("2022 : 883" over "2023 : 959") beside one indicator is one row, not two."""
+    values ("2022 : 883" over "2023 : 959") beside one indicator is one row, not two.
+    A heading of an indicator column (a line ending in a colon: "Outcome :") that stands
+    below a blank line opens a row too: it heads what follows it, never the item above.
+    Each start is (top, where its name begins): figures printed on a blank line a line
+    above their item's name (below an item that has its own) begin the item's row, and its
+    name begins below them."""
     bands = sorted((top, bottom, col, text) for col, lines in row_lines.items()
                    for top, bottom, text in lines)
     slots: list[list[tuple[float, float, int, str]]] = []
@@ -95,36 +143,73 @@ def _starts(row_lines: dict[int, list[tuple[float, float, str]]],
     kinds = [k for b in bands if b[2] in named and (k := mark_kind(b[3]))]
     kind = kinds[0] if kinds else None
     items = kinds.count(kind) >= 2 if kind else False
+    headed = _headings_after_a_gap(row_lines, named)
     starts = []
     seen: set[int] = set()  # columns with a line above the slot
     has_figures = False  # the row begun last has figures
+    # The bottom of figures that opened a row on a blank line of the indicator column,
+    # below an item with figures of its own: they are the next item's (printed a line
+    # above its name) where that item's first line follows within a line.
+    unnamed: float | None = None
     for i, slot in enumerate(slots):
         cols = {b[2] for b in slot}
         figures = {b[2] for b in slot if _is_figure(b[3])}
         marked = {b[2] for b in slot if b[2] in named and kind and mark_kind(b[3]) == kind}
-        wrapped = items and not marked and not has_figures and any(
-            b[2] in named for b in slot)
-        if i and ((marked and seen) or (len(figures) >= 2 and figures & seen and not wrapped)):
-            starts.append(min(b[0] for b in slot))
+        names = any(b[2] in named for b in slot)
+        wrapped = items and not marked and not has_figures and names
+        heads = any((b[2], b[0]) in headed for b in slot)
+        top = min(b[0] for b in slot)
+        early = marked and unnamed is not None and top <= unnamed + (
+            max(b[1] for b in slot) - top)
+        if early:  # the row begun on the blank line goes on with this item's name
+            starts[-1] = (starts[-1][0], top)
+        if i and not early and ((marked and seen) or heads
+                                or (len(figures) >= 2 and figures & seen and not wrapped)):
+            unnamed = max(b[1] for b in slot) if (
+                items and has_figures and not names and len(figures) >= 2) else None
+            starts.append((top, top))
             has_figures = False
+        elif names:
+            unnamed = None
         has_figures = has_figures or len(figures) >= 2
         seen |= cols
     return starts
+
+
+#: A line that heads a list below it: it ends with a colon ("Outcome :", "Jumlah produksi :").
+_HEADING = re.compile(r":\s*$")
+
+
+def _headings_after_a_gap(row_lines: dict[int, list[tuple[float, float, str]]],
+                          named: frozenset[int]) -> set[tuple[int, float]]:
+    """(column, top) of the heading lines of indicator columns that stand below a blank
+    line: the gap above them is more than half a line (wrapped lines of one name are
+    printed closer). A heading so set apart is a new part of the cell, not the end of the
+    name above it."""
+    out = set()
+    for col in named & row_lines.keys():
+        lines = row_lines[col]
+        for (_, above, _), (top, bottom, text) in zip(lines, lines[1:], strict=False):
+            if _HEADING.search(text) and top - above > (bottom - top) / 2:
+                out.add((col, top))
+    return out
 
 
 def split_rows(grid: Grid, header: Header) -> tuple[Grid, set[int]]:
     """The grid with each ruled row that holds several rows split into them, and the new
     grid rows made so."""
     plan: dict[int, list[float]] = {}
+    named_at: dict[int, list[float]] = {}  # where each new row's name begins
     named = frozenset(c.index for c in header.columns if c.role == "indicator")
     for r in range(header.first_data_row, grid.n_rows):
         own = [c for c in grid.row_cells(r) if c.rowspan == 1 and c.text.strip()]
         row_lines = {c.col: lines for c in own if (lines := _lines(c))}
         if len(row_lines) < 2:
             continue
-        starts = _starts(row_lines, named)
+        starts = _row_starts(row_lines, named)
         if starts:
-            plan[r] = starts
+            plan[r] = [top for top, _ in starts]
+            named_at[r] = [name for _, name in starts]
     if not plan:
         return grid, set()
     roles = {c.index: c.role for c in header.columns}
@@ -141,9 +226,11 @@ def split_rows(grid: Grid, header: Header) -> tuple[Grid, set[int]]:
         start, end = first_new[cell.row], first_new[last] + len(plan.get(last, []))
         starts = plan.get(cell.row) if cell.rowspan == 1 else None
         lines = _lines(cell) if starts else None
+        names_at = named_at.get(cell.row, []) if starts else []
         follows = lines is not None and roles.get(cell.col) not in GROUPING_ROLES and 2 * sum(
-            any(abs(top - s) < (bottom - top) / 2 for top, bottom, _ in lines)
-            for s in starts) >= len(starts)
+            any(abs(top - s) < (bottom - top) / 2 or abs(top - n) < (bottom - top) / 2
+                for top, bottom, _ in lines)
+            for s, n in zip(starts, names_at, strict=True)) >= len(starts)
         if not follows:
             cells.append(replace(cell, row=start, rowspan=end - start + 1))
             continue
@@ -194,6 +281,42 @@ def split_merged_figures(grid: Grid, header: Header) -> Grid:
     if not made:
         return grid
     return Grid(grid.n_rows, grid.n_cols, cells, grid.row_pages, grid.split_rows | made)
+
+
+#: A row's number before its name in one cell: "6 Jumlah pedoman", "3. Tingkat ...".
+_NUMBERED = re.compile(r"^\s*(?P<no>\d{1,3}\.?)\s+(?P<name>\D.*)$", re.DOTALL)
+
+
+def split_numbered_names(grid: Grid, header: Header) -> Grid:
+    """A body cell over the No column and the name column after it, each with a header
+    cell of its own, that opens with the row's number ("6 Jumlah pedoman"): the maker left
+    out the rule between them (a rule stopping short of the table's last row). The number
+    goes to No, the rest to the name column, each in the box of its header cell."""
+    first = header.first_data_row
+    roles = {c.index: c.role for c in header.columns}
+    cells: list[Cell] = []
+    made = False
+    for cell in grid.cells:
+        m = _NUMBERED.match(cell.text)
+        if (cell.row < first or cell.colspan < 2 or not m or roles.get(cell.col) != "no"
+                or roles.get(cell.col + 1) not in families.NAME_ROLES
+                or not _separate_headers(grid, header, range(cell.col, cell.col + 2))):
+            cells.append(cell)
+            continue
+        edge = grid.at(header.header_rows[-1], cell.col + 1)
+        x = edge.bbox[0] if edge is not None and edge.bbox else None
+        box_no = box_name = cell.bbox
+        if cell.bbox and x is not None:
+            box_no = (cell.bbox[0], cell.bbox[1], x, cell.bbox[3])
+            box_name = (x, cell.bbox[1], cell.bbox[2], cell.bbox[3])
+        cells.append(replace(cell, text=m.group("no"), colspan=1, bbox=box_no,
+                             lines=cell.lines[:1]))
+        cells.append(replace(cell, text=m.group("name"), col=cell.col + 1,
+                             colspan=cell.colspan - 1, bbox=box_name))
+        made = True
+    if not made:
+        return grid
+    return Grid(grid.n_rows, grid.n_cols, cells, grid.row_pages, grid.split_rows)
 
 
 def _separate_headers(grid: Grid, header: Header, cols: range) -> bool:

@@ -29,8 +29,25 @@ GLYPHS_OVERLAP = "glyphs_overlap"
 #: (the sasaran's capaian, read on the first of them).
 MERGED_CAPAIAN = "capaian:merged_over_rows"
 
+#: Row flag: the row's capaian column is empty and its only capaian is printed in the
+#: average column ("Rata-Rata Capaian": a group's or a sasaran's mean of the rows below);
+#: `capaian_raw` holds that figure as printed.
+AVERAGE_CAPAIAN = "capaian:rata_rata"
+
 #: Row flag: a row of the sasaran itself, with no indicator (a sasaran's capaian or average).
 NO_INDICATOR = "sasaran_level"
+
+#: A cell that names its row a stated average ("Rata-Rata", "Rata- / Rata:", "Rerata"),
+#: wherever the maker printed it: over the name columns, or in a figure column of its own.
+AVERAGE_RE = re.compile(r"^\s*(?:rata\s*-?\s*rata|rerata)\s*:?\s*$", re.IGNORECASE)
+
+#: Row flag: an IKU row that states the average of the table's capaian (a Rata-Rata line),
+#: not an indicator's.
+STATED_AVERAGE = "stated_average"
+
+#: Measure of a stated total that is the mean of the budget lines' % (a Rata-Rata line of
+#: a budget table), not a sum.
+MEAN_PCT = "realisasi_pct_mean"
 
 #: Rows that state a total: a claim to check, not data.
 TOTAL_RE = re.compile(r"^\s*(total|jumlah|grand total)\b", re.IGNORECASE)
