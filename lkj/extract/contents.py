@@ -4,7 +4,7 @@ An LKj's front matter lists every table with its number, title and printed page:
 
     DAFTAR TABEL
     TABEL 1.1 Perjanjian Kinerja Tahun 2023 5
-    TABEL 2.7.1 Pelaksanaan Pemberdayaan PMI Purna dan Keluarganya Tahun
+    TABEL 2.7.1 Pelaksanaan Pelatihan Kelompok Usaha dan Keluarganya Tahun
     2023..... 11
 
 A table the list names and the body lacks (a page lost in scanning, a table pasted as a

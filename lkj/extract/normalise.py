@@ -115,7 +115,7 @@ def _data_rows(table: LocatedTable) -> Iterator[int]:
 
 
 def _is_total_row(table: LocatedTable, row: int) -> bool:
-    """A TOTAL / JUMLAH row. In a column that names things, 'Jumlah Penempatan PMI' is an
+    """A TOTAL / JUMLAH row. In a column that names things, 'Jumlah penerima layanan' is an
     indicator: only a label of total words, or one spanning columns, makes a total."""
     grid = table.grid
     cell = next((c for c in grid.row_cells(row) if " ".join(c.text.split())), None)
