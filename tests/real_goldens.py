@@ -64,10 +64,37 @@ class Outcome:
     exact: int = 0
     wrong: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    #: Of the exact and the wrong rows, those lkj says it read in doubt (`in_doubt`).
+    flagged_exact: int = 0
+    flagged_wrong: int = 0
+
+    def read(self, row, exact: bool) -> None:
+        """Count a golden row matched to lkj's `row` (exact, or else wrong: the caller
+        lists it), and whether lkj flagged that reading."""
+        if exact:
+            self.exact += 1
+        if in_doubt(row):
+            self.flagged_exact += exact
+            self.flagged_wrong += not exact
 
     @property
     def ok(self) -> bool:
         return self.exact == self.rows
+
+
+def in_doubt(row) -> bool:
+    """Whether lkj flagged the reading of this row: a structure read from the text's
+    alignment, a capaian printed once for several rows, characters drawn over each other,
+    or an OCR cell it was unsure of (the flags the checks turn into warnings)."""
+    from lkj.expectations.rules import STRUCTURE_FLAGS
+    from lkj.extract.confidence import flagged_columns
+    from lkj.schemas.families import GLYPHS_OVERLAP
+
+    flags = row.get("flags") if row is not None else None
+    if not isinstance(flags, str):
+        return False
+    said = set(flags.split("; "))
+    return bool(said & {*STRUCTURE_FLAGS, GLYPHS_OVERLAP}) or bool(flagged_columns(flags))
 
 
 def kind_of(path: Path) -> str:
@@ -112,11 +139,12 @@ def compare(path: Path, frames: dict) -> Outcome:
         exact = next((i for i, v in got.items() if v == want), None)
         if exact is not None:
             used.add(exact)
-            out.exact += 1
+            out.read(table.loc[exact], True)
             continue
         named = next((i for i, v in got.items() if v[0] == want[0]), None)
         if named is not None:
             used.add(named)
+            out.read(table.loc[named], False)
             diffs = [f"{a}: {w!r} read {v!r}"
                      for (a, _), w, v in zip(pairs, want, got[named], strict=True) if w != v]
             out.wrong.append(f"p{page} {want[0][:40]!r}: " + "; ".join(diffs))
@@ -140,9 +168,10 @@ def _compare_comparison(path: Path, golden: list[dict[str, str]], table) -> Outc
         exact = next((r for r in here if r[4] == value), None)
         if exact is not None:
             used.add(exact[0])
-            out.exact += 1
+            out.read(table.loc[exact[0]], True)
         elif here:
             used.add(here[0][0])
+            out.read(table.loc[here[0][0]], False)
             out.wrong.append(f"p{page} {name[:40]!r} {g['header']!r}: {value!r} read "
                              f"{here[0][4]!r}")
         else:
@@ -158,7 +187,7 @@ def _total(g: dict[str, str], totals, out: Outcome) -> None:
     want = [v for k in ("anggaran", "realisasi", "pct") if (v := _norm(g.get(k)))]
     lost = [v for v in want if v not in stated]
     if not lost:
-        out.exact += 1
+        out.read(None, True)
     elif len(lost) < len(want):
         out.wrong.append(f"p{page} total {g['name']!r}: not read as stated totals: {lost}")
     else:
@@ -207,14 +236,16 @@ def check_report(pdf: str) -> tuple[list[Outcome], float]:
 
 def main() -> None:
     verbose = "-v" in sys.argv
-    print("| file | golden rows | exact | wrong | missing | seconds |")
-    print("|---|--:|--:|--:|--:|--:|")
+    print("| file | golden rows | exact | wrong | missing | flagged | seconds |")
+    print("|---|--:|--:|--:|--:|--:|--:|")
     for pdf in golden_files():
         outcomes, seconds = check_report(pdf)
         rows = sum(o.rows for o in outcomes)
+        flagged = (sum(o.flagged_exact for o in outcomes), sum(o.flagged_wrong for o in outcomes))
         print(f"| {pdf} | {rows} | {sum(o.exact for o in outcomes)} | "
               f"{sum(len(o.wrong) for o in outcomes)} | "
-              f"{sum(len(o.missing) for o in outcomes)} | {seconds:.1f} |")
+              f"{sum(len(o.missing) for o in outcomes)} | "
+              f"{flagged[0]} exact, {flagged[1]} wrong | {seconds:.1f} |")
         if verbose:
             for o in outcomes:
                 for line in o.wrong + o.missing:
