@@ -1,10 +1,10 @@
 """Tesseract in this process, through its C API (libtesseract.so.5, ctypes).
 
-The `tesseract` program loads its model for every image it reads: for a page of lkj's OCR
-that is five to eight starts, one of them of the 89 MB Latin model (0.6 s before a pixel is
-read). Here one initialised Tesseract per model and worker thread is kept and handed image after
-image, and what it reads is asked for as the program's TSV (`TessBaseAPIGetTsvText`,
-the text the program prints): the same words, boxes, confidences and numbering, read by the
+The `tesseract` program loads its model for every image it reads: several starts for a page
+of lkj's OCR, one of them with the 89 MB Latin model (0.6 s before a pixel is read). Here
+one initialised Tesseract per model and worker thread is kept and handed image after image,
+and what it reads is asked for as the program's TSV (`TessBaseAPIGetTsvText`, the text the
+program prints): the same words, boxes, confidences and numbering, read by the
 same library with the same settings (`tsv` config, `dotproduct` pinned at Init and applied as
 the program applies it, `user_defined_dpi` as `--dpi` sets it, the character whitelist, and
 the adaptive classifier and document dictionary cleared before each image, so that an image
@@ -12,7 +12,9 @@ reads as it would in a fresh process).
 
 The library ships with Debian's `tesseract-ocr` (package libtesseract5). Where it cannot be
 loaded, `available()` is False and lkj runs the program instead (lkj.extract.ocr).
-`LKJ_TESSERACT=program` makes lkj run the program even where the library is there.
+`LKJ_TESSERACT=program` makes lkj run the program even where the library is there. Loading
+the library sets OMP_THREAD_LIMIT=1 for the process, as lkj set it for the program: one
+thread per Tesseract, the pages run in parallel instead.
 """
 
 from __future__ import annotations
