@@ -21,9 +21,9 @@ and pdfplumber-like text line dicts), so locating, normalising and checking work
 Every OCR cell carries Tesseract's confidence (`Cell.confidence`, percent); the cells under
 `LOW_CONFIDENCE` are named on their table and rows by `lkj.extract.confidence`.
 
-OpenCV, numpy and pypdfium2 are imported on use (the `ocr` extra); the `tesseract` binary and
-its models come from the system: `apt-get install tesseract-ocr tesseract-ocr-ind
-tesseract-ocr-script-latn`.
+OpenCV, numpy and pypdfium2 are imported on use (the `ocr` extra); Tesseract (its library,
+libtesseract.so.5, read in this process; else the `tesseract` program) and its models come
+from the system: `apt-get install tesseract-ocr tesseract-ocr-ind tesseract-ocr-script-latn`.
 """
 
 from __future__ import annotations
@@ -828,8 +828,10 @@ def read_pages(path: Path | str, page_numbers: Collection[int],
     `done(n)` is told of each page read, in order.
 
     Each worker renders its page (pdfium is not thread-safe: one at a time, under a lock)
-    and reads it; Tesseract runs as a subprocess, so the workers really run in parallel and
-    only `workers` page images are in memory at once.
+    and reads it, on all CPUs: Tesseract reads in this process with the GIL released (the
+    library's call, lkj.extract.tesseract_api; each worker thread keeps its own loaded
+    models), or as a program, and OpenCV releases it too. Only `workers` page images are
+    in memory at once.
     """
     import pypdfium2
 
