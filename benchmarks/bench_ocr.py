@@ -8,9 +8,11 @@ Run from the repository root (or anywhere):
 
 A scan and the text-layer PDF it was made from (samples/scanned/*-scan.pdf and samples/*.pdf)
 are read on the same pages: the pages on which the text-layer reading finds tables (or all
-pages). Every measurement gets one warm-up run, then `--repeat` timed runs, interleaved. The
-result is a markdown table on stdout (progress on stderr): seconds, pages per second, and the
-ratio to the text-layer reading of the same pages.
+pages). OCR is timed twice: as lkj reads (Tesseract in this process, where its library
+loads) and as it read before (the `tesseract` program run for every image). Every
+measurement gets one warm-up run, then `--repeat` timed runs, interleaved. The result is a
+markdown table on stdout (progress on stderr): seconds, pages per second, and the ratio to
+the text-layer reading of the same pages.
 
 Wall time depends on what else the machine runs (OCR is CPU-bound: Tesseract runs one page
 per CPU), so the CPU seconds used (this process and its Tesseract children) and the load
@@ -79,11 +81,17 @@ def text_layer_pages(path: Path, pages: list[int]) -> int:
     return n
 
 
-def ocr_pages(path: Path, pages: list[int]) -> int:
-    """OCR alone: render, straighten, find the tables, Tesseract (lkj.extract.ocr)."""
+def ocr_pages(path: Path, pages: list[int], program: bool = False) -> int:
+    """OCR alone: render, straighten, find the tables, Tesseract (lkj.extract.ocr); with
+    `program`, Tesseract run as a program for every image (as before lkj.extract.
+    tesseract_api: a program named by its path is run, not the library)."""
+    import shutil
+
     from lkj.extract import ocr
 
-    return sum(len(p.tables) for p in ocr.read_pages(path, pages).values())
+    settings = ocr.OcrSettings(tesseract=shutil.which("tesseract") or "tesseract") \
+        if program else None
+    return sum(len(p.tables) for p in ocr.read_pages(path, pages, settings).values())
 
 
 def extract(path: Path, pages: list[int] | None) -> int:
@@ -135,8 +143,13 @@ def markdown(ms: list[Measurement], scan: Path, text: Path, pages: list[int], re
     from lkj.extract import ocr
 
     settings = ocr.OcrSettings()
-    lines += ["", f"- {os.cpu_count()} CPUs, load average {load[0]:.1f} at start; "
-              f"{settings.n_workers} pages read at a time; OCR at {settings.dpi} dpi",
+    from lkj.extract import tesseract_api
+
+    lines += ["", f"- {os.cpu_count()} CPUs, load average {load[0]:.1f} at start, "
+              f"{os.getloadavg()[0]:.1f} at the end; {settings.n_workers} pages read at a "
+              f"time; OCR at {settings.dpi} dpi; Tesseract "
+              + ("in this process (libtesseract)" if tesseract_api.available()
+                 else "run as a program (libtesseract not loaded)"),
               f"- {tesseract_version()}; " + ", ".join(versions)]
     return "\n".join(lines)
 
@@ -178,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
                     lambda: text_layer_pages(args.text, pages)),
         Measurement("ocr_read", "OCR: render, deskew, rulings, Tesseract (`ocr.read_pages`)",
                     n, lambda: ocr_pages(args.scan, pages)),
+        Measurement("ocr_program", "OCR as before: the same, Tesseract run as a program per "
+                    "image", n, lambda: ocr_pages(args.scan, pages, program=True)),
         Measurement("ocr_extract", "OCR end to end: `extract_report`, `ocr_pages=...`",
                     n, lambda: extract(args.scan, pages)),
         Measurement("text_extract", "text layer end to end: `extract_report(pdf)`, all pages",

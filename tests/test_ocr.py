@@ -456,6 +456,49 @@ def test_missing_language_model(monkeypatch):
         ocr.check_tesseract()
 
 
+@pytest.fixture(scope="module")
+def scan_band():
+    """A band of the 2023 scan's page 5 (text and a table's top), as read_image gets it."""
+    import numpy as np
+    import pypdfium2
+
+    need_tesseract()
+    doc = pypdfium2.PdfDocument(str(SCAN_2023))
+    try:
+        gray = np.array(doc[4].render(scale=ocr.OCR_DPI / 72, grayscale=True).to_pil()
+                        .convert("L"))
+    finally:
+        doc.close()
+    return gray[300:1100]
+
+
+def test_library_reads_as_the_program(scan_band):
+    """Tesseract in this process (libtesseract) reads an image as the program does, word for
+    word, box for box, confidence for confidence: with each model and a whitelist, and
+    image after image on one kept Tesseract (nothing of one image carries to the next)."""
+    from lkj.extract import tesseract_api
+
+    if not tesseract_api.available():
+        pytest.skip(f"{tesseract_api.LIBRARY} does not load")
+    library = ocr.OcrSettings()
+    program = ocr.OcrSettings(tesseract=shutil.which("tesseract"))
+    figures = ocr.FIGURE_CHARS + " %"
+    for lang, psm, whitelist in [("ind", 3, None), ("eng", 6, None), ("eng", 6, figures),
+                                 ("Latin", 6, ocr.CHECK_CHARS), ("ind", 3, None)]:
+        want = ocr.tesseract_words(scan_band, program, psm, whitelist, lang)
+        assert want
+        assert ocr.tesseract_words(scan_band, library, psm, whitelist, lang) == want
+
+
+def test_without_the_library_the_program_reads(monkeypatch, scan_band):
+    from lkj.extract import tesseract_api
+
+    want = ocr.tesseract_words(scan_band, ocr.OcrSettings(), 6, lang="eng")
+    monkeypatch.setattr(tesseract_api, "available", lambda: False)
+    monkeypatch.setattr(tesseract_api, "lease", None)  # never asked for
+    assert ocr.tesseract_words(scan_band, ocr.OcrSettings(), 6, lang="eng") == want
+
+
 # --- pure parts: page geometry and the choice between readings ----------------------------
 
 

@@ -21,9 +21,9 @@ and pdfplumber-like text line dicts), so locating, normalising and checking work
 Every OCR cell carries Tesseract's confidence (`Cell.confidence`, percent); the cells under
 `LOW_CONFIDENCE` are named on their table and rows by `lkj.extract.confidence`.
 
-OpenCV, numpy and pypdfium2 are imported on use (the `ocr` extra); the `tesseract` binary and
-its models come from the system: `apt-get install tesseract-ocr tesseract-ocr-ind
-tesseract-ocr-script-latn`.
+OpenCV, numpy and pypdfium2 are imported on use (the `ocr` extra); Tesseract (its library,
+libtesseract.so.5, read in this process; else the `tesseract` program) and its models come
+from the system: `apt-get install tesseract-ocr tesseract-ocr-ind tesseract-ocr-script-latn`.
 """
 
 from __future__ import annotations
@@ -203,14 +203,31 @@ def dot_product() -> str:
 
 def tesseract_words(image: np.ndarray, settings: OcrSettings, psm: int,
                     whitelist: str | None = None, lang: str | None = None) -> list[Word]:
-    """Words of a grayscale image, read by the `tesseract` binary (TSV output, no temp
-    files: the PNG goes in on stdin)."""
+    """Words of a grayscale image, as `tesseract stdin stdout tsv` reads them: in this
+    process through Tesseract's library where it loads (lkj.extract.tesseract_api: no
+    program started, no model loaded again), else by the program (the PNG goes in on
+    stdin, no temp files). Both give the same TSV."""
+    from lkj.extract import tesseract_api
+
+    lang = lang or settings.lang
+    if settings.tesseract == "tesseract" and tesseract_api.available():
+        try:
+            with tesseract_api.lease(lang, dot_product()) as api:
+                return _tsv_words(api.tsv(image, psm, settings.dpi, whitelist))
+        except tesseract_api.TesseractApiError as exc:
+            raise OcrError(str(exc)) from exc
+    return _tsv_words(_run_tesseract(image, settings, psm, whitelist, lang))
+
+
+def _run_tesseract(image: np.ndarray, settings: OcrSettings, psm: int, whitelist: str | None,
+                   lang: str) -> str:
+    """The TSV the `tesseract` program prints for an image."""
     import cv2
 
     ok, png = cv2.imencode(".png", image)
     if not ok:
         raise OcrError("could not encode the page image for Tesseract")
-    cmd = [settings.tesseract, "stdin", "stdout", "-l", lang or settings.lang, "--psm", str(psm),
+    cmd = [settings.tesseract, "stdin", "stdout", "-l", lang, "--psm", str(psm),
            "--dpi", str(settings.dpi), "-c", f"dotproduct={dot_product()}"]
     if whitelist:
         cmd += ["-c", f"tessedit_char_whitelist={whitelist}"]
@@ -226,9 +243,13 @@ def tesseract_words(image: np.ndarray, settings: OcrSettings, psm: int,
     if done.returncode != 0:
         err = " ".join(done.stderr.decode("utf-8", "replace").split())[:200]
         raise OcrError(f"Tesseract failed (exit {done.returncode}): {err}")
+    return done.stdout.decode("utf-8", "replace")
+
+
+def _tsv_words(tsv: str) -> list[Word]:
+    """The words (level 5 rows) of Tesseract's TSV."""
     words = []
-    reader = csv.DictReader(io.StringIO(done.stdout.decode("utf-8", "replace")),
-                            delimiter="\t", quoting=csv.QUOTE_NONE)
+    reader = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
     for row in reader:
         text = (row.get("text") or "").strip()
         if row.get("level") != "5" or not text:
@@ -807,8 +828,10 @@ def read_pages(path: Path | str, page_numbers: Collection[int],
     `done(n)` is told of each page read, in order.
 
     Each worker renders its page (pdfium is not thread-safe: one at a time, under a lock)
-    and reads it; Tesseract runs as a subprocess, so the workers really run in parallel and
-    only `workers` page images are in memory at once.
+    and reads it, on all CPUs: Tesseract reads in this process with the GIL released (the
+    library's call, lkj.extract.tesseract_api; each worker thread keeps its own loaded
+    models), or as a program, and OpenCV releases it too. Only `workers` page images are
+    in memory at once.
     """
     import pypdfium2
 
