@@ -133,8 +133,9 @@ def _draw_capaian(ax: Any, rows: list[dict[str, Any]], agencies: list[Any],
                 right.annotate(f"{number(a)} vs {number(b)}", (r["year"], max(a, b)),
                                textcoords="offset points", xytext=(4, 2), fontsize=7,
                                color="red")
-    right.set_ylabel("capaian %", fontsize=8, color=CAPAIAN_COLOUR if len(agencies) == 1
-                     else None)
+    # one agency: the axis in the capaian's colour; several: each has its own, the axis none
+    colour_of_axis = {"color": CAPAIAN_COLOUR} if len(agencies) == 1 else {}
+    right.set_ylabel("capaian %", fontsize=8, **colour_of_axis)
     right.margins(y=0.2)
     right.tick_params(labelsize=7)
 

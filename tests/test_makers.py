@@ -1,10 +1,11 @@
-"""The four samples drawn by other PDF makers (samples/makers/: python-docx through
+"""The samples drawn by other PDF makers (samples/makers/: python-docx through
 LibreOffice, HTML through LibreOffice, HTML through Chromium) read to the same tidy tables,
 value for value, as the same reports drawn by our own renderer.
 
-Every value column of iku, quarterly, events, budget and stated_totals is compared (only
-where a row was read differs: page, table part, row number, flags); rows are aligned per
-table in reading order (samples/tools/maker_agreement.py, which prints the same measure).
+Every value column of iku, quarterly, events, budget, comparison and stated_totals is
+compared (only where a row was read differs: page, table part, row number, flags); rows
+are aligned per table in reading order (samples/tools/maker_agreement.py, which prints the
+same measure).
 The reference's 2023 reading is itself the typed golden (tests/test_extract_sample.py).
 """
 

@@ -65,13 +65,16 @@ def _flags(**quantities: Quantity) -> str:
     return "; ".join(parts)
 
 
-def row_kind(indicator: str, raws: list[str]) -> str:
+def row_kind(indicator: str, raws: list[str], satuan: str | None = None) -> str:
     """What the figures of one indicator row are: decides what an ambiguous dot means.
 
     A unit printed in any cell of the row decides first (Orang: count, Rp: money, %:
-    percent); then the indicator's own words (Nilai ..., Indeks ...: score).
+    percent), the row's Satuan column too (`405.000` beside `Ton` is a count, as `405.000
+    Ton` would be); then the indicator's own words (Nilai ..., Indeks ...: score).
     """
     units = {parse_quantity(r).unit for r in raws if r}
+    if satuan and satuan.strip():
+        units.add(parse_quantity(f"1 {satuan.strip()}").unit)
     if units & families.MONEY_UNITS:
         return "money"
     if units & families.COUNT_UNITS:
@@ -303,7 +306,7 @@ def _iku_row(table: LocatedTable, report_id: str, year: int | None, r: int, no: 
     merged = c_col is not None and _spans_rows(table, r, c_col)
     if merged and table.grid.is_continued_from_above(r, c_col.index):
         c_raw = ""
-    kind = row_kind(indicator, [t_raw, r_raw])
+    kind = row_kind(indicator, [t_raw, r_raw], _text(table, r, _col(table, "unit")))
     target, real = figure(t_raw, kind, year), figure(r_raw, kind, year)
     capaian = parse_quantity(c_raw or None, "percent")
     rec = _base(table, report_id, r, no)
@@ -613,10 +616,10 @@ def _comparison_row(table: LocatedTable, report_id: str, year: int | None, r: in
     raws = {c.index: _text(table, r, c) for c in figures}
     if not indicator and not any(raws.values()):
         return
-    kind = row_kind(indicator, list(raws.values()))
+    unit = _text(table, r, _col(table, "unit")) or None
+    kind = row_kind(indicator, list(raws.values()), unit)
     sasaran_col = _col(table, "sasaran")
     sasaran = _text(table, r, sasaran_col) or None if sasaran_col is not name_col else None
-    unit = _text(table, r, _col(table, "unit")) or None
     for col in figures:
         raw = raws[col.index]
         measure = comparison_measure(col)

@@ -368,7 +368,7 @@ def find_tables(page: Any) -> Found:
     extra: list[Segment] = []
     texted = []
     for table in tables:
-        bands = [(row.bbox[1], row.bbox[3]) for row in table.rows]
+        bands = own_bands([(row.bbox[1], row.bbox[3]) for row in table.rows])
         inner = _inner_verticals(table, segments, geometry)
         columns = [c for c in text_columns(page.chars, table.bbox, bands, geometry, inner)
                    if not _ruled_near(c, segments, geometry)]
@@ -381,6 +381,18 @@ def find_tables(page: Any) -> Found:
     by_text = [t.bbox for t in tables
                if any(abs(t.bbox[1] - b[1]) < 1 and abs(t.bbox[3] - b[3]) < 1 for b in texted)]
     return Found(tables, by_text)
+
+
+def own_bands(bands: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Row bands (top, bottom) cut where the next row starts: pdfplumber gives a row the
+    height of its tallest cell, so a header row whose cells are merged down over the row
+    below (No, Indikator over a group header and its years) would hold that row's text
+    too, and a group label ("Realisasi") and the years under it would seem one line."""
+    out = []
+    for k, (top, bottom) in enumerate(bands):
+        nxt = bands[k + 1][0] if k + 1 < len(bands) else bottom
+        out.append((top, min(bottom, nxt) if nxt > top else bottom))
+    return out
 
 
 def _ruled_near(edge: Segment, segments: list[Segment], geometry: Geometry) -> bool:

@@ -28,6 +28,8 @@ DOMAINS: tuple[Domain, ...] = (
     Domain("pelindungan pekerja migran (BP2MI / KP2MI)",
            person_units=frozenset({"pmi", "cpmi"}),
            generic_words=frozenset({"pekerja", "migran", "indonesia", "pmi", "cpmi"})),
+    # harvests and land: "405.000 Ton", "12.500 Ha" (dot = thousands, as for persons)
+    Domain("pertanian", count_units=frozenset({"ton", "ha", "hektar", "kuintal"})),
 )
 
 PERSON_UNITS = frozenset().union(*(d.person_units for d in DOMAINS))

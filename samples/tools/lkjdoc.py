@@ -116,11 +116,13 @@ def parse(text: str, spec: dict[str, Any]) -> Document:
     cover_spec = spec.get("cover", {})
     cover_until = cover_spec.get("until")
     stacked = {s["labels"][0]: s for s in spec.get("stacked_tables", [])}
+    titled: dict[str, str] = spec.get("titled_tables", {})  # heading line -> table id
     cover: list[Line] = []
     blocks: list[Block] = []
     in_cover = cover_until is not None
     blanks = 0
     caption: list[str] | None = None
+    caption_id = ""
     next_style: str | None = None
     i = 0
     while i < len(lines):
@@ -143,14 +145,16 @@ def parse(text: str, spec: dict[str, Any]) -> Document:
         elif "\t" in line:
             rows, breaks, i = _collect_rows(lines, i)
             if caption is not None:
-                blocks.append(TableBlock(_table_id(caption[0]), caption, _pad(rows), breaks))
+                blocks.append(TableBlock(caption_id, caption, _pad(rows), breaks))
                 caption = None
             else:
                 blocks.append(TabLines(_pad(rows)))
             blanks = 0
             continue
         elif CAPTION_RE.match(line):
-            caption = [line]
+            caption, caption_id = [line], _table_id(line)
+        elif line in titled:  # a table titled by its heading line alone, no "Tabel N"
+            caption, caption_id = [line], titled[line]
         elif caption is not None:
             if len(caption) >= 4:
                 raise ValueError(f"{caption[0]!r} is not followed by a tab-separated table")
