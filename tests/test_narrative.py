@@ -93,3 +93,14 @@ def test_the_text_saying_less_is_better_is_a_claim_with_no_figure():
         ("polarity", None, "general", 18)]
     assert method[0]["stated_raw"] == ("Semakin tinggi realisasi menunjukan semakin rendah")
     assert [(c["measure"], c["qualifier"]) for c in named] == [("polarity", "named")]
+
+
+def test_a_counted_unit_after_a_figure_decides_its_dot():
+    """'92.078 ton' is ninety-two thousand tons, as a table with Satuan 'Ton' reads it; a
+    unit of any domain decides, as in a table."""
+    from lkj.extract.narrative import Sentence, claims_of
+
+    (claim,) = claims_of(Sentence(31, "Jumlah produksi kedelai, dengan realisasi produksi pada"
+                                      " periode ini sebesar 92.078 ton.", None))
+    assert (claim["measure"], claim["stated_value"], claim["stated_unit"]) == (
+        "realisasi", 92078, "ton")

@@ -258,49 +258,57 @@ def test_the_text_saying_less_is_better_is_read(sentence, says):
         assert match.group(0).startswith("Semakin tinggi realisasi menunjukan semakin rendah")
 
 
-def _capaian(sentence: str | None, indicator: str = "Persentase kehilangan hasil panen"):
+def _capaian(sentence: str | None, indicator: str = "Persentase kehilangan hasil panen",
+             target: float | None = 18.0):
     """The capaian check on one report: one indicator, target 18, realisasi 25, capaian
-    printed 61,11 ((2 - 25/18) x 100), and the text's sentence on page 7 if given."""
+    printed 61,11 ((2 - 25/18) x 100), and the text's sentence on page 7 if given, read as
+    extraction reads it (claims_of, read_polarities). Returns (outcome, the IKU row)."""
     import pandas as pd
 
     from lkj.expectations.rules import check_capaian, with_indicator_groups
+    from lkj.extract.narrative import Sentence, claims_of, read_polarities
     from lkj.schemas.contract import COLUMNS
-    from lkj.schemas.narrative import LOWER_IS_BETTER_RE
 
-    iku = pd.DataFrame([dict.fromkeys(COLUMNS["iku"]) | {
+    row = dict.fromkeys(COLUMNS["iku"]) | {
         "report_id": "r", "table_id": "3", "table_part": 1, "row": 1, "page": 12,
-        "indicator": indicator, "target": 18.0, "realisasi": 25.0, "capaian_pct": 61.11,
-        "target_raw": "18", "realisasi_raw": "25", "capaian_raw": "61,11",
-        "target_unit": "%", "realisasi_unit": "%"}], columns=COLUMNS["iku"])
-    claims = pd.DataFrame([dict.fromkeys(COLUMNS["claims"]) | {
-        "report_id": "r", "page": 7, "measure": "polarity", "subject": "lower_is_better",
-        "qualifier": "general" if LOWER_IS_BETTER_RE.search(sentence).group("general")
-        else "named", "sentence": sentence}] if sentence else [], columns=COLUMNS["claims"])
-    grouped, _ = with_indicator_groups(iku, pd.DataFrame(columns=COLUMNS["quarterly"]), claims)
+        "indicator": indicator, "polarity": "higher_is_better", "target": target,
+        "realisasi": 25.0, "capaian_pct": 61.11, "target_raw": "18", "realisasi_raw": "25",
+        "capaian_raw": "61,11", "target_unit": "%", "realisasi_unit": "%"}
+    claims = [{"report_id": "r", **c} for c in claims_of(Sentence(7, sentence, None))] \
+        if sentence else []
+    read_polarities(claims, [row])
+    iku = pd.DataFrame([row], columns=COLUMNS["iku"])
+    grouped, _ = with_indicator_groups(iku, pd.DataFrame(columns=COLUMNS["quarterly"]),
+                                       pd.DataFrame(claims, columns=COLUMNS["claims"]))
     (outcome,) = check_capaian(grouped)
-    return outcome
+    return outcome, row
 
 
 def test_a_polarity_the_text_states_for_the_indicator_reproduces_its_capaian():
-    said = _capaian("Persentase kehilangan hasil panen merupakan indikator negatif: semakin "
-                    "tinggi realisasi menunjukkan semakin rendah capaian.")
+    said, row = _capaian("Persentase kehilangan hasil panen merupakan indikator negatif: "
+                         "semakin tinggi realisasi menunjukkan semakin rendah capaian.")
+    assert row["polarity"] == "lower_is_better"
+    assert "polarity:stated_in_text page 7" in row["flags"]
     assert said.holds is True and said.severity is None
     assert "(2 - realisasi / target) x 100" in said.message
     assert "lower is better: the report's text (page 7)" in said.message
 
 
 def test_a_polarity_the_text_states_for_unnamed_indicators_is_inferred_and_holds():
-    said = _capaian("Semakin tinggi realisasi menunjukkan semakin rendah pencapaian kinerja, "
-                    "maka digunakan rumus :")
+    said, row = _capaian("Semakin tinggi realisasi menunjukkan semakin rendah pencapaian "
+                         "kinerja, maka digunakan rumus :")
+    assert row["polarity"] == "higher_is_better" and not row["flags"]
     assert said.holds is True and said.severity is None
     assert "page 7" in said.message and "inferred from the fit" in said.message
 
 
 def test_a_polarity_nothing_states_is_a_warning_and_another_indicator_is_not_named():
     for sentence in (None, "Jumlah kasus penyakit hewan menular merupakan indikator negatif."):
-        alone = _capaian(sentence)
+        alone, row = _capaian(sentence)
         assert alone.holds is False and alone.severity == "warning"
         assert "polarity inferred from the fit" in alone.message, sentence
+        assert row["polarity"] == "higher_is_better"
+
 
 
 def test_a_stated_mean_of_budget_percentages_is_checked_as_a_mean_never_a_sum():
@@ -323,3 +331,10 @@ def test_a_stated_mean_of_budget_percentages_is_checked_as_a_mean_never_a_sum():
     assert outcome(92.5).holds is True        # the kegiatan alone: (100 + 85) / 2
     off = outcome(95.0)
     assert off.holds is False and off.severity == "warning"
+
+
+def test_a_capaian_with_no_target_read_is_not_checked():
+    """A table of realisasi and % alone (no target column): nothing to recompute from, so
+    no finding either way (it was a false warning of 'different units')."""
+    said, _ = _capaian(None, target=None)
+    assert said.holds is None and "no target figure read beside it" in said.message

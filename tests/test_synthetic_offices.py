@@ -25,12 +25,6 @@ REPORTS = (DINAS, BALAI)
 NUMERIC = {"target", "realisasi", "capaian_pct", "pagu", "realisasi_pct", "value", "year"}
 
 #: Known gaps of lkj on these reports, each named where a test is marked with it.
-POLARITY_GAP = (
-    "polarity stated only in the report's text ('semakin tinggi realisasi semakin rendah "
-    "capaian') is not read yet (being taught to lkj in another branch)")
-AGENCY_GAP = (
-    "a 'Balai ...' ministry unit not in the registry is not named from its printed name yet "
-    "(being taught to lkj in another branch)")
 
 
 @cache
@@ -115,7 +109,6 @@ def test_polarity_stated_only_in_the_text_is_kept_where_the_name_says_nothing():
     assert {w for w in want if w[1] == "higher_is_better"} <= got
 
 
-@pytest.mark.xfail(strict=True, reason=POLARITY_GAP)
 def test_polarity_stated_in_the_text_is_read():
     assert differences(DINAS, "iku", skip=tuple(c for c in golden(DINAS, "iku")[0]
                                                 if c not in ("title", "indicator",
@@ -140,7 +133,6 @@ def test_an_office_not_in_the_registry_is_named_from_its_printed_name():
     assert report(DINAS).report_id == "dinas-pertanian-kabupaten-sukamaju-2016"
 
 
-@pytest.mark.xfail(strict=True, reason=AGENCY_GAP)
 def test_a_ministry_unit_is_named_from_its_printed_name():
     meta = report(BALAI).meta
     assert meta["agency_id"] == "balai-pelatihan-dan-penyuluhan-perikanan-teluk-sari"
@@ -176,11 +168,7 @@ def test_no_error_is_found_that_was_not_planted(name):
     assert extra == []
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(DINAS, marks=pytest.mark.xfail(strict=True, reason=(
-        f"{POLARITY_GAP}: the capaian of 'Persentase kehilangan hasil panen', (2 - 25/18) x "
-        "100 = 61,11, is a warning 'polarity inferred from the fit'"))),
-    BALAI])
+@pytest.mark.parametrize("name", REPORTS)
 def test_no_finding_at_all_that_was_not_planted(name):
     plants = planted(name)
     failed = findings(name).failed.to_dict("records")

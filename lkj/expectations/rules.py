@@ -23,12 +23,10 @@ from lkj.extract.confidence import doubted
 from lkj.extract.normalise import AFTER_TOTAL
 from lkj.extract.numbers import decimals, display_number
 from lkj.extract.split import mark_kind, unmarked
-from lkj.schemas import domains, families, registry
+from lkj.schemas import families, registry
 from lkj.text import counted, page_list
 
 #: Words that say nothing about which indicator a name means.
-_GENERIC = frozenset({"dan", "yang", "di", "ke", "dari", "untuk", "pada", "dengan", "para",
-                      "jumlah", "persentase", "tahun", "the", "of"}) | domains.GENERIC_WORDS
 #: Token-set similarity above which two indicator names are the same indicator.
 SAME_INDICATOR_JACCARD = 0.75
 
@@ -141,13 +139,7 @@ def _tables(*ids: Any) -> str:
 # Indicators: the same indicator under different wordings within one report
 # ---------------------------------------------------------------------------------------
 
-def content_tokens(name: str | None) -> frozenset[str]:
-    """The words that tell an indicator's name from another's (none for a sasaran's own row,
-    which has no indicator)."""
-    if not isinstance(name, str):
-        return frozenset()
-    words = re.findall(r"[a-z0-9]+", name.lower())
-    return frozenset(w for w in words if w not in _GENERIC and len(w) > 1)
+content_tokens = families.content_tokens
 
 
 def same_indicator(a: str, b: str) -> bool:
@@ -252,10 +244,10 @@ def with_indicator_groups(iku: pd.DataFrame, quarterly: pd.DataFrame,
                           claims: pd.DataFrame | None = None) -> tuple[pd.DataFrame,
                                                                       pd.DataFrame]:
     """Add `indicator_group` (per report) and the group's polarity to IKU and quarterly rows:
-    `group_lower_is_better` and `group_polarity_by` (where that is stated: the registry, the
-    name, or a sentence of the report's text that names the indicator), and
-    `text_lower_formula`: the first page whose text says that for some indicators less is
-    better without naming them (a method chapter), else None."""
+    `group_lower_is_better` and `group_polarity_by` (where that is stated: a sentence of the
+    report's text that names the indicator, as extraction flagged it, the registry, the
+    name), and `text_lower_formula`: the first page whose text says that for some
+    indicators less is better without naming them (a method chapter), else None."""
     iku, quarterly = iku.copy(), quarterly.copy()
     iku["indicator_group"] = None
     quarterly["indicator_group"] = None
@@ -267,47 +259,32 @@ def with_indicator_groups(iku: pd.DataFrame, quarterly: pd.DataFrame,
         for frame in (iku, quarterly):
             mask = frame.report_id == rid
             frame.loc[mask, "indicator_group"] = qualified[id(frame)][mask].map(groups)
-    said_lower = _lower_is_better_sentences(claims)
     lower: dict[tuple, str] = {}
-    unnamed: dict[str, int] = {}
-    for r, g, ind in zip(iku.report_id, iku.indicator_group, iku.indicator, strict=True):
-        if isinstance(ind, str) and (r, g) not in lower and (said := lower_is_better(ind)):
+    for r, g, ind, flags in zip(iku.report_id, iku.indicator_group, iku.indicator, iku["flags"],
+                                strict=True):
+        if (r, g) in lower:
+            continue
+        if (page := families.polarity_stated_on(flags)) is not None:
+            lower[(r, g)] = f"the report's text (page {page})"
+        elif isinstance(ind, str) and (said := lower_is_better(ind)):
             lower[(r, g)] = said
-    for r, sentences in said_lower.items():
-        rows = iku[iku.report_id == r]
-        for page, words, general in sentences:
-            named = {g for g, ind in zip(rows.indicator_group, rows.indicator, strict=True)
-                     if len(own := content_tokens(_unqualified(ind))) >= 2 and own <= words}
-            for g in named:
-                lower.setdefault((r, g), f"the report's text (page {page})")
-            if general and not named:
-                unnamed.setdefault(r, page)
+    general = _said_of_realisasi_at_large(claims)
     keys = list(zip(iku.report_id, iku.indicator_group, strict=True))
     iku["group_lower_is_better"] = [k in lower for k in keys]
     iku["group_polarity_by"] = [lower.get(k) for k in keys]
-    iku["text_lower_formula"] = [unnamed.get(r) for r in iku.report_id]
+    iku["text_lower_formula"] = [general.get(r) for r in iku.report_id]
     return iku, quarterly
 
 
-def _lower_is_better_sentences(claims: pd.DataFrame | None
-                               ) -> dict[str, list[tuple[int, frozenset[str], bool]]]:
-    """Per report, the sentences saying less is better (claims of measure polarity), each
-    as its page, the content words of the sentence and its heading, and whether it is said
-    of realisasi at large (a method chapter) rather than of what it names."""
-    out: dict[str, list[tuple[int, frozenset[str], bool]]] = {}
+def _said_of_realisasi_at_large(claims: pd.DataFrame | None) -> dict[str, int]:
+    """Per report, the first page whose text says that for some indicators less is better,
+    of realisasi at large and naming none (claims of measure polarity, qualifier general,
+    no subject: a method chapter)."""
     if claims is None or claims.empty:
-        return out
-    for c in claims[claims.measure == "polarity"].itertuples():
-        words = content_tokens(str(c.sentence)) | content_tokens(
-            c.heading if isinstance(c.heading, str) else "")
-        out.setdefault(c.report_id, []).append((int(c.page), words,
-                                                c.qualifier == "general"))
-    return out
-
-
-def _unqualified(name: Any) -> str | None:
-    """An indicator's own words: an item of a list named without its heading."""
-    return name.rpartition(ITEM_OF)[2] if isinstance(name, str) else None
+        return {}
+    said = claims[(claims.measure == "polarity") & (claims.qualifier == "general")
+                  & claims.subject.isna()]
+    return {rid: int(min(pages)) for rid, pages in said.groupby("report_id").page}
 
 
 def reference_rows(iku: pd.DataFrame) -> pd.DataFrame:
@@ -663,10 +640,11 @@ def check_capaian(iku: pd.DataFrame) -> Iterator[Outcome]:
                               "no formula gives a capaian from a zero target", cells=on)
             continue
         if not cands:
-            if _val(row.realisasi) is None:
+            if _val(row.realisasi) is None or t is None:
+                lacking = "realisasi" if _val(row.realisasi) is None else "target"
                 yield Outcome(row.report_id, "capaian", subject, *where, stated, None, None,
-                              f"capaian {row.capaian_raw!r} stated with no realisasi beside it",
-                              cells=on)
+                              f"capaian {row.capaian_raw!r} stated with no {lacking} figure "
+                              "read beside it", cells=on)
             else:
                 yield Outcome(row.report_id, "capaian", subject, *where, stated, None, False,
                               f"capaian {row.capaian_raw!r} cannot be recomputed: target and "

@@ -158,9 +158,29 @@ def claims_of(s: Sentence) -> list[dict]:
         # no figure: the words that say less is better, for the capaian check's polarity
         out.append({**_claim(s, "polarity", "", "count", None, s.text),
                     "stated_value": None, "stated_raw": " ".join(m.group(0).split()),
-                    "subject": "lower_is_better",
+                    "subject": None,
                     "qualifier": "general" if m.group("general") else "named"})
     return out
+
+
+def read_polarities(claims: list[dict], iku: list[dict]) -> None:
+    """Where a sentence saying less is better (a claim of measure polarity) names an
+    indicator of the report's IKU rows (every word that tells its name, two at least, in
+    the sentence or its heading), those rows are lower-is-better, flagged with the page,
+    and the claim's subject is the indicator as printed. A sentence that names none keeps
+    no subject: said of realisasi at large, it is for the capaian check to weigh."""
+    for claim in (c for c in claims if c["measure"] == "polarity"):
+        said = families.content_tokens(claim["sentence"]) | families.content_tokens(
+            claim["heading"])
+        for row in iku:
+            own = families.content_tokens(row.get("indicator"))
+            if len(own) < 2 or not own <= said:
+                continue
+            claim["subject"] = claim["subject"] or " ".join(str(row["indicator"]).split())
+            if families.polarity_stated_on(row.get("flags")) is None:
+                row["polarity"] = "lower_is_better"
+                row["flags"] = "; ".join(filter(None, [
+                    row.get("flags"), f"{families.POLARITY_IN_TEXT} page {claim['page']}"]))
 
 
 def extract_claims(pages: PageLines, report_id: str) -> list[dict]:

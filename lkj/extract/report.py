@@ -29,7 +29,7 @@ from lkj.extract.document import (
 )
 from lkj.extract.folios import printed_folios
 from lkj.extract.locate import LocatedTable, locate_tables
-from lkj.extract.narrative import Line, PageLines, extract_claims
+from lkj.extract.narrative import Line, PageLines, extract_claims, read_polarities
 from lkj.extract.normalise import Rows, normalise_table
 from lkj.extract.settings import READERS, ExtractSettings
 from lkj.schemas import contract, families, registry
@@ -370,6 +370,7 @@ def extract_report(path: Path | str, settings: ExtractSettings | None = None,
     else:
         cells = []
     claims = extract_claims(prose, report["report_id"])
+    read_polarities(claims, rows.iku)
     missing = missing_tables(listed_tables(texts), located, report["report_id"])
     return Extraction(report, located, rows, texts, time.perf_counter() - start,
                       settings.engine, sorted({p for t in located for p in t.pages}), claims,

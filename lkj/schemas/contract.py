@@ -39,9 +39,10 @@ COLUMNS: dict[str, list[str]] = {
     "stated_totals": ["report_id", "table_id", "table_part", "measure", "column",
                       "stated_value", "stated_unit", "stated_raw", "page", "flags"],
     # Figures the running text states (prose, tables cut out), with page and sentence;
-    # measure "polarity" (no figure, subject lower_is_better) is the text saying that for
-    # some indicators less is better, in stated_raw the words that say it; qualifier
-    # "general" where it is said of realisasi at large (a method chapter), else "named".
+    # measure "polarity" (no figure) is the text saying that for some indicators less is
+    # better, in stated_raw the words that say it, subject the IKU indicator the sentence
+    # names (none: it names none); qualifier "general" where it is said of realisasi at
+    # large (a method chapter), else "named".
     "claims": ["report_id", "page", "measure", "stated_value", "stated_unit", "stated_raw",
                "subject", "qualifier", "heading", "sentence"],
     # One row per PDF page: the number printed on it (folio: "iii", "10"; none where no

@@ -25,6 +25,18 @@ NOT_JOINED = "not joined:"
 #: strings at one place): its text is in doubt, and a check resting on it only warns.
 GLYPHS_OVERLAP = "glyphs_overlap"
 
+#: Row flag: the report's text names this indicator as one where less is better ("...
+#: merupakan indikator negatif"), on the page after it: "polarity:stated_in_text page 9".
+POLARITY_IN_TEXT = "polarity:stated_in_text"
+_POLARITY_IN_TEXT_RE = re.compile(re.escape(POLARITY_IN_TEXT) + r" page (\d+)")
+
+
+def polarity_stated_on(flags: object) -> int | None:
+    """The page whose text states the row's indicator lower-is-better, from its flags."""
+    m = _POLARITY_IN_TEXT_RE.search(flags) if isinstance(flags, str) else None
+    return int(m.group(1)) if m else None
+
+
 #: Row flag: the row's capaian is printed in a cell merged over several indicators' rows
 #: (the sasaran's capaian, read on the first of them).
 MERGED_CAPAIAN = "capaian:merged_over_rows"
@@ -371,6 +383,20 @@ def funding_of(*texts: str | None) -> str | None:
         if any(w in low for w in words):
             return funding
     return None
+
+
+#: Words that do not tell one indicator's name from another's.
+_GENERIC = frozenset({"dan", "yang", "di", "ke", "dari", "untuk", "pada", "dengan", "para",
+                      "jumlah", "persentase", "tahun", "the", "of"}) | domains.GENERIC_WORDS
+
+
+def content_tokens(name: str | None) -> frozenset[str]:
+    """The words that tell an indicator's name from another's (none for a sasaran's own row,
+    which has no indicator)."""
+    if not isinstance(name, str):
+        return frozenset()
+    words = re.findall(r"[a-z0-9]+", name.lower())
+    return frozenset(w for w in words if w not in _GENERIC and len(w) > 1)
 
 
 def is_lower_better(indicator: str) -> bool:

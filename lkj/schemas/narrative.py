@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from lkj.schemas import domains
+
 _NUM = r"[-−]?\d[\d.,]*\d|\d"
 #: A Rupiah amount as printed: "Rp. 1.250.000,-", "Rp 4.895.260.375", "Rp. 3.947.120,000".
 _RP = r"rp\.?\s*\d[\d.]*\d(?:,\d+)?(?:,-)?"
@@ -33,12 +35,19 @@ LOCATIONS_RE = re.compile(rf"\bdi\s+{_COUNT}\s+lokasi\b", re.IGNORECASE)
 PARTICIPANTS_RE = re.compile(
     rf"peserta\s+(?:sebanyak|sejumlah|berjumlah)\s+{_COUNT}\s+(?:orang|peserta)", re.IGNORECASE)
 
+#: A unit printed after an indicator's figure in prose: percent, or a counted unit of any
+#: domain (orang, kasus, ton, ha, ...): it decides what a dot in the figure means, as in a
+#: table.
+_UNIT = "(?:" + "|".join(re.escape(u) for u in sorted(
+    {"%", "persen", "orang", "lokasi", "kasus", *domains.COUNT_UNITS}, key=len,
+    reverse=True)) + r")(?!\w)"
+
 #: An indicator's realisasi and capaian in prose: "Realisasi tahun 2023 sebanyak 26,922 orang
 #: atau mencapai 168.26%"; "telah tercapai 372 orang atau 744% dari target".
 REALISASI_RE = re.compile(
     rf"(?<!target\s)(?:realisasi|terealisasi)(?:\s+\w+){{0,7}}?\s+"
     rf"(?:sebanyak|sebesar|mencapai|tercapai)\s+"
-    rf"(?P<value>{_NUM})(?![\d.,]*\d)\s*(?P<unit>%|persen|orang|pmi|kasus|lokasi)?"
+    rf"(?P<value>{_NUM})(?![\d.,]*\d)\s*(?P<unit>{_UNIT})?"
     rf"(?!\s*%?\s*(?:dari\s+)?target)", re.IGNORECASE)
 CAPAIAN_AFTER_RE = re.compile(
     rf"^\s*(?:orang|pmi|kasus|%)?\s*,?\s*atau\s+(?:mencapai\s+|setara\s+dengan\s+)?"
@@ -46,7 +55,7 @@ CAPAIAN_AFTER_RE = re.compile(
 CAPAIAN_RE = re.compile(rf"telah\s+mencapai\s+(?P<value>{_NUM})\s*%\s+target", re.IGNORECASE)
 TARGET_RE = re.compile(rf"\btarget(?:\s+realisasi)?(?:\s+nilai|\s+sebesar|\s+sebanyak)?\s+"
                        rf"(?P<value>{_NUM})"
-                       rf"\s*(?P<unit>%|orang|kasus)?", re.IGNORECASE)
+                       rf"\s*(?P<unit>{_UNIT})?", re.IGNORECASE)
 
 _MORE = r"(?:semakin|makin)"
 #: The text saying that for some indicators less is better: "Semakin tinggi realisasi
