@@ -334,6 +334,38 @@ def markdown_file(path: Path, n_pages: int, table_pages: list[int], n_tables: in
     return "\n".join(lines)
 
 
+#: The summary's columns: (label, numerator key, denominator key), ratios of medians.
+SUMMARY = (("lkj extract CLI / raw camelot all", "lkj_cli", "raw_camelot_all"),
+           ("lkj extract CLI / raw pdfplumber all", "lkj_cli", BASELINE),
+           ("lkj `both` / raw camelot all", "lkj_both", "raw_camelot_all"),
+           ("lkj `both` / raw pdfplumber all", "lkj_both", BASELINE),
+           ("lkj `pdfplumber` / raw pdfplumber all", "lkj_pdfplumber", BASELINE),
+           ("lkj `both` / raw pypdfium2 text", "lkj_both", "raw_pdfium_text"))
+
+
+def markdown_summary(results: list[dict[str, Any]]) -> str:
+    """One line per file and one for all of them (sums of medians): lkj against the raw
+    libraries on the same pages, as ratios of this run's medians."""
+    def ratios(medians: dict[str, float]) -> list[str]:
+        return [ratio(medians[a], medians[b]) if a in medians and b in medians else "-"
+                for _, a, b in SUMMARY]
+
+    head = ["file", "pages", *(label for label, _, _ in SUMMARY)]
+    lines = ["### Summary: every file of this run", "",
+             "| " + " | ".join(head) + " |", "|---|" + "--:|" * (len(head) - 1)]
+    total: dict[str, float] = {}
+    for r in results:
+        medians = {m["key"]: m["median"] for m in r["measurements"]}
+        for k, v in medians.items():
+            total[k] = total.get(k, 0.0) + v
+        lines.append(f"| `{Path(r['file']).name}` | {r['pages']} | "
+                     + " | ".join(ratios(medians)) + " |")
+    pages = sum(r["pages"] for r in results)
+    lines.append(f"| **all {len(results)} files** | {pages} | "
+                 + " | ".join(f"**{x}**" for x in ratios(total)) + " |")
+    return "\n".join(lines)
+
+
 def markdown_footer(imports: dict[str, float], start: float, info: dict[str, Any],
                     profile: dict[str, Any] | None, pdf_name: str) -> str:
     lines = ["### Import cost (once, fresh interpreter; not in the timings above)", "",
@@ -442,8 +474,9 @@ def main(argv: list[str] | None = None) -> int:
         log(f"profiling extract_report (engine both) on {profiled.name} ...")
         profile = profile_extract(profiled, args.profile_top)
     info = machine_info()
-    print("\n\n".join([*sections, markdown_footer(imports, start, info, profile,
-                                                  profiled.name if profiled else "")]))
+    print("\n\n".join([markdown_summary(results), *sections,
+                       markdown_footer(imports, start, info, profile,
+                                       profiled.name if profiled else "")]))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         payload = {"repeat": args.repeat, "baseline": BASELINE, "machine": info,

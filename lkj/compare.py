@@ -196,7 +196,11 @@ def draw_chart(rows: list[dict[str, Any]], path: Path) -> Path:
                 more = other.get_legend_handles_labels()
                 handles, labels = handles + more[0], labels + more[1]
         shown = dict(zip(labels, handles, strict=True))  # a label once, however many gaps
-        ax.legend(shown.values(), shown.keys(), fontsize=7, loc="best")
+        if len({r["agency_id"] for r in mine}) > 1:  # too many entries to sit on the lines
+            ax.legend(shown.values(), shown.keys(), fontsize=6, loc="upper center",
+                      bbox_to_anchor=(0.5, -0.3), ncol=1, frameon=False)
+        else:
+            ax.legend(shown.values(), shown.keys(), fontsize=7, loc="best")
     for ax in list(axes.flat)[len(indicators):]:
         ax.set_visible(False)
     fig.suptitle(f"Target and realisasi by year: {', '.join(a or '?' for a in agencies)}\n"
