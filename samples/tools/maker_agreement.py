@@ -108,6 +108,7 @@ class Agreement:
     differing: int = 0
     missing: int = 0
     extra: int = 0
+    flagged: int = 0  # of the maker's rows equal to the reference's, those read in doubt
     notes: list[str] = field(default_factory=list)  # the differences, in order
 
     def add(self, other: Agreement) -> None:
@@ -116,12 +117,25 @@ class Agreement:
         self.differing += other.differing
         self.missing += other.missing
         self.extra += other.extra
+        self.flagged += other.flagged
         self.notes += other.notes
 
 
 def _short(values: dict[str, str], cols: list[str], width: int = 90) -> str:
     text = ", ".join(f"{c}={values[c]!r}" for c in cols if values.get(c))
     return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def in_doubt(flags: str | None) -> bool:
+    """Whether a row's flags say lkj read it in doubt (the flags a check turns into a
+    warning: a structure read from the text's alignment, a capaian merged over rows,
+    characters drawn over each other, an OCR cell it was unsure of)."""
+    from lkj.expectations.rules import STRUCTURE_FLAGS
+    from lkj.extract.confidence import flagged_columns
+    from lkj.schemas.families import GLYPHS_OVERLAP
+
+    said = set((flags or "").split("; "))
+    return bool(said & {*STRUCTURE_FLAGS, GLYPHS_OVERLAP}) or bool(flagged_columns(flags))
 
 
 def compare(table: str, ref: list[dict[str, str]], got: list[dict[str, str]]) -> Agreement:
@@ -139,6 +153,7 @@ def compare(table: str, ref: list[dict[str, str]], got: list[dict[str, str]]) ->
         for op, i1, i2, j1, j2 in matcher.get_opcodes():
             if op == "equal":
                 out.equal += i2 - i1
+                out.flagged += sum(in_doubt(r.get("flags")) for r in b[j1:j2])
                 continue
             pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
             for k in range(pairs):
@@ -227,20 +242,23 @@ def main(argv: list[str] | None = None) -> int:
             if golden[name] is not None:
                 print(f"reference {name} vs tests/golden/{name}: {golden[name]}")
         print()
-        head = (f"{'report':<20} {'maker':<14} {'ref rows':>8} {'equal':>6} {'differ':>6} "
-                f"{'missing':>7} {'extra':>6} {'agree %':>7} {'ref s':>6} {'maker s':>7}")
+        head = (f"{'report':<20} {'maker':<14} {'ref rows':>8} {'equal':>6} {'flagged':>7} "
+                f"{'differ':>6} {'missing':>7} {'extra':>6} {'agree %':>7} {'ref s':>6} "
+                f"{'maker s':>7}")
         print(head)
         print("-" * len(head))
         grand = Agreement()
         for name, maker, total, _, ref, got in results:
             pct = 100.0 * total.equal / total.ref if total.ref else 100.0
-            print(f"{name:<20} {maker:<14} {total.ref:>8} {total.equal:>6} {total.differing:>6} "
-                  f"{total.missing:>7} {total.extra:>6} {pct:>7.1f} {ref.seconds:>6.1f} "
+            print(f"{name:<20} {maker:<14} {total.ref:>8} {total.equal:>6} {total.flagged:>7} "
+                  f"{total.differing:>6} {total.missing:>7} {total.extra:>6} {pct:>7.1f} "
+                  f"{ref.seconds:>6.1f} "
                   f"{got.seconds:>7.1f}" + (f"  ERROR {got.error}" if got.error else ""))
             grand.add(total)
         print("-" * len(head))
         pct = 100.0 * grand.equal / grand.ref if grand.ref else 100.0
-        print(f"{'all':<20} {'':<14} {grand.ref:>8} {grand.equal:>6} {grand.differing:>6} "
+        print(f"{'all':<20} {'':<14} {grand.ref:>8} {grand.equal:>6} {grand.flagged:>7} "
+              f"{grand.differing:>6} "
               f"{grand.missing:>7} {grand.extra:>6} {pct:>7.1f}")
         for maker in makers:
             m = Agreement()
@@ -248,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
                 if mk == maker:
                     m.add(total)
             pct = 100.0 * m.equal / m.ref if m.ref else 100.0
-            print(f"{'  by maker':<20} {maker:<14} {m.ref:>8} {m.equal:>6} {m.differing:>6} "
+            print(f"{'  by maker':<20} {maker:<14} {m.ref:>8} {m.equal:>6} {m.flagged:>7} "
+                  f"{m.differing:>6} "
                   f"{m.missing:>7} {m.extra:>6} {pct:>7.1f}")
 
         if args.by_table:
