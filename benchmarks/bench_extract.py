@@ -8,7 +8,9 @@ Run from the repository root (or anywhere):
 Every measurement gets one warm-up run, then `--repeat` timed runs. The runs are interleaved
 (round robin over the measurements) so that a slow stretch of the machine hits all of them
 alike. Import costs are measured once, each in a fresh interpreter, and kept out of the
-per-run timings. The result is a markdown table on stdout; progress goes to stderr.
+per-run timings. The result is markdown on stdout (a summary of every file first: lkj
+against raw camelot, raw pdfplumber and raw pypdfium2, ratios of this run's medians, and a
+line for all files together; then a table per file); progress goes to stderr.
 
 The baseline (1.00x) is what a user would write without lkj: `pdfplumber.open(path)` and
 `page.extract_tables()` on every page.
@@ -358,7 +360,8 @@ def markdown_summary(results: list[dict[str, Any]]) -> str:
         medians = {m["key"]: m["median"] for m in r["measurements"]}
         for k, v in medians.items():
             total[k] = total.get(k, 0.0) + v
-        lines.append(f"| `{Path(r['file']).name}` | {r['pages']} | "
+        where = Path(r["file"])
+        lines.append(f"| `{where.parent.name}/{where.name}` | {r['pages']} | "
                      + " | ".join(ratios(medians)) + " |")
     pages = sum(r["pages"] for r in results)
     lines.append(f"| **all {len(results)} files** | {pages} | "
