@@ -24,9 +24,9 @@ from lkj.extract.normalise import AFTER_TOTAL
 from lkj.extract.numbers import decimals, display_number
 from lkj.extract.split import mark_kind, unmarked
 from lkj.schemas import families, registry
+from lkj.schemas.families import content_tokens
 from lkj.text import counted, page_list
 
-#: Words that say nothing about which indicator a name means.
 #: Token-set similarity above which two indicator names are the same indicator.
 SAME_INDICATOR_JACCARD = 0.75
 
@@ -138,9 +138,6 @@ def _tables(*ids: Any) -> str:
 # ---------------------------------------------------------------------------------------
 # Indicators: the same indicator under different wordings within one report
 # ---------------------------------------------------------------------------------------
-
-content_tokens = families.content_tokens
-
 
 def same_indicator(a: str, b: str) -> bool:
     """Two wordings name one indicator: one's content words contain the other's, or

@@ -156,10 +156,9 @@ def claims_of(s: Sentence) -> list[dict]:
         out.append(_claim(s, "year", m.group("year"), "count", None, s.text))
     for m in words.LOWER_IS_BETTER_RE.finditer(s.text):
         # no figure: the words that say less is better, for the capaian check's polarity
-        out.append({**_claim(s, "polarity", "", "count", None, s.text),
-                    "stated_value": None, "stated_raw": " ".join(m.group(0).split()),
-                    "subject": None,
-                    "qualifier": "general" if m.group("general") else "named"})
+        out.append(_claim(s, "polarity", " ".join(m.group(0).split()), "count", None,
+                          s.text, stated_value=None,
+                          qualifier="general" if m.group("general") else "named"))
     return out
 
 

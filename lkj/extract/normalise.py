@@ -69,7 +69,7 @@ def row_kind(indicator: str, raws: list[str], satuan: str | None = None) -> str:
     """What the figures of one indicator row are: decides what an ambiguous dot means.
 
     A unit printed in any cell of the row decides first (Orang: count, Rp: money, %:
-    percent), the row's Satuan column too (`405.000` beside `Ton` is a count, as `405.000
+    percent), the row's Satuan column too (`1.000` beside `Ton` is a count, as `1.000
     Ton` would be); then the indicator's own words (Nilai ..., Indeks ...: score).
     """
     units = {parse_quantity(r).unit for r in raws if r}

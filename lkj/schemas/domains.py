@@ -28,7 +28,7 @@ DOMAINS: tuple[Domain, ...] = (
     Domain("pelindungan pekerja migran (BP2MI / KP2MI)",
            person_units=frozenset({"pmi", "cpmi"}),
            generic_words=frozenset({"pekerja", "migran", "indonesia", "pmi", "cpmi"})),
-    # harvests and land: "405.000 Ton", "12.500 Ha" (dot = thousands, as for persons)
+    # harvests and land: "1.000 Ton", "2.000 Ha" (dot = thousands, as for persons)
     Domain("pertanian", count_units=frozenset({"ton", "ha", "hektar", "kuintal"})),
 )
 
